@@ -1,0 +1,162 @@
+/**
+ * Read a HuggingFace config.json into an Architecture. Understands the Llama family (llama,
+ * mistral, mixtral, qwen2, phi3), Gemma 2/3, DeepSeek V2/V3 (MLA + MoE), Falcon (MQA) and
+ * GPT-2-style configs (used for GPT-3 175B). Missing required fields and inconsistent head
+ * counts are refused with the field's name.
+ */
+import { SuanliError, show } from "../errors.js";
+import { attentionKind, type Architecture, type MlaDims, type MoeSpec } from "./architecture.js";
+
+export type HFConfig = Record<string, unknown>;
+
+const SUPPORTED = ["llama", "mistral", "mixtral", "qwen2", "phi3", "gemma", "gemma2", "gemma3_text", "deepseek_v2", "deepseek_v3", "falcon", "RefinedWebModel", "gpt2"];
+
+class Reader {
+  constructor(private readonly c: HFConfig, private readonly name: string) {}
+
+  /** A required positive integer, under the first of `keys` present. */
+  int(...keys: string[]): number {
+    for (const k of keys) {
+      const v = this.c[k];
+      if (v === undefined || v === null) continue;
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+        throw new SuanliError("bad-config", `${this.name}: config field "${k}" must be a positive integer, got ${show(v)}`, { value: v });
+      }
+      return v;
+    }
+    throw new SuanliError("bad-config", `${this.name}: config.json is missing "${keys[0]}"${keys.length > 1 ? ` (or ${keys.slice(1).join(", ")})` : ""}`, {
+      value: keys[0],
+    });
+  }
+
+  optInt(...keys: string[]): number | undefined {
+    return keys.some((k) => this.c[k] !== undefined && this.c[k] !== null) ? this.int(...keys) : undefined;
+  }
+
+  bool(key: string, dflt: boolean): boolean {
+    const v = this.c[key];
+    return typeof v === "boolean" ? v : dflt;
+  }
+}
+
+function windowsFor(c: HFConfig, type: string, layers: number): (number | null)[] {
+  const w = typeof c.sliding_window === "number" && c.sliding_window > 0 ? c.sliding_window : null;
+  const all = (x: number | null) => Array.from({ length: layers }, () => x);
+  const types = c.layer_types;
+  if (Array.isArray(types) && w !== null) {
+    if (types.length !== layers) throw new SuanliError("bad-config", `config "layer_types" has ${types.length} entries for ${layers} layers`, { value: types.length });
+    return types.map((t) => (t === "sliding_attention" ? w : null));
+  }
+  if (w === null) return all(null);
+  switch (type) {
+    case "gemma2": // even layers slide (HF Gemma2DecoderLayer: is_sliding = not layer_idx % 2)
+      return Array.from({ length: layers }, (_, i) => (i % 2 === 0 ? w : null));
+    case "gemma3_text": {
+      const n = typeof c.sliding_window_pattern === "number" ? c.sliding_window_pattern : 6;
+      return Array.from({ length: layers }, (_, i) => ((i + 1) % n === 0 ? null : w));
+    }
+    case "qwen2":
+      return c.use_sliding_window === true ? all(w) : all(null);
+    case "mistral":
+    case "mixtral":
+    case "phi3":
+      return all(w);
+    default:
+      return all(null);
+  }
+}
+
+/** Parse a HuggingFace config.json object into an Architecture. */
+export function parseHFConfig(config: unknown, name = "config"): Architecture {
+  if (!config || typeof config !== "object" || Array.isArray(config)) {
+    throw new SuanliError("bad-config", `${name}: a config must be a JSON object (HuggingFace config.json), got ${show(config)}`, { value: config });
+  }
+  const c = config as HFConfig;
+  const type = String(c.model_type ?? "");
+  if (!SUPPORTED.includes(type)) {
+    throw new SuanliError("bad-config", `${name}: model_type ${show(c.model_type)} is not supported (supported: ${SUPPORTED.join(", ")})`, {
+      value: c.model_type,
+      expected: SUPPORTED.join(", "),
+    });
+  }
+  const r = new Reader(c, name);
+  const isGpt = type === "gpt2";
+  const isFalcon = type === "falcon" || type === "RefinedWebModel";
+  const hidden = r.int("hidden_size", "n_embd", "d_model");
+  const layers = r.int("num_hidden_layers", "n_layer", "num_layers");
+  const heads = r.int("num_attention_heads", "n_head", "num_heads");
+  const isMla = type.startsWith("deepseek") && typeof c.kv_lora_rank === "number";
+  let kvHeads: number;
+  if (isFalcon) {
+    kvHeads = c.new_decoder_architecture ? r.int("num_kv_heads") : c.multi_query ? 1 : heads;
+  } else {
+    kvHeads = r.optInt("num_key_value_heads", "num_kv_heads") ?? heads;
+  }
+  if (heads % kvHeads !== 0) {
+    throw new SuanliError("bad-config", `${name}: num_attention_heads (${heads}) is not a multiple of num_key_value_heads (${kvHeads})`, { value: kvHeads });
+  }
+  let headDim = r.optInt("head_dim") ?? (type === "gemma2" || type === "gemma" ? 256 : 0);
+  if (headDim === 0) {
+    if (hidden % heads !== 0) {
+      throw new SuanliError("bad-config", `${name}: hidden_size (${hidden}) is not divisible by num_attention_heads (${heads}) and no "head_dim" is given`, { value: hidden });
+    }
+    headDim = hidden / heads;
+  }
+  let vHeadDim = headDim;
+  let mla: MlaDims | undefined;
+  if (isMla) {
+    mla = {
+      qLoraRank: typeof c.q_lora_rank === "number" ? c.q_lora_rank : null,
+      kvLoraRank: r.int("kv_lora_rank"),
+      qkNopeHeadDim: r.int("qk_nope_head_dim"),
+      qkRopeHeadDim: r.int("qk_rope_head_dim"),
+      vHeadDim: r.int("v_head_dim"),
+    };
+    headDim = mla.qkNopeHeadDim + mla.qkRopeHeadDim;
+    vHeadDim = mla.vHeadDim;
+  }
+  const intermediate = isGpt ? (r.optInt("n_inner") ?? 4 * hidden) : isFalcon ? (r.optInt("ffn_hidden_size") ?? 4 * hidden) : r.int("intermediate_size");
+  let moe: MoeSpec | undefined;
+  if (type === "mixtral") {
+    moe = { experts: r.int("num_local_experts"), active: r.int("num_experts_per_tok"), shared: 0, expertIntermediate: intermediate, firstDense: 0, every: 1, routerBias: false };
+  } else if (type.startsWith("deepseek") && c.n_routed_experts) {
+    moe = {
+      experts: r.int("n_routed_experts"),
+      active: r.int("num_experts_per_tok"),
+      shared: r.optInt("n_shared_experts") ?? 0,
+      expertIntermediate: r.int("moe_intermediate_size"),
+      firstDense: typeof c.first_k_dense_replace === "number" ? c.first_k_dense_replace : 0,
+      every: r.optInt("moe_layer_freq") ?? 1,
+      routerBias: c.topk_method === "noaux_tc",
+    };
+  }
+  if (moe && moe.active > moe.experts) {
+    throw new SuanliError("bad-config", `${name}: num_experts_per_tok (${moe.active}) exceeds the number of experts (${moe.experts})`, { value: moe.active });
+  }
+  const tiedDefault = isGpt || isFalcon || type.startsWith("gemma");
+  const gemma = type.startsWith("gemma");
+  const arch: Architecture = {
+    modelType: type,
+    layers,
+    hidden,
+    heads,
+    kvHeads,
+    headDim,
+    vHeadDim,
+    vocab: r.int("vocab_size"),
+    intermediate,
+    mlp: isGpt || isFalcon ? "plain" : "gated",
+    tiedEmbeddings: isGpt ? true : r.bool("tie_word_embeddings", tiedDefault),
+    maxPosition: r.optInt("max_position_embeddings", "n_positions", "n_ctx") ?? 2048,
+    learnedPositions: isGpt,
+    norm: isGpt || isFalcon ? "layer" : "rms",
+    normsPerLayer: gemma && type !== "gemma" ? 4 : isFalcon && c.parallel_attn !== false && !c.new_decoder_architecture ? 1 : 2,
+    qkNorm: type === "gemma3_text",
+    bias: isGpt ? "all" : type === "qwen2" ? "qkv" : isFalcon && c.bias === true ? "all" : "none",
+    windows: windowsFor(c, type, layers),
+    attention: attentionKind(heads, kvHeads, isMla),
+    ...(mla ? { mla } : {}),
+    ...(moe ? { moe } : {}),
+  };
+  return Object.freeze(arch);
+}

@@ -1,0 +1,47 @@
+/**
+ * Forward FLOPs per token, with the attention term.
+ *
+ *   decode (one new token, `ctx` tokens in the cache):
+ *     F = 2 × P_matmul + Σ_l 2 × H × (d_qk + d_v) × min(ctx, w_l)
+ *   prefill (T prompt tokens, causal):
+ *     F = 2 × (P_matmul − V·d) × T + 2·V·d + Σ_l 2 × H × (d_qk + d_v) × Σ_{t=1..T} min(t, w_l)
+ *
+ * P_matmul: parameters the token multiplies through (active experts only; LM head included).
+ * 2 FLOPs per multiply-add (Kaplan et al. 2020, "Scaling Laws", Table 1 / §2.1);
+ * QKᵀ costs 2·H·d_qk and AV 2·H·d_v FLOPs per cached token. Prefill computes logits for the
+ * last prompt token only, as serving engines do.
+ */
+import type { Architecture } from "./architecture.js";
+import { countParams, matmulParams } from "./params.js";
+
+/** Σ_{t=1..T} min(t, w): keys each causal query sees, summed over the prompt. */
+export function causalKeys(T: number, w: number | null): number {
+  if (w === null || T <= w) return (T * (T + 1)) / 2;
+  return (w * (w + 1)) / 2 + (T - w) * w;
+}
+
+/** QKᵀ + AV FLOPs per query per key, one layer: 2·H·(d_qk + d_v). */
+export function attnFlopsPerKey(a: Architecture): number {
+  return 2 * a.heads * (a.headDim + a.vHeadDim);
+}
+
+/** FLOPs of one decode step per sequence at context `ctx`. */
+export function decodeFlops(a: Architecture, ctx: number, P = matmulParams(a, countParams(a))): number {
+  let keys = 0;
+  for (const w of a.windows) keys += w === null ? ctx : Math.min(ctx, w);
+  return 2 * P + attnFlopsPerKey(a) * keys;
+}
+
+/** FLOPs of prefilling `T` tokens of one sequence. */
+export function prefillFlops(a: Architecture, T: number, P = matmulParams(a, countParams(a))): number {
+  let keys = 0;
+  for (const w of a.windows) keys += causalKeys(T, w);
+  const head = a.vocab * a.hidden;
+  return 2 * (P - head) * T + 2 * head + attnFlopsPerKey(a) * keys;
+}
+
+/** Parameters of the K and V projections of one layer (what recomputing the cache multiplies by). */
+export function kvProjectionParams(a: Architecture): number {
+  if (a.mla) return a.hidden * (a.mla.kvLoraRank + a.mla.qkRopeHeadDim);
+  return a.hidden * a.kvHeads * (a.headDim + a.vHeadDim);
+}
