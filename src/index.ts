@@ -21,3 +21,7 @@ export { KvCache } from "./model/kvCache.js";
 export { type Architecture, type AttentionKind } from "./model/architecture.js";
 export { parseHFConfig } from "./model/config.js";
 export { countParams, type ParamBreakdown } from "./model/params.js";
+
+// inference
+export { tensorParallelBound, type TpBound, type TpBoundOptions } from "./inference/tpBound.js";
+export { recomputeReadTime } from "./inference/recompute.js";
