@@ -24,14 +24,24 @@ export const BASE_UNITS = {
 } as const;
 export type Kind = keyof typeof BASE_UNITS;
 
+/**
+ * Register the kit's units on a mathjs instance. Idempotent: units already there are left
+ * alone, so calling it again (a re-run notebook cell) never throws "unit already exists".
+ */
+export function registerUnits(m: MathJsInstance): void {
+  const define = (name: string, def: { definition?: string; prefixes?: string; aliases?: string[] }) => {
+    if (!m.Unit.isValuelessUnit(name)) m.createUnit(name, def as Parameters<MathJsInstance["createUnit"]>[1]);
+  };
+  define("FLOP", { prefixes: "short", aliases: ["flop", "FLOPs"] });
+  define("FLOPS", { definition: "1 FLOP/s", prefixes: "short", aliases: ["flops"] });
+  define("OPS", { definition: "1 FLOP/s", prefixes: "short" });
+  define("token", { aliases: ["tokens"], prefixes: "short" });
+  define("param", { aliases: ["params"], prefixes: "short" });
+}
+
 function makeMath(): MathJsInstance {
   const m = create(all!, {});
-  // Registered once per instance; `override` keeps a re-run notebook cell from throwing.
-  m.createUnit("FLOP", { prefixes: "short", aliases: ["flop", "FLOPs"] }, { override: true });
-  m.createUnit("FLOPS", { definition: "1 FLOP/s", prefixes: "short", aliases: ["flops"] }, { override: true });
-  m.createUnit("OPS", { definition: "1 FLOP/s", prefixes: "short" }, { override: true });
-  m.createUnit("token", { aliases: ["tokens"], prefixes: "short" }, { override: true });
-  m.createUnit("param", { aliases: ["params"], prefixes: "short" }, { override: true });
+  registerUnits(m);
   return m;
 }
 

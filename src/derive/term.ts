@@ -5,7 +5,8 @@
  * @example
  * mul(num(2, "(K, V)"), num(80, "layers"), qty(2, "B")) // "2 (K, V) × 80 layers × 2 B"
  */
-import { math } from "../units.js";
+import { SuanliError } from "../errors.js";
+import { BASE_UNITS, math } from "../units.js";
 
 export type Term =
   | { readonly op: "n"; readonly value: number; readonly base: number; readonly unit?: string; readonly note?: string }
@@ -28,13 +29,14 @@ export function qty(value: number, unit: string): Term {
 }
 
 const scales = new Map<string, number>();
-/** How many base units one `unit` is (GiB → 2^30 B, TB/s → 1e12 B/s, FLOP → 1). */
+/** How many base units (B, FLOP, FLOP/s, B/s, s, …) one `unit` is: GiB → 2^30, TB/s → 1e12, TFLOPS → 1e12. */
 export function unitScale(unit: string): number {
   let s = scales.get(unit);
   if (s === undefined) {
     const u = math.unit(1, unit.replace(/TOPS\b/, "TFLOPS"));
-    // mathjs keeps value in SI base; FLOP-like custom units have base scale 1.
-    s = u.value as number;
+    const base = Object.values(BASE_UNITS).find((b) => b !== "" && u.equalBase(math.unit(1, b)));
+    if (base === undefined) throw new SuanliError("unknown-unit", `no base unit for ${JSON.stringify(unit)}`, { value: unit });
+    s = u.toNumber(base);
     scales.set(unit, s);
   }
   return s;

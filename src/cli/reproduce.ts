@@ -1,0 +1,26 @@
+/** `suanli reproduce` — every numeric claim of the seed article, checked. */
+import { reproduce, verdictSummary, type ReproductionRow } from "../article/reproduce.js";
+
+export function renderReproduction(rows: readonly ReproductionRow[]): string {
+  const out: string[] = [];
+  const s = verdictSummary(rows);
+  out.push("H20算力秘密: GPU算力评估-中 — every numeric claim, recomputed by suanli");
+  out.push(`${rows.length} claims: ` + Object.entries(s).map(([k, v]) => `${v} ${k}`).join(", "));
+  rows.forEach((r, i) => {
+    out.push("");
+    out.push(`[${i + 1}] ${r.id} · §${r.section} · ${r.verdict.toUpperCase()}`);
+    out.push(`    claim    ${r.claimZh}`);
+    out.push(`             ${r.claimEn}`);
+    out.push(`    article  ${r.stated}`);
+    out.push(`    kit      ${r.kit}`);
+    out.push(`    verdict  ${r.verdict}: ${r.reason}`);
+    if (r.note) out.push(`    note     ${r.note}`);
+    out.push(`    how      ${r.derivation}`);
+  });
+  return out.join("\n");
+}
+
+export function runReproduce(flags: { json: boolean }): string {
+  const rows = reproduce();
+  return flags.json ? JSON.stringify({ article: "h20-gpu-compute-evaluation", summary: verdictSummary(rows), claims: rows }, null, 2) : renderReproduction(rows);
+}

@@ -1,0 +1,22 @@
+import { expect } from "vitest";
+
+/** |actual − expected| ≤ rel × |expected| (d3-scale's assertInDelta, relative). */
+export function expectClose(actual: number, expected: number, rel = 1e-12): void {
+  const tol = rel * Math.abs(expected) || rel;
+  if (!(Math.abs(actual - expected) <= tol)) {
+    throw new Error(`expected ${actual} to be within ${rel} (relative) of ${expected}`);
+  }
+  expect(Number.isFinite(actual)).toBe(true);
+}
+
+/** Run fn and return the SuanliError it throws (fails if it does not throw one). */
+export function errorOf(fn: () => unknown): { code: string; message: string; value: unknown } {
+  try {
+    fn();
+  } catch (e) {
+    const err = e as { name?: string; code: string; message: string; value: unknown };
+    expect(err.name).toBe("SuanliError");
+    return err;
+  }
+  throw new Error("expected a SuanliError, nothing was thrown");
+}
