@@ -58,6 +58,18 @@ export class Quantity<K extends Kind = Kind> {
     return new Derivation({ ...this.how(result), result });
   }
 
+  /** Sum of two quantities of the same kind (bytes + bytes); kinds that differ do not type-check. */
+  plus(other: Quantity<K>): Quantity<K> {
+    if (other.kind !== this.kind) throw new SuanliError("unit-mismatch", `cannot add a ${other.kind} to a ${this.kind}`, { value: other.kind, expected: this.kind });
+    return new Quantity(this.value + other.value, this.kind, undefined, this.system);
+  }
+
+  /** Scaled by a plain factor: kv.times(2). */
+  times(factor: number): Quantity<K> {
+    if (!Number.isFinite(factor)) throw new SuanliError("bad-argument", `times() needs a finite factor, got ${factor}`, { value: factor });
+    return new Quantity(this.value * factor, this.kind, undefined, this.system);
+  }
+
   /** Same number, new derivation or print system. */
   with(patch: { how?: DerivationBuilder; system?: FormatOptions["system"] }): Quantity<K> {
     return new Quantity(this.value, this.kind, patch.how ?? this.how, patch.system ?? this.system);
