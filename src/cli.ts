@@ -7,6 +7,18 @@ import { parseArgs } from "node:util";
 import { SuanliError } from "./errors.js";
 import { runReproduce } from "./cli/reproduce.js";
 import { runGpus, runKv, runModels } from "./cli/catalog.js";
+import { runDecode, DECODE_HELP } from "./cli/decode.js";
+import { runSweep, SWEEP_HELP } from "./cli/sweep.js";
+import { runReport, REPORT_HELP } from "./cli/report.js";
+import { runTrainArgv, TRAIN_HELP } from "./cli/train.js";
+
+/** Verbs that parse their own options (argv after the verb) and print their own output. */
+const DELEGATED: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
+  decode: { run: runDecode, help: DECODE_HELP },
+  sweep: { run: runSweep, help: SWEEP_HELP },
+  report: { run: runReport, help: REPORT_HELP },
+  train: { run: runTrainArgv, help: TRAIN_HELP },
+};
 
 const HELP: Record<string, string> = {
   main: `suanli — the arithmetic of LLMs on GPUs
@@ -18,6 +30,10 @@ commands:
   gpus                 the GPU catalog (dense TFLOPS, memory, bandwidth, links)
   models               the model catalog with parameter counts from each config.json
   kv MODEL             KV cache size: --batch N --seq N [--dtype fp16|bf16|fp8|int8] [--mha]
+  decode MODEL         decode speed on a GPU or cluster: --gpu H20 --tp 8 --precision fp8 --batch 8 --context 4096
+  sweep MODEL          batch × sequence sweep (KV, decode time, fit): --gpu H20 --batch 1,8,64 --seq 4096,32768 [--csv]
+  train MODEL          training memory and time: --gpu H20 --gpus 1024 --tp 8 --pp 4 --seq 4096 --precision fp8 --tokens 2e12
+  report               write the article reproduction as Markdown + HTML: --out DIR
 
 every command takes --json and --help`,
   reproduce: `usage: suanli reproduce [--json]
@@ -45,11 +61,19 @@ function positive(v: string | undefined, name: string): number {
   return n;
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === "--help" || cmd === "-h" || cmd === "help") {
     process.stdout.write(HELP.main + "\n");
     return 0;
+  }
+  const delegated = DELEGATED[cmd];
+  if (delegated) {
+    if (rest.includes("--help") || rest.includes("-h")) {
+      process.stdout.write(delegated.help + "\n");
+      return 0;
+    }
+    return delegated.run(rest);
   }
   const { values, positionals } = parseArgs({
     args: rest,
@@ -87,14 +111,14 @@ export function main(argv: string[]): number {
       break;
     }
     default:
-      throw new SuanliError("bad-argument", `unknown command ${JSON.stringify(cmd)}; commands: ${Object.keys(HELP).filter((k) => k !== "main").join(", ")} (suanli --help)`, { value: cmd });
+      throw new SuanliError("bad-argument", `unknown command ${JSON.stringify(cmd)}; commands: ${[...Object.keys(HELP).filter((k) => k !== "main"), ...Object.keys(DELEGATED)].join(", ")} (suanli --help)`, { value: cmd });
   }
   process.stdout.write(out + "\n");
   return 0;
 }
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (e) {
   if (e instanceof SuanliError) {
     process.stderr.write(`suanli: ${e.message}\n`);

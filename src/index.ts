@@ -13,6 +13,9 @@ export { gpu, Gpu, type Link, type CustomGpuOptions } from "./hardware/gpu.js";
 export { gpus } from "./hardware/gpus.js";
 export { type GpuSpec, type LinkKind, type LinkSpec } from "./hardware/catalog.js";
 export { DTYPES, COMPUTE_PRECISIONS, bytesOf, type Dtype, type Precision } from "./hardware/precision.js";
+// hardware: clusters and collectives (issue 3)
+export { cluster, Cluster, asCluster, DEFAULT_LATENCY, type ClusterLayout, type ClusterState, type LinkPath } from "./hardware/cluster.js";
+export { collectiveTime, allReduceTime, allGatherTime, reduceScatterTime, p2pTime, wireBytes, type CollectiveKind } from "./hardware/collectives.js";
 
 // model
 export { model, Model, type KvCallOptions, type KvRecompute } from "./model/model.js";
@@ -25,3 +28,63 @@ export { countParams, type ParamBreakdown } from "./model/params.js";
 // inference
 export { tensorParallelBound, type TpBound, type TpBoundOptions } from "./inference/tpBound.js";
 export { recomputeReadTime } from "./inference/recompute.js";
+// inference: roofline engine (issue 3)
+export { inference, InferenceEngine, type EngineState, type BreakdownOptions } from "./inference/engine.js";
+export { DEFAULT_EFFICIENCY, EFFICIENCY_SOURCES, type Efficiency } from "./inference/efficiency.js";
+export { defaultDtypes, weightBytesPerParam, type Dtypes, type DtypeOptions } from "./inference/dtypes.js";
+export { shard, checkTp, expertsTouched, type Shard, type LayerGroup } from "./inference/shard.js";
+export { forEachOp, type Step, type OpClass, type OpSink } from "./inference/ops.js";
+export { stepTime, stepRows, boundOf, type Bound, type OpRow, type Rates, type StepTime } from "./inference/roofline.js";
+export { type DecodeResult, type PrefillResult, type RequestResult, type MemoryResult } from "./inference/results.js";
+export { measurements, predict, absError, median, type Measurement, type MeasurementMetric } from "./inference/measurements.js";
+export { calibrate, errorOf, type Calibration, type ErrorSummary } from "./inference/calibrate.js";
+
+// training (issue 4)
+export { train, Training, type MaxMicroBatch } from "./training/training.js";
+export { TrainingMemory, MEMORY_TERMS, memoryTerms, type MemoryTerm } from "./training/memory.js";
+export { TrainingStep, TrainingRun } from "./training/step.js";
+export { stepTimes, trainingPeaks, type StepTimes } from "./training/time.js";
+export { trainFlops, keysPerQuery, type TrainFlops } from "./training/flops.js";
+export { stateBytes, zeroDivisors, paramsOnGpu, type StateBytes } from "./training/states.js";
+export { layerActivationBytes, layerTerms, inFlight, type LayerActivations } from "./training/activations.js";
+export {
+  readTrainOptions, TRAIN_PRECISIONS, OPTIMIZERS, RECOMPUTE, FP8_RECIPES,
+  type TrainOptions, type TrainConfig, type TrainPrecision, type Optimizer, type Recompute, type Fp8Recipe, type ZeroStage,
+} from "./training/options.js";
+
+// article reproduction
+export { reproduce, verdictSummary, type ReproductionRow } from "./article/reproduce.js";
+export { articleClaims, VERDICTS, type Claim, type Verdict } from "./article/claims.js";
+
+// charts (vega-lite specs; display them with `show` from "suanli/notebook")
+export { chart } from "./charts/index.js";
+export { bar, gpuComparison, type BarOptions, type GpuComparisonOptions } from "./charts/bar.js";
+export { renderSvg, renderPng, type PngOptions } from "./charts/render.js";
+export { type ChartSpec, type ChartData, type ChartOptions, type Row } from "./charts/spec.js";
+
+// analysis (sweeps, column units)
+export { columnUnit, columnName, columnTitle, convertColumn, unitFactor } from "./analysis/columns.js";
+export { sweep, DEFAULT_COLUMN_UNITS, type SweepOptions, type SweepValue } from "./analysis/sweep.js";
+export { zip, DEFAULT_MAX_ROWS, type Grid, type GridRow, type GridValue, type ZipGrid } from "./analysis/grid.js";
+export { estimators, type Estimators, type EstimatorOptions } from "./analysis/estimators.js";
+export { line, type LineOptions } from "./charts/line.js";
+export { roofline, type RooflineOptions, type RooflineOp } from "./charts/roofline.js";
+export { memoryBreakdown, type MemoryBreakdownOptions } from "./charts/memory.js";
+export { heatmap, type HeatmapOptions } from "./charts/heatmap.js";
+export { frontier, paretoFrontier, type FrontierOptions } from "./charts/frontier.js";
+export { toCsv, toJson, toArrow, exportTable, type JsonExportOptions } from "./analysis/export.js";
+
+// report (Markdown + self-contained HTML)
+export { report, Report, type TableBlockOptions, type WriteOptions, type Written } from "./report/report.js";
+export { type Block } from "./report/blocks.js";
+
+// long context (issue 5)
+export { mixedStep, ratesWithAttention, decodePart, type MixedStep } from "./longcontext/mixed.js";
+export { streaming, streamingSweep, type StreamingOptions, type StreamingResult } from "./longcontext/streaming.js";
+export { splitKv, splitKvSweep, occupancy, chooseSplits, type SplitKvOptions, type SplitKvResult } from "./longcontext/splitkv.js";
+export { workload, rng, sample, checkTrace, type Request, type LengthDist, type WorkloadOptions } from "./longcontext/workload.js";
+export { simulate, compareBatching, type Policy, type SimulateOptions, type SimulationResult, type RequestRecord } from "./longcontext/simulate.js";
+export { summarize, quantile, progressBar, type Summary, type Progress } from "./longcontext/stats.js";
+export { chunkedPrefill, bestChunk, chunkedSweep, defaultChunks, type ChunkedOptions, type ChunkedResult } from "./longcontext/chunked.js";
+export { prefixCache, suffixPrefillFlops, type PrefixOptions, type PrefixResult } from "./longcontext/prefix.js";
+export { fp8Compare, fp8Engine, fmhaSpeedup, FP8_CONFIGS, type Fp8Config, type Fp8Row } from "./longcontext/fp8.js";

@@ -20,6 +20,11 @@ import { parseHFConfig } from "./config.js";
 import { KvCache } from "./kvCache.js";
 import { countParams, matmulParams, type ParamBreakdown } from "./params.js";
 import { decodeFlops, kvProjectionParams, prefillFlops } from "./flops.js";
+import { train, type Training } from "../training/training.js";
+import type { TrainOptions } from "../training/options.js";
+import { inference, type InferenceEngine } from "../inference/engine.js";
+import type { Gpu } from "../hardware/gpu.js";
+import type { Cluster } from "../hardware/cluster.js";
 
 export interface ModelState {
   readonly id: string;
@@ -186,6 +191,25 @@ export class Model {
         term: mul(num(seq, "tokens"), num(a.layers, "layers"), ...kvParamTerm, qty(bytesOf(d), "B")),
       }), "decimal"),
     });
+  }
+
+  /**
+   * Train this model: per-GPU memory (weights, gradients, optimizer states under ZeRO,
+   * activations under recomputation), the largest micro-batch, step time and run time on a
+   * cluster. Delegates to `train(model, opts)` in src/training/training.ts.
+   * @example model("llama2-70b").train({ seq: 4096, globalBatch: 1024, zero: 1 }).on(cluster(gpu("A800"), 1024).tp(8).network("200 Gb/s")).time({ tokens: 2e12 })
+   */
+  train(opts: TrainOptions): Training {
+    return train(this, opts);
+  }
+
+  /**
+   * Serve this model on a GPU or a cluster: prefill, decode, request latency, memory fit and
+   * cost from a per-operator roofline. Delegates to `inference(model, device)` in src/inference/engine.ts.
+   * @example model("llama2-70b").on(cluster(gpu("H20").fp8(), 8).tp(8)).decode({ batch: 64, context: 4096 }).tokensPerSecond
+   */
+  on(device: Gpu | Cluster): InferenceEngine {
+    return inference(this, device);
   }
 
   toString(): string {

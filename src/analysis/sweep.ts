@@ -1,0 +1,131 @@
+/**
+ * `sweep(grid, fn)` — run `fn` on every row of a grid and collect the results as an arquero
+ * table: the grid's axes first, then the keys `fn` returns.
+ *
+ * Units: a column's unit is the suffix of its name (see analysis/columns.ts). `fn` may return
+ * plain numbers under unit-suffixed keys (`{ kv_GiB: bytes / 2 ** 30 }`, the fast path) or
+ * Quantities: `{ kv: m.kv(o) }` becomes column `kv_GiB` (bytes → GiB, time → ms, FLOP →
+ * TFLOP, FLOP/s → TFLOPS, B/s → GB/s), and `{ kv_GB: m.kv(o) }` converts to the unit the key
+ * names. Inside the table every column is plain numbers (Float64Array where numeric), so
+ * arquero's verbs (filter, derive, groupby, rollup, pivot) work on them unchanged.
+ *
+ * @example
+ * const m = model("llama2-70b");
+ * sweep({ batch: [1, 8, 64], seq: [4096, 32768] }, ({ batch, seq }) => ({ kv: m.kv({ batch, seq }) }))
+ * // table: batch, seq, kv_GiB (6 rows)
+ */
+import { table as aqTable, type ColumnTable } from "arquero";
+import { SuanliError, show } from "../errors.js";
+import { Quantity } from "../quantity.js";
+import { convert, type Kind } from "../units.js";
+import { columnName, columnUnit, unitFactor } from "./columns.js";
+import { planGrid, type Grid, type GridRow, type GridValue, type ZipGrid } from "./grid.js";
+
+/** What `fn` may return per key. */
+export type SweepValue = number | string | boolean | null | Quantity;
+
+export interface SweepOptions {
+  /** refuse grids with more rows than this (default 10,000,000) */
+  maxRows?: number;
+  /** called about every 1 % of rows and at the end, e.g. to draw a progress bar */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** The unit each kind of Quantity lands in when its key names none. */
+export const DEFAULT_COLUMN_UNITS: Readonly<Record<Kind, string | null>> = Object.freeze({
+  bytes: "GiB", flop: "TFLOP", flops: "TFLOPS", bandwidth: "GB/s", time: "ms",
+  params: "param", tokens: "token", intensity: "FLOP/B", power: "W", count: null,
+});
+
+interface OutColumn {
+  name: string;
+  /** multiply a Quantity's base-unit value by this; null: the key takes plain values */
+  factor: number | null;
+  data: Float64Array | unknown[];
+}
+
+function outColumn(key: string, first: SweepValue, rows: number): OutColumn {
+  if (first instanceof Quantity) {
+    const { unit } = columnUnit(key);
+    const target = unit ?? DEFAULT_COLUMN_UNITS[first.kind];
+    const name = unit ? key : target ? columnName(key, target) : key;
+    const factor = target === null ? 1 : unit ? unitFactor(first.baseUnit, unit, `sweep column ${show(key)}`) : convert(1, first.kind, target);
+    return { name, factor, data: new Float64Array(rows) };
+  }
+  return { name: key, factor: null, data: typeof first === "number" ? new Float64Array(rows) : new Array<unknown>(rows) };
+}
+
+function badValue(key: string, v: unknown, row: object): never {
+  throw new SuanliError("bad-argument", `sweep: fn returned ${show(v)} for ${show(key)} at row ${show(row)}; columns hold finite numbers, strings, booleans, null or Quantities`, {
+    value: v,
+  });
+}
+
+function store(col: OutColumn, i: number, key: string, v: SweepValue | undefined, row: object): void {
+  if (col.factor !== null) {
+    if (!(v instanceof Quantity)) badValue(key, v, row);
+    (col.data as Float64Array)[i] = v.value * col.factor;
+    return;
+  }
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) badValue(key, v, row);
+    col.data[i] = v;
+    return;
+  }
+  if (v instanceof Quantity || (v !== null && v !== undefined && typeof v === "object")) badValue(key, v, row);
+  if (col.data instanceof Float64Array) col.data = Array.from(col.data);
+  col.data[i] = v ?? null;
+}
+
+/**
+ * Sweep a grid: the Cartesian product of a `{ key: values[] }` grid, a `zip({...})` of
+ * equal-length lists, or an explicit array of rows. `fn` runs once per row; its result's keys
+ * become columns. Refuses an empty grid, a grid over `maxRows` (default 10 M; raise it with
+ * `{ maxRows }`), and non-finite results.
+ */
+export function sweep<const G extends Grid>(grid: G | ZipGrid<G>, fn: (row: GridRow<G>) => Record<string, SweepValue>, o?: SweepOptions): ColumnTable;
+export function sweep<R extends Record<string, GridValue>>(rows: readonly R[], fn: (row: R) => Record<string, SweepValue>, o?: SweepOptions): ColumnTable;
+export function sweep(
+  grid: Grid | ZipGrid | readonly Record<string, GridValue>[],
+  fn: (row: never) => Record<string, SweepValue>,
+  o: SweepOptions = {},
+): ColumnTable {
+  if (typeof fn !== "function") throw new SuanliError("bad-argument", `sweep: the second argument must be a function of a row, got ${show(fn)}`, { value: fn });
+  const plan = planGrid(grid, o.maxRows, "sweep");
+  const { keys, lists, rows: n } = plan;
+  const explicit = plan.mode === "rows" ? (grid as readonly Record<string, GridValue>[]) : null;
+  const inCols: (Float64Array | GridValue[])[] = keys.map((_, k) =>
+    explicit ? new Array<GridValue>(n) : lists[k]!.every((v) => typeof v === "number") ? new Float64Array(n) : new Array<GridValue>(n),
+  );
+  const idx = new Array<number>(keys.length).fill(0);
+  const K = keys.length;
+  let outKeys: string[] = [];
+  let outCols: OutColumn[] = [];
+  const every = Math.max(1, Math.floor(n / 100));
+  for (let i = 0; i < n; i++) {
+    const row: Record<string, GridValue> = {};
+    if (explicit) {
+      const src = explicit[i]!;
+      for (let k = 0; k < K; k++) (inCols[k] as GridValue[])[i] = row[keys[k]!] = src[keys[k]!]!;
+    } else {
+      for (let k = 0; k < K; k++) inCols[k]![i] = row[keys[k]!] = lists[k]![plan.mode === "zip" ? i : idx[k]!]!;
+      if (plan.mode === "product") for (let k = K - 1; k >= 0 && ++idx[k]! === lists[k]!.length; k--) idx[k] = 0;
+    }
+    const out = fn(row as never);
+    if (out === null || typeof out !== "object") badValue("(result)", out, row);
+    if (i === 0) {
+      outKeys = Object.keys(out);
+      outCols = outKeys.map((key) => outColumn(key, out[key]!, n));
+    }
+    for (let c = 0; c < outKeys.length; c++) store(outCols[c]!, i, outKeys[c]!, out[outKeys[c]!], row);
+    if (o.onProgress && (i + 1) % every === 0) o.onProgress(i + 1, n);
+  }
+  if (o.onProgress && n % every !== 0) o.onProgress(n, n);
+  const columns: Record<string, ArrayLike<unknown>> = {};
+  keys.forEach((k, c) => (columns[k] = inCols[c]!));
+  for (const c of outCols) {
+    if (c.name in columns) throw new SuanliError("bad-argument", `sweep: fn returns ${show(c.name)}, which is already a grid axis; rename one`, { value: c.name });
+    columns[c.name] = c.data;
+  }
+  return aqTable(columns);
+}

@@ -1,0 +1,67 @@
+/**
+ * Throughput–latency frontier: each configuration as a point (latency on x, throughput on y),
+ * and per series the Pareto frontier — the points no other point beats on both — as a line.
+ */
+import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
+import { requirePositive } from "./line.js";
+
+export interface FrontierOptions extends ChartOptions {
+  /** latency column (lower is better), e.g. "tpot_ms" */
+  x: string;
+  /** throughput column (higher is better), e.g. "throughput_tokens_s" */
+  y: string;
+  /** one frontier per value of this column (e.g. "gpu") */
+  color?: string;
+  /** a column to label the frontier points with (e.g. "batch") */
+  label?: string;
+  /** log axes (default false) */
+  logX?: boolean;
+  logY?: boolean;
+}
+
+/** Mark the Pareto-optimal rows (lowest x for their y) per group: `frontier: true`. */
+export function paretoFrontier(rows: readonly Row[], x: string, y: string, group?: string): Row[] {
+  const out: Row[] = rows.map((r) => ({ ...r, frontier: false }));
+  const groups = new Map<unknown, Row[]>();
+  for (const r of out) {
+    const k = group ? r[group] : "";
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(r);
+  }
+  for (const g of groups.values()) {
+    g.sort((a, b) => (a[x] as number) - (b[x] as number) || (b[y] as number) - (a[y] as number));
+    let bestY = -Infinity;
+    for (const r of g) {
+      if ((r[y] as number) > bestY) {
+        r.frontier = true;
+        bestY = r[y] as number;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A throughput–latency chart with each series' Pareto frontier drawn as a line.
+ * @example frontier(t, { x: "tpot_ms", y: "throughput_tokens_s", color: "gpu", label: "batch" })
+ */
+export function frontier(data: ChartData, o: FrontierOptions): ChartSpec {
+  const { rows, columns } = rowsOf(data, "chart.frontier");
+  for (const [role, f] of [["x", o.x], ["y", o.y], ["color", o.color], ["label", o.label]] as const) requireField(columns, f, role, "chart.frontier");
+  if (o.logX) requirePositive(rows, o.x, "chart.frontier");
+  if (o.logY) requirePositive(rows, o.y, "chart.frontier");
+  const values = paretoFrontier(rows, o.x, o.y, o.color);
+  const x = channel(rows, o.x, o.logX ? { scale: { type: "log" } } : {});
+  const y = channel(rows, o.y, o.logY ? { scale: { type: "log" } } : {});
+  const color = o.color ? { color: { ...channel(rows, o.color), type: "nominal" } } : {};
+  const tooltip = [o.x, o.y, ...(o.color ? [o.color] : []), ...(o.label ? [o.label] : [])].map((f) => channel(rows, f));
+  const layer: unknown[] = [
+    { mark: { type: "point", filled: true, opacity: 0.35 }, encoding: { x, y, ...color, tooltip } },
+    { transform: [{ filter: "datum.frontier" }], mark: { type: "line", point: true }, encoding: { x, y, ...color, order: { field: o.x, type: "quantitative" } } },
+  ];
+  if (o.label) {
+    layer.push({ transform: [{ filter: "datum.frontier" }], mark: { type: "text", dx: 6, dy: -6, fontSize: 9, align: "left" }, encoding: { x, y, text: { field: o.label }, ...color } });
+  }
+  const spec = base(o, rows);
+  return { ...spec, data: { values }, layer, config: CONFIG };
+}

@@ -1,0 +1,57 @@
+/**
+ * Line charts: y against x, one line per `color` value, small multiples per `facet` value.
+ */
+import { SuanliError, show } from "../errors.js";
+import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
+
+export interface LineOptions extends ChartOptions {
+  x: string;
+  y: string;
+  /** one line per value of this column */
+  color?: string;
+  /** one panel per value of this column */
+  facet?: string;
+  /** panels per row when faceting (default 3) */
+  columns?: number;
+  /** logarithmic axes (values must be > 0) */
+  logX?: boolean;
+  logY?: boolean;
+  /** draw a point at each row (default true) */
+  points?: boolean;
+}
+
+/** Refuse zero or negative values on a log axis, naming the column and the value. */
+export function requirePositive(rows: readonly Row[], field: string, chart: string): void {
+  for (const r of rows) {
+    const v = r[field];
+    if (typeof v === "number" && !(v > 0)) {
+      throw new SuanliError("bad-argument", `${chart}: log axis ${show(field)} holds ${v}; a log scale takes values > 0 only`, { value: v, expected: "> 0" });
+    }
+  }
+}
+
+/**
+ * A line chart.
+ * @example line(t, { x: "seq", y: "kv_GiB", color: "batch", logX: true })
+ */
+export function line(data: ChartData, o: LineOptions): ChartSpec {
+  const { rows, columns } = rowsOf(data, "chart.line");
+  for (const [role, f] of [["x", o.x], ["y", o.y], ["color", o.color], ["facet", o.facet]] as const) requireField(columns, f, role, "chart.line");
+  if (o.logX) requirePositive(rows, o.x, "chart.line");
+  if (o.logY) requirePositive(rows, o.y, "chart.line");
+  const encoding: Record<string, unknown> = {
+    x: channel(rows, o.x, o.logX ? { scale: { type: "log" } } : {}),
+    y: channel(rows, o.y, o.logY ? { scale: { type: "log" } } : {}),
+    tooltip: [o.x, o.y, ...(o.color ? [o.color] : []), ...(o.facet ? [o.facet] : [])].map((f) => channel(rows, f)),
+  };
+  if (o.color) encoding.color = { ...channel(rows, o.color), type: "nominal", sort: [...new Set(rows.map((r) => r[o.color!]))] };
+  const mark = { type: "line", point: o.points ?? true };
+  const spec = base(o, rows);
+  if (o.facet) {
+    const inner = { width: o.width ?? 260, height: o.height ?? 200, mark, encoding };
+    delete spec.width;
+    delete spec.height;
+    return { ...spec, facet: { field: o.facet, type: "nominal", title: channel(rows, o.facet).title }, columns: o.columns ?? 3, spec: inner, config: CONFIG };
+  }
+  return { ...spec, mark, encoding, config: CONFIG };
+}

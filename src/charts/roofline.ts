@@ -1,0 +1,86 @@
+/**
+ * The roofline, log–log: attainable FLOP/s = min(peak, bandwidth × intensity) against
+ * arithmetic intensity (FLOP/B), one roof per GPU, its ridge point (peak ÷ bandwidth) marked,
+ * and operations placed at their intensity (Williams, Waterman & Patterson, "Roofline",
+ * CACM 52(4), 2009).
+ */
+import { SuanliError, show } from "../errors.js";
+import { gpu as lookupGpu, type Gpu } from "../hardware/gpu.js";
+import type { Precision } from "../hardware/precision.js";
+import { Quantity } from "../quantity.js";
+import { CONFIG, SCHEMA, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
+
+/** An operation placed on the roofline: a name and its arithmetic intensity (FLOP/B). */
+export interface RooflineOp {
+  name: string;
+  intensity: number | Quantity<"intensity">;
+}
+
+export interface RooflineOptions extends ChartOptions {
+  /** precision of every roof (default: each GPU's chosen precision) */
+  precision?: Precision;
+  /** operations to place (e.g. decode at batch 1, prefill) */
+  ops?: readonly RooflineOp[];
+  /** intensity range drawn, FLOP/B (default [0.1, 10000]) */
+  range?: readonly [number, number];
+}
+
+const X = "intensity_FLOP_B";
+const Y = "attainable_TFLOPS";
+
+function roofPoints(id: string, peak: number, bw: number, lo: number, hi: number): Row[] {
+  const ridge = peak / bw;
+  const xs = [lo, hi, ...(ridge > lo && ridge < hi ? [ridge] : [])];
+  for (let e = Math.ceil(Math.log10(lo)); e <= Math.floor(Math.log10(hi)); e++) xs.push(10 ** e);
+  return [...new Set(xs)].sort((a, b) => a - b).map((i) => ({ gpu: id, [X]: i, [Y]: Math.min(peak, bw * i) / 1e12 }));
+}
+
+/**
+ * A log–log roofline of one or more GPUs, with ridge points and operation points.
+ * @example roofline(["H100", "H20"], { precision: "fp8", ops: [{ name: "decode b=1", intensity: 1 }] })
+ */
+export function roofline(gpus: string | Gpu | readonly (string | Gpu)[], o: RooflineOptions = {}): ChartSpec {
+  const list = (Array.isArray(gpus) ? gpus : [gpus]) as (string | Gpu)[];
+  if (list.length === 0) throw new SuanliError("bad-argument", "chart.roofline: give at least one GPU", { value: gpus });
+  const [lo, hi] = o.range ?? [0.1, 10000];
+  if (!(lo > 0 && hi > lo && Number.isFinite(hi))) {
+    throw new SuanliError("bad-argument", `chart.roofline: range must be [lo, hi] with 0 < lo < hi, got ${show(o.range)}`, { value: o.range });
+  }
+  const roofs: Row[] = [];
+  const ridges: Row[] = [];
+  const devices = list.map((g0) => {
+    const g = typeof g0 === "string" ? lookupGpu(g0) : g0;
+    const p = o.precision ?? g.precisionName;
+    const peak = g.spec.peak[p];
+    if (peak === undefined) throw new SuanliError("unsupported-precision", `chart.roofline: ${g.id} has no ${p} peak in the catalog`, { value: p });
+    const id = `${g.id} ${p}`;
+    roofs.push(...roofPoints(id, peak, g.spec.bandwidth, lo, hi));
+    ridges.push({ gpu: id, [X]: peak / g.spec.bandwidth, [Y]: peak / 1e12, label: `ridge ${Math.round(peak / g.spec.bandwidth)} FLOP/B` });
+    return { id, peak, bw: g.spec.bandwidth };
+  });
+  const ops: Row[] = [];
+  for (const op of o.ops ?? []) {
+    const i = op.intensity instanceof Quantity ? op.intensity.value : op.intensity;
+    if (typeof i !== "number" || !(i >= lo && i <= hi)) {
+      throw new SuanliError("bad-argument", `chart.roofline: op ${show(op.name)} has intensity ${show(i)}; it must be a number of FLOP/B within the range [${lo}, ${hi}]`, { value: i });
+    }
+    for (const d of devices) ops.push({ gpu: d.id, op: op.name, [X]: i, [Y]: Math.min(d.peak, d.bw * i) / 1e12 });
+  }
+  const x = { field: X, type: "quantitative", title: "arithmetic intensity (FLOP/B)", scale: { type: "log", domain: [lo, hi] } };
+  const y = { field: Y, type: "quantitative", title: "attainable (TFLOPS)", scale: { type: "log" } };
+  const color = { field: "gpu", type: "nominal", title: "GPU" };
+  const layer: unknown[] = [
+    { data: { values: roofs }, mark: { type: "line", clip: true }, encoding: { x, y, color } },
+    { data: { values: ridges }, mark: { type: "point", filled: true, size: 60, shape: "diamond" }, encoding: { x, y, color, tooltip: [{ field: "gpu" }, { field: "label" }] } },
+    { data: { values: ridges }, mark: { type: "text", dy: -10, fontSize: 9 }, encoding: { x, y, text: { field: "label" }, color } },
+  ];
+  if (ops.length > 0) {
+    layer.push(
+      { data: { values: ops }, mark: { type: "rule", strokeDash: [4, 4], color: "gray" }, encoding: { x } },
+      { data: { values: ops }, mark: { type: "point", size: 70, shape: "circle" }, encoding: { x, y, color, tooltip: [{ field: "op" }, { field: "gpu" }, { field: X }, { field: Y }] } },
+      { data: { values: ops.filter((r) => r.gpu === devices[0]!.id) }, mark: { type: "text", angle: 270, align: "left", dx: 4, dy: -4, fontSize: 9, y: 4, baseline: "bottom" }, encoding: { x, text: { field: "op" } } },
+    );
+  }
+  const spec: ChartSpec = { $schema: SCHEMA, title: o.title ?? "Roofline", width: o.width ?? 440, height: o.height ?? 300, layer, config: CONFIG };
+  return spec;
+}

@@ -1,0 +1,224 @@
+/**
+ * `cluster(gpu, n)` — n identical GPUs with a parallel layout: tensor parallel (`.tp`),
+ * pipeline parallel (`.pp`) and the data-parallel replicas that are left (dp = n / (tp·pp)).
+ * GPUs sit `gpusPerNode` to a node (default 8, an HGX/DGX board); inside a node they talk
+ * over the GPU's configured link (NVLink by default, `.pcie()` on the Gpu to choose PCIe),
+ * between nodes over a network given with `.network("400 Gb/s")` (per GPU, per direction:
+ * one NIC per GPU, as in DGX H100 with ConnectX-7).
+ *
+ * Rank order is Megatron-LM's: tensor-parallel ranks are adjacent, then data-parallel, then
+ * pipeline stages (Narayanan et al. 2021, arXiv:2104.04473 §3: TP inside a node, PP across).
+ * Immutable: each fluent call returns a new frozen Cluster.
+ *
+ * @example
+ * const c = cluster(gpu("H20").fp8(), 16).tp(8).network("400 Gb/s");
+ * c.layout                 // returns { tp: 8, pp: 1, dp: 2 }
+ * c.linkFor(8).kind        // returns "nvlink"   (one node)
+ * c.linkFor(2, 8).kind     // returns "network"  (the two replicas sit in different nodes)
+ */
+import type { Unit } from "mathjs";
+import { SuanliError, show } from "../errors.js";
+import { format, parseQuantity } from "../units.js";
+import { positiveInt } from "../validate.js";
+import type { LinkKind } from "./catalog.js";
+import { Gpu } from "./gpu.js";
+
+/** The path a collective runs over: what `collectives.ts` needs, in base units. */
+export interface LinkPath {
+  readonly kind: LinkKind;
+  /** Bytes per second one GPU can send while it receives as much (one direction). */
+  readonly perDirection: number;
+  /** Seconds per message hop (start-up cost α of the α–β model; Hockney 1994). */
+  readonly latency: number;
+}
+
+/**
+ * Default per-hop latency by link kind, in seconds. Assumptions, not measurements of one
+ * system; override with `.latency({ nvlink: 2e-6 })`.
+ * - nvlink/xgmi 1 µs, pcie 2 µs: NCCL's small-message (LL protocol) all-reduce on 8 NVLink
+ *   GPUs takes on the order of 10–20 µs, i.e. ~1 µs per ring step of the 14 it takes
+ *   (nccl-tests, https://github.com/NVIDIA/nccl-tests/blob/master/doc/PERFORMANCE.md).
+ * - network 5 µs: InfiniBand NDR port-to-port latency is ~1 µs; NCCL inter-node step costs
+ *   several µs more in software (NCCL tuning notes, https://docs.nvidia.com/deeplearning/nccl/user-guide/docs/env.html).
+ */
+export const DEFAULT_LATENCY: Readonly<Record<LinkKind, number>> = Object.freeze({
+  nvlink: 1e-6,
+  xgmi: 1e-6,
+  pcie: 2e-6,
+  network: 5e-6,
+});
+
+export interface ClusterLayout {
+  readonly tp: number;
+  readonly pp: number;
+  readonly dp: number;
+}
+
+export interface ClusterState {
+  readonly gpu: Gpu;
+  readonly size: number;
+  readonly tp: number;
+  readonly pp: number;
+  readonly gpusPerNode: number;
+  /** Inter-node bandwidth per GPU, one direction (B/s); absent until `.network(…)`. */
+  readonly network: number | undefined;
+  readonly latency: Readonly<Record<LinkKind, number>>;
+}
+
+export class Cluster {
+  readonly state: ClusterState;
+
+  constructor(state: ClusterState) {
+    this.state = state;
+    Object.freeze(this);
+  }
+
+  private with(patch: Partial<ClusterState>): Cluster {
+    return new Cluster({ ...this.state, ...patch });
+  }
+
+  /** The GPU every rank is (with its precision and link). */
+  get gpu(): Gpu {
+    return this.state.gpu;
+  }
+  /** Number of GPUs. */
+  get size(): number {
+    return this.state.size;
+  }
+  get gpusPerNode(): number {
+    return this.state.gpusPerNode;
+  }
+  /** Nodes the cluster spans: ⌈size / gpusPerNode⌉. */
+  get nodes(): number {
+    return Math.ceil(this.state.size / this.state.gpusPerNode);
+  }
+  /** { tp, pp, dp } with dp = size / (tp · pp). */
+  get layout(): ClusterLayout {
+    const { tp, pp, size } = this.state;
+    return Object.freeze({ tp, pp, dp: size / (tp * pp) });
+  }
+
+  /** Tensor-parallel degree; tp · pp must divide the cluster size. */
+  tp(n: number): Cluster {
+    const tp = positiveInt(n, "tp");
+    checkLayout(this.state.size, tp, this.state.pp);
+    return this.with({ tp });
+  }
+
+  /** Pipeline-parallel degree (stages); tp · pp must divide the cluster size. */
+  pp(n: number): Cluster {
+    const pp = positiveInt(n, "pp");
+    checkLayout(this.state.size, this.state.tp, pp);
+    return this.with({ pp });
+  }
+
+  /** GPUs per node (default 8). */
+  perNode(n: number): Cluster {
+    return this.with({ gpusPerNode: positiveInt(n, "gpusPerNode") });
+  }
+
+  /**
+   * Inter-node network bandwidth per GPU, one direction: "400 Gb/s" (InfiniBand NDR), "50 GB/s",
+   * a mathjs Unit, or a number in B/s. Optionally its per-hop latency in seconds.
+   */
+  network(bandwidth: string | number | Unit, opts: { latency?: number } = {}): Cluster {
+    const bw = parseQuantity(bandwidth, "bandwidth", "network");
+    if (bw <= 0) throw new SuanliError("bad-argument", `network bandwidth must be > 0, got ${show(bandwidth)}`, { value: bandwidth, expected: "e.g. \"400 Gb/s\"" });
+    const latency = opts.latency === undefined ? this.state.latency : { ...this.state.latency, network: latencyValue(opts.latency, "network") };
+    return this.with({ network: bw, latency });
+  }
+
+  /** Override per-hop latencies (seconds) by link kind: `.latency({ nvlink: 2e-6 })`. */
+  latency(patch: Partial<Record<LinkKind, number>>): Cluster {
+    const next: Record<string, number> = { ...this.state.latency };
+    for (const [k, v] of Object.entries(patch ?? {})) {
+      if (!(k in DEFAULT_LATENCY)) throw new SuanliError("unknown-link", `unknown link ${show(k)}; accepted: ${Object.keys(DEFAULT_LATENCY).join(", ")}`, { value: k });
+      next[k] = latencyValue(v, k);
+    }
+    return this.with({ latency: next as Record<LinkKind, number> });
+  }
+
+  /**
+   * The link a group of `groupSize` ranks placed `stride` apart communicates over: the GPU's
+   * configured intra-node link when the group fits in one node (groupSize · stride ≤ gpusPerNode),
+   * else the network (refused, saying how to give one, when none is configured).
+   * A group of one sends nothing: it gets the intra-node link (or, on a part with none, a
+   * local path at memory bandwidth) with zero latency, so collectives over it cost 0.
+   */
+  linkFor(groupSize: number, stride = 1): LinkPath {
+    const n = positiveInt(groupSize, "groupSize");
+    const s = positiveInt(stride, "stride");
+    const { gpu, gpusPerNode, network, latency } = this.state;
+    if (n * s <= gpusPerNode || n === 1) {
+      const kind = gpu.state.link;
+      const l = kind ? gpu.spec.links[kind] : undefined;
+      if (n === 1) return Object.freeze({ kind: kind ?? "pcie", perDirection: l?.perDirection ?? gpu.spec.bandwidth, latency: 0 });
+      if (!kind || !l) {
+        throw new SuanliError("unknown-link", `${gpu.id} has no intra-node link in the catalog; give one with gpu.custom({ …, pcie: "64 GB/s" })`, { value: gpu.id });
+      }
+      return Object.freeze({ kind, perDirection: l.perDirection, latency: latency[kind] });
+    }
+    const bw = network ?? gpu.spec.links.network?.perDirection;
+    if (bw === undefined) {
+      throw new SuanliError(
+        "unknown-link",
+        `a group of ${n} GPUs${s > 1 ? ` ${s} apart` : ""} spans nodes of ${gpusPerNode}, and no network is configured; add .network("400 Gb/s")`,
+        { value: n * s, expected: `≤ ${gpusPerNode} GPUs in one node, or a network` },
+      );
+    }
+    return Object.freeze({ kind: "network" as const, perDirection: bw, latency: latency.network });
+  }
+
+  /** Links of the parallel groups in Megatron rank order: TP adjacent, DP stride tp, PP stride tp·dp. */
+  groupLinks(): { tp: LinkPath; dp: LinkPath; pp: LinkPath } {
+    const { tp, pp, dp } = this.layout;
+    return { tp: this.linkFor(tp), dp: this.linkFor(dp, tp), pp: this.linkFor(Math.min(pp, 2), tp * dp) };
+  }
+
+  toString(): string {
+    const { tp, pp, dp } = this.layout;
+    const net = this.state.network !== undefined ? ` · network ${format(this.state.network, "bandwidth")}` : "";
+    return `Cluster ${this.state.size}× ${this.state.gpu.toString()} · tp ${tp} · pp ${pp} · dp ${dp}${net}`;
+  }
+  toJSON(): object {
+    return { gpu: this.state.gpu.toJSON(), size: this.state.size, ...this.layout, gpusPerNode: this.state.gpusPerNode, network: this.state.network, latency: this.state.latency };
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+function checkLayout(size: number, tp: number, pp: number): void {
+  if (size % (tp * pp) !== 0) {
+    throw new SuanliError("bad-parallelism", `tp × pp = ${tp} × ${pp} = ${tp * pp} does not divide the cluster's ${size} GPUs`, {
+      value: { tp, pp },
+      expected: `tp × pp dividing ${size}`,
+    });
+  }
+}
+
+function latencyValue(v: unknown, name: string): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+    throw new SuanliError("bad-argument", `${name} latency must be a finite number of seconds ≥ 0, got ${show(v)}`, { value: v, expected: "seconds ≥ 0, e.g. 1e-6" });
+  }
+  return v;
+}
+
+/**
+ * n GPUs of kind `g`, all tensor/pipeline degrees 1 (n data-parallel replicas) until set.
+ * @example cluster(gpu("H20").fp8(), 8).tp(8).layout // returns { tp: 8, pp: 1, dp: 1 }
+ */
+export function cluster(g: Gpu, n: number, opts: { gpusPerNode?: number } = {}): Cluster {
+  if (!(g instanceof Gpu)) throw new SuanliError("bad-argument", `cluster(gpu, n) needs a Gpu, e.g. cluster(gpu("H20"), 8); got ${show(g)}`, { value: g });
+  const size = positiveInt(n, "cluster size");
+  return new Cluster({
+    gpu: g, size, tp: 1, pp: 1, gpusPerNode: positiveInt(opts.gpusPerNode ?? 8, "gpusPerNode"), network: undefined, latency: DEFAULT_LATENCY,
+  });
+}
+
+/** A device for the performance models: one GPU is a cluster of one. */
+export function asCluster(device: Gpu | Cluster): Cluster {
+  if (device instanceof Cluster) return device;
+  if (device instanceof Gpu) return cluster(device, 1);
+  throw new SuanliError("bad-argument", `expected a Gpu or a Cluster, got ${show(device)}`, { value: device, expected: "gpu(\"H20\") or cluster(gpu(\"H20\"), 8).tp(8)" });
+}

@@ -1,0 +1,245 @@
+/**
+ * `m.on(device)` — a model served on a GPU or a cluster: prefill, decode and request latency,
+ * throughput, memory fit and cost, from the per-operator roofline (roofline.ts, ops.ts).
+ * Immutable: `.efficiency({…})`, `.dtypes({…})`, `.reserve(f)`, `.maxTokens(n)` return new engines.
+ *
+ * Layout: `batch` is the number of sequences one model replica (tp × pp GPUs) runs together;
+ * the cluster's dp replicas each run such a batch, so total tokens/s = dp × replica tokens/s.
+ * With pp > 1 the batch is split into pp micro-batches that keep every stage busy, so a step
+ * costs pp × (stage time of one micro-batch + its hand-off to the next stage).
+ *
+ * @example
+ * const e = model("llama2-70b").on(cluster(gpu("H20").fp8(), 8).tp(8));
+ * e.decode({ batch: 64, context: 4096 }).tokensPerSecond   // total output tokens/s
+ * e.decode({ batch: 64, context: 4096 }).bound             // "memory" | "compute" | "link"
+ * e.breakdown({ batch: 64, context: 4096 })                // arquero table of the ops
+ */
+import type { ColumnTable } from "arquero";
+import { SuanliError } from "../errors.js";
+import { asCluster, type Cluster } from "../hardware/cluster.js";
+import { p2pTime } from "../hardware/collectives.js";
+import type { Gpu } from "../hardware/gpu.js";
+import type { Model } from "../model/model.js";
+import { format, parseQuantity } from "../units.js";
+import { positiveInt, positiveNumber } from "../validate.js";
+import type { Unit } from "mathjs";
+import { ACTIVATION_BYTES, defaultDtypes, withDtypes, type DtypeOptions, type Dtypes } from "./dtypes.js";
+import { DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
+import { DEFAULT_RESERVE, largest, memoryParts, type MemoryParts } from "./memory.js";
+import { rates, stepRows, stepTime, type Bound, type OpRow, type Rates, type StepTime } from "./roofline.js";
+import { shard, type Shard } from "./shard.js";
+import type { Step } from "./ops.js";
+import { breakdownTable, decodeResult, memoryResult, prefillResult, requestResult, type DecodeResult, type MemoryResult, type PrefillResult, type RequestResult } from "./results.js";
+
+export interface EngineState {
+  readonly model: Model;
+  readonly cluster: Cluster;
+  readonly efficiency: Efficiency;
+  readonly dtypes: Dtypes;
+  /** Bytes of GPU memory held back for the runtime (CUDA context, cuBLAS/NCCL workspaces). */
+  readonly reserve: number;
+  /** Largest forward pass in tokens (prefill chunk), sizing the activation workspace. */
+  readonly maxTokens: number;
+}
+
+export type BreakdownOptions = { batch?: number; context: number } | { batch?: number; prompt: number };
+
+export class InferenceEngine {
+  readonly state: EngineState;
+  /** The per-GPU split (validated once, when the engine is made). */
+  readonly shard: Shard;
+
+  constructor(state: EngineState) {
+    this.state = state;
+    const { tp, pp } = state.cluster.layout;
+    this.shard = shard(state.model.arch, tp, pp, state.model.id);
+    Object.freeze(this);
+  }
+
+  private with(patch: Partial<EngineState>): InferenceEngine {
+    return new InferenceEngine({ ...this.state, ...patch });
+  }
+
+  get model(): Model { return this.state.model; }
+  get cluster(): Cluster { return this.state.cluster; }
+  get gpu(): Gpu { return this.state.cluster.gpu; }
+
+  /** The achievable fractions in use; with a patch, a new engine using them (each in (0, 1]). */
+  efficiency(): Efficiency;
+  efficiency(patch: Partial<Efficiency>): InferenceEngine;
+  efficiency(patch?: Partial<Efficiency>): Efficiency | InferenceEngine {
+    if (patch === undefined) return this.state.efficiency;
+    return this.with({ efficiency: withEfficiency(this.state.efficiency, patch) });
+  }
+
+  /** Storage formats in use; with options, a new engine: `.dtypes({ weights: "int4", kv: "fp8" })`. */
+  dtypes(): Dtypes;
+  dtypes(o: DtypeOptions): InferenceEngine;
+  dtypes(o?: DtypeOptions): Dtypes | InferenceEngine {
+    if (o === undefined) return this.state.dtypes;
+    return this.with({ dtypes: withDtypes(this.state.dtypes, o) });
+  }
+
+  /** Memory held back per GPU for the runtime: "4 GiB", a mathjs Unit or bytes (default 2 GiB). */
+  reserve(bytes: string | number | Unit): InferenceEngine {
+    return this.with({ reserve: parseQuantity(bytes, "bytes", "reserve") });
+  }
+
+  /** Largest forward pass in tokens (default 8192, TensorRT-LLM's max_num_tokens). */
+  maxTokens(n: number): InferenceEngine {
+    return this.with({ maxTokens: positiveInt(n, "maxTokens") });
+  }
+
+  /** Achievable rates of one GPU under the current efficiency. */
+  rates(): Rates {
+    const g = this.gpu;
+    const peak = g.peak().value;
+    const peak16 = g.spec.peak.fp16 ?? g.spec.peak.bf16 ?? peak;
+    return rates(peak, peak16, g.spec.bandwidth, this.state.cluster.linkFor(this.shard.tp), this.state.efficiency);
+  }
+
+  /** Seconds of one step of `batch` sequences (fast path for sweeps; no fit check). */
+  stepTime(step: Step, r: Rates = this.rates()): StepTime {
+    const pp = this.shard.pp;
+    if (pp === 1) return stepTime(this.shard, this.state.dtypes, step, r);
+    const mb = Math.ceil(step.batch / pp);
+    const t = stepTime(this.shard, this.state.dtypes, { ...step, batch: mb }, r);
+    const hop = p2pTime(mb * step.tokens * this.state.model.arch.hidden * ACTIVATION_BYTES, this.state.cluster.groupLinks().pp, this.state.efficiency.link);
+    return { total: pp * (t.total + hop), compute: pp * t.compute, memory: pp * t.memory, link: pp * (t.link + hop) };
+  }
+
+  /** Memory of one GPU for `batch` sequences of `context` tokens, against its capacity. */
+  memory(opts: { batch?: number; context: number }): MemoryResult {
+    const batch = positiveInt(opts?.batch ?? 1, "batch");
+    const context = positiveInt(opts?.context, "context");
+    return memoryResult(this.parts(batch, context), this.describe(), batch, context);
+  }
+
+  /** Largest batch whose weights, KV cache, workspace and reserve fit at `context` (0 if none). */
+  maxBatch(opts: { context: number }): number {
+    const context = positiveInt(opts?.context, "context");
+    return largest((b) => this.fits(b, context), 1 << 24);
+  }
+
+  /** Longest context that fits at `batch` (0 if none). */
+  maxContext(opts: { batch?: number } = {}): number {
+    const batch = positiveInt(opts?.batch ?? 1, "batch");
+    return largest((c) => this.fits(batch, c), 1 << 26);
+  }
+
+  /** Time to first token for `batch` prompts of `prompt` tokens. Refused if it does not fit. */
+  prefill(opts: { batch?: number; prompt: number }): PrefillResult {
+    const batch = positiveInt(opts?.batch ?? 1, "batch");
+    const prompt = positiveInt(opts?.prompt, "prompt");
+    this.requireFit(batch, prompt);
+    const step: Step = { batch, tokens: prompt, past: 0 };
+    return prefillResult(this, step, this.stepTime(step));
+  }
+
+  /** One decode step of `batch` sequences at `context` tokens: time per output token and tokens/s. */
+  decode(opts: { batch?: number; context: number }): DecodeResult {
+    const batch = positiveInt(opts?.batch ?? 1, "batch");
+    const context = positiveInt(opts?.context, "context");
+    this.requireFit(batch, context);
+    const step: Step = { batch, tokens: 1, past: context - 1 };
+    return decodeResult(this, step, this.stepTime(step));
+  }
+
+  /**
+   * End-to-end latency of `batch` requests of `prompt` tokens in and `output` tokens out, run
+   * together (static batching): prefill, then output − 1 decode steps at growing context.
+   */
+  request(opts: { prompt: number; output: number; batch?: number }): RequestResult {
+    const batch = positiveInt(opts?.batch ?? 1, "batch");
+    const prompt = positiveInt(opts?.prompt, "prompt");
+    const output = positiveInt(opts?.output, "output");
+    this.requireFit(batch, prompt + output);
+    const r = this.rates();
+    const ttft = this.stepTime({ batch, tokens: prompt, past: 0 }, r).total;
+    const steps = output - 1;
+    let decode = 0;
+    const stride = Math.max(1, Math.ceil(steps / 512));
+    for (let i = 1; i <= steps; i += stride) {
+      const n = Math.min(stride, steps - i + 1);
+      // Sample the middle of each stride (exact when stride = 1).
+      decode += n * this.stepTime({ batch, tokens: 1, past: prompt + i - 1 + Math.floor((n - 1) / 2) }, r).total;
+    }
+    return requestResult(this, { batch, prompt, output }, ttft, decode);
+  }
+
+  /** The operators of a decode step ({ context }) or a prefill ({ prompt }) as an arquero table. */
+  breakdown(opts: BreakdownOptions): ColumnTable {
+    return breakdownTable(this.rows(opts));
+  }
+
+  /** The operators as plain rows (base units: FLOP, B, s). */
+  rows(opts: BreakdownOptions): OpRow[] {
+    const batch = positiveInt(opts?.batch ?? 1, "batch");
+    const step: Step = "prompt" in opts ? { batch, tokens: positiveInt(opts.prompt, "prompt"), past: 0 } : { batch, tokens: 1, past: positiveInt(opts?.context, "context") - 1 };
+    return stepRows(this.shard, this.state.dtypes, step, this.rates());
+  }
+
+  /**
+   * Output tokens per unit of money at `pricePerGpuHour` (your price, in your currency; the kit
+   * ships no prices): tokens/s × 3600 ÷ (price × GPUs). Decode-only with { context }, whole
+   * requests with { prompt, output }.
+   */
+  cost(opts: { pricePerGpuHour: number; batch?: number } & ({ context: number } | { prompt: number; output: number })): { tokensPerSecond: number; tokensPerDollar: number; dollarsPerMillionTokens: number } {
+    const price = positiveNumber(opts?.pricePerGpuHour, "pricePerGpuHour");
+    const tps = "context" in opts ? this.decode(opts).tokensPerSecond : this.request(opts).tokensPerSecond;
+    const perDollar = (tps * 3600) / (price * this.state.cluster.size);
+    return Object.freeze({ tokensPerSecond: tps, tokensPerDollar: perDollar, dollarsPerMillionTokens: 1e6 / perDollar });
+  }
+
+  private parts(batch: number, context: number): MemoryParts {
+    return memoryParts(this.shard, this.state.dtypes, batch, context, this.gpu.spec.memory, this.state.reserve, this.state.maxTokens);
+  }
+
+  private fits(batch: number, context: number): boolean {
+    const p = this.parts(batch, context);
+    return p.total <= p.capacity;
+  }
+
+  private requireFit(batch: number, context: number): void {
+    const p = this.parts(batch, context);
+    if (p.total <= p.capacity) return;
+    const max = this.maxBatch({ context });
+    throw new SuanliError(
+      "does-not-fit",
+      `batch ${batch} at context ${context} needs ${format(p.total, "bytes")} per GPU (weights ${format(p.weights, "bytes")}, KV ${format(p.kv, "bytes")}, ` +
+        `workspace ${format(p.activations, "bytes")}, reserve ${format(p.reserve, "bytes")}) but ${this.gpu.id} has ${format(p.capacity, "bytes")}: ` +
+        `${format(p.total - p.capacity, "bytes")} over. ${max > 0 ? `Largest batch at this context: ${max}` : `Nothing fits at this context on this layout; use more GPUs or smaller dtypes`}.`,
+      { value: { batch, context }, expected: max > 0 ? `batch ≤ ${max}` : "a larger tp/pp or smaller dtypes" },
+    );
+  }
+
+  /** "llama2-70b on 8× H20 fp8 (tp 8) · weights fp8 · kv fp8". */
+  describe(): string {
+    const c = this.state.cluster;
+    const { tp, pp, dp } = c.layout;
+    const dt = this.state.dtypes;
+    return `${this.state.model.id} on ${c.size}× ${this.gpu.id} ${this.gpu.precisionName} (tp ${tp}${pp > 1 ? `, pp ${pp}` : ""}${dp > 1 ? `, dp ${dp}` : ""}) · weights ${dt.weights} · kv ${dt.kv}`;
+  }
+
+  toString(): string {
+    return `InferenceEngine ${this.describe()}`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** Serve model `m` on `device` (a Gpu or a Cluster) with default efficiencies and dtypes. */
+export function inference(m: Model, device: Gpu | Cluster): InferenceEngine {
+  const c = asCluster(device);
+  return new InferenceEngine({
+    model: m,
+    cluster: c,
+    efficiency: DEFAULT_EFFICIENCY,
+    dtypes: defaultDtypes(c.gpu.precisionName),
+    reserve: DEFAULT_RESERVE,
+    maxTokens: 8192,
+  });
+}
+
+export type { Bound, DecodeResult, PrefillResult, RequestResult, MemoryResult };

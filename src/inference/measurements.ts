@@ -1,0 +1,96 @@
+/**
+ * Published inference measurements (datasets/measurements.json) and the kit's prediction for
+ * each: the table `npm run validate` prints and `calibrate` fits against. Every row carries its
+ * full setup (GPU, count, TP, precision, engine, input/output lengths, batch, metric) and source.
+ */
+import { SuanliError, show } from "../errors.js";
+import { readJson } from "../data/paths.js";
+import { gpu } from "../hardware/gpu.js";
+import { cluster } from "../hardware/cluster.js";
+import { model } from "../model/model.js";
+import type { Precision } from "../hardware/precision.js";
+import type { Efficiency } from "./efficiency.js";
+
+export type MeasurementMetric = "output_tps_total" | "output_tps_per_gpu" | "ttft_ms";
+const METRICS: readonly MeasurementMetric[] = ["output_tps_total", "output_tps_per_gpu", "ttft_ms"];
+
+export interface Measurement {
+  readonly id: string;
+  readonly engine: string;
+  readonly engineVersion?: string;
+  readonly gpu: string;
+  readonly count: number;
+  readonly tp: number;
+  readonly pp: number;
+  readonly precision: string;
+  readonly weights: string;
+  readonly kv: string;
+  readonly model: string;
+  readonly input: number;
+  readonly output: number;
+  readonly batch: number;
+  readonly metric: MeasurementMetric;
+  readonly value: number;
+  readonly source: string;
+  readonly note?: string;
+}
+
+function check(r: Record<string, unknown>, i: number): Measurement {
+  const where = `measurements.json row ${i} (${show(r.id)})`;
+  for (const k of ["id", "engine", "gpu", "precision", "weights", "kv", "model", "metric", "source"]) {
+    if (typeof r[k] !== "string" || r[k] === "") throw new SuanliError("bad-dataset", `${where}: "${k}" must be a non-empty string`, { value: r[k] });
+  }
+  for (const k of ["count", "tp", "pp", "input", "output", "batch", "value"]) {
+    const v = r[k];
+    if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new SuanliError("bad-dataset", `${where}: "${k}" must be a number > 0`, { value: v });
+  }
+  if (!/^https?:\/\//.test(r.source as string)) throw new SuanliError("bad-dataset", `${where}: source must be a URL`, { value: r.source });
+  if (!METRICS.includes(r.metric as MeasurementMetric)) throw new SuanliError("bad-dataset", `${where}: metric must be one of ${METRICS.join(", ")}`, { value: r.metric });
+  return Object.freeze(r as unknown as Measurement);
+}
+
+let cache: readonly Measurement[] | undefined;
+
+/** The measurement rows, validated once. */
+export function measurements(): readonly Measurement[] {
+  if (cache) return cache;
+  const raw = readJson("measurements.json") as { measurements?: Record<string, unknown>[] };
+  if (!Array.isArray(raw.measurements)) throw new SuanliError("bad-dataset", `measurements.json has no "measurements" array`);
+  cache = Object.freeze(raw.measurements.map(check));
+  return cache;
+}
+
+/**
+ * The kit's prediction of a row's metric under `efficiency` (defaults when omitted), or null
+ * with the reason when the configuration does not fit or the model/GPU is not in the catalogs.
+ */
+export function predict(row: Measurement, efficiency?: Partial<Efficiency>): { value: number | null; reason?: string } {
+  try {
+    const g = gpu(row.gpu).precision(row.precision as Precision);
+    let e = model(row.model).on(cluster(g, row.count).tp(row.tp).pp(row.pp)).dtypes({ weights: row.weights, kv: row.kv });
+    if (efficiency) e = e.efficiency(efficiency);
+    switch (row.metric) {
+      case "ttft_ms":
+        return { value: e.prefill({ batch: row.batch, prompt: row.input }).time.value * 1e3 };
+      case "output_tps_total":
+        return { value: e.request({ prompt: row.input, output: row.output, batch: row.batch }).tokensPerSecond };
+      case "output_tps_per_gpu":
+        return { value: e.request({ prompt: row.input, output: row.output, batch: row.batch }).tokensPerSecondPerGpu };
+    }
+  } catch (err) {
+    if (err instanceof SuanliError) return { value: null, reason: err.message };
+    throw err;
+  }
+}
+
+/** |predicted − measured| / measured. */
+export function absError(predicted: number, measured: number): number {
+  return Math.abs(predicted - measured) / measured;
+}
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}

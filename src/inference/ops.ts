@@ -1,0 +1,83 @@
+/**
+ * The operators of one forward step on one GPU, with the FLOPs and HBM bytes of each — the
+ * rows of the roofline. A step runs `tokens` new tokens for each of `batch` sequences that
+ * already hold `past` tokens in their KV cache: decode is tokens = 1, past = context − 1;
+ * prefill is tokens = prompt, past = 0; a prefill chunk is anything in between.
+ *
+ * Per layer (N = batch × tokens; P = parameters on this GPU; s_w, s_kv, s_a bytes per weight,
+ * KV and activation element; sources: Pope et al. 2022, arXiv:2211.05102 §2–3; Kaplan et al.
+ * 2020 §2.1 for 2 FLOPs per multiply-add):
+ *   qkv, attn out, mlp        FLOPs 2·N·P             bytes P·s_w + activations in/out · s_a
+ *   experts (MoE)             FLOPs 2·N·(k·P_e + P_sh) bytes (E_touched·P_e + P_sh)·s_w + …,
+ *                             E_touched = E·(1 − (1 − k/E)^N) under uniform routing
+ *   attention (QKᵀ, AV)       FLOPs 2·h·(d_qk + d_v) per query per key (keys = causal, windowed)
+ *                             bytes KV read once per sequence (FlashAttention's single pass,
+ *                             Dao et al. 2022 arXiv:2205.14135) + KV written + Q/O · s_a
+ *   all-reduce ×2 (tp > 1)    N·d·s_a bytes after attention and after the MLP (Megatron §3)
+ *   norms                     4·N·d FLOPs, 2·N·d·s_a bytes, each
+ * Once per step: embedding lookup, final norm, LM head on `batch` rows (logits of the last
+ * token only), and the logits all-gather over the vocabulary-parallel head.
+ */
+import { causalKeys } from "../model/flops.js";
+import type { CollectiveKind } from "../hardware/collectives.js";
+import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
+import { expertsTouched, type Shard } from "./shard.js";
+
+export type OpClass = "gemm" | "attention" | "elementwise" | "collective";
+
+export interface Step {
+  readonly batch: number;
+  readonly tokens: number;
+  readonly past: number;
+}
+
+/**
+ * Receives one operator: `count` instances, each of `flops` FLOPs and `bytes` HBM bytes, or
+ * (for collectives) a `comm` collective of `commBytes` over the tensor-parallel group.
+ */
+export type OpSink = (name: string, cls: OpClass, count: number, flops: number, bytes: number, comm?: CollectiveKind, commBytes?: number) => void;
+
+/** Emit the operators of one step of shard `s` (one pipeline stage) into `emit`. */
+export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink): void {
+  const a = s.arch;
+  const { batch: B, tokens: T, past } = step;
+  const N = B * T;
+  const d = a.hidden;
+  const sw = weightBytesPerParam(dt);
+  const skv = kvBytesPerElement(dt);
+  const sa = ACTIVATION_BYTES;
+  const qOut = s.heads * a.headDim;
+  const kvOut = s.kvElements;
+  const attnPerKey = 2 * s.heads * (a.headDim + a.vHeadDim);
+  const ffnWidth = a.mlp === "gated" ? 3 : 2;
+  const tp = s.tp;
+
+  for (const g of s.groups) {
+    const c = g.count;
+    emit("qkv", "gemm", c, 2 * N * s.qkvParams, s.qkvParams * sw + N * (d + qOut + kvOut) * sa);
+    const keys = causalKeys(past + T, g.window) - causalKeys(past, g.window);
+    const kept = g.window === null ? past + T : Math.min(past + T, g.window);
+    emit("attention", "attention", c, attnPerKey * B * keys, B * kept * kvOut * skv + N * kvOut * skv + N * s.heads * (a.headDim + a.vHeadDim) * sa);
+    emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa);
+    if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
+    if (g.moe && a.moe) {
+      const m = a.moe;
+      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES));
+      const touched = expertsTouched(m.experts, m.active, N);
+      const width = (m.expertIntermediate / tp) * ffnWidth;
+      emit(
+        "experts", "gemm", c,
+        2 * N * (m.active * s.expertParams + s.sharedParams),
+        (touched * s.expertParams + s.sharedParams) * sw + N * (m.active + m.shared) * (2 * d + width) * sa,
+      );
+    } else {
+      emit("mlp", "gemm", c, 2 * N * s.mlpParams, s.mlpParams * sw + N * (2 * d + (a.intermediate / tp) * ffnWidth) * sa);
+    }
+    if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
+    emit("norms", "elementwise", c * a.normsPerLayer, 4 * N * d, 2 * N * d * sa);
+  }
+  emit("embedding", "elementwise", 1, 0, N * d * (EMBEDDING_BYTES + sa));
+  emit("norms", "elementwise", 1, 4 * B * d, 2 * B * d * sa);
+  emit("lm head", "gemm", 1, 2 * B * s.vocab * d, s.vocab * d * EMBEDDING_BYTES + B * (d * sa + s.vocab * LOGIT_BYTES));
+  if (tp > 1) emit("logits gather", "collective", 1, 0, 0, "allGather", B * a.vocab * LOGIT_BYTES);
+}

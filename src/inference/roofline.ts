@@ -1,0 +1,114 @@
+/**
+ * The roofline of one step: each operator takes the slower of its compute and memory time,
+ *
+ *   t_op = count × max( FLOPs / (η_c · peak),  bytes / (η_m · HBM bandwidth) )
+ *
+ * (Williams, Waterman & Patterson, "Roofline", CACM 52(4) 2009), collectives take their ring
+ * time over the tensor-parallel link (hardware/collectives.ts), and the step is the sum — the
+ * engines modelled here do not overlap tensor-parallel all-reduces with compute in decode.
+ * GEMMs run at the Gpu's chosen precision; attention runs at its 16-bit tensor-core peak
+ * (FlashAttention-style kernels compute QKᵀ and AV in fp16/bf16).
+ */
+import { collectiveTime, wireBytes } from "../hardware/collectives.js";
+import type { LinkPath } from "../hardware/cluster.js";
+import type { Dtypes } from "./dtypes.js";
+import type { Efficiency } from "./efficiency.js";
+import { forEachOp, type OpClass, type Step } from "./ops.js";
+import type { Shard } from "./shard.js";
+
+export type Bound = "compute" | "memory" | "link";
+
+/** Achievable rates of one GPU, already multiplied by the efficiencies. */
+export interface Rates {
+  /** GEMM FLOP/s: η_c × dense peak at the compute precision. */
+  readonly gemm: number;
+  /** Attention FLOP/s: η_c × 16-bit dense peak. */
+  readonly attention: number;
+  /** HBM B/s: η_m × bandwidth. */
+  readonly memory: number;
+  readonly link: LinkPath;
+  readonly linkEfficiency: number;
+}
+
+/** Rates from raw peaks and an efficiency. */
+export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency): Rates {
+  return { gemm: peak * eff.compute, attention: peak16 * eff.compute, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link };
+}
+
+/** Time split of a step by what binds each operator (seconds). */
+export interface StepTime {
+  total: number;
+  compute: number;
+  memory: number;
+  link: number;
+}
+
+/** Fast path: the step's time and its split, no per-op allocation. */
+export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates): StepTime {
+  const out: StepTime = { total: 0, compute: 0, memory: 0, link: 0 };
+  forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes) => {
+    if (cls === "collective") {
+      const t = count * collectiveTime(comm!, commBytes!, s.tp, r.link, r.linkEfficiency);
+      out.link += t;
+      out.total += t;
+      return;
+    }
+    const tc = flops / (cls === "attention" ? r.attention : r.gemm);
+    const tm = bytes / r.memory;
+    if (tc >= tm) out.compute += count * tc;
+    else out.memory += count * tm;
+    out.total += count * (tc >= tm ? tc : tm);
+  });
+  return out;
+}
+
+/** What binds a step: the class holding the largest share of its time. */
+export function boundOf(t: StepTime): Bound {
+  if (t.link >= t.compute && t.link >= t.memory) return "link";
+  return t.compute >= t.memory ? "compute" : "memory";
+}
+
+/** One operator of the breakdown, summed over the layers it occurs in (seconds, FLOP, B). */
+export interface OpRow {
+  op: string;
+  cls: OpClass;
+  count: number;
+  flops: number;
+  bytes: number;
+  wireBytes: number;
+  computeTime: number;
+  memoryTime: number;
+  linkTime: number;
+  time: number;
+  bound: Bound;
+}
+
+/** The step's operators, aggregated by name, in first-seen order. */
+export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates): OpRow[] {
+  const rows = new Map<string, OpRow>();
+  forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes) => {
+    let row = rows.get(name);
+    if (!row) {
+      row = { op: name, cls, count: 0, flops: 0, bytes: 0, wireBytes: 0, computeTime: 0, memoryTime: 0, linkTime: 0, time: 0, bound: "memory" };
+      rows.set(name, row);
+    }
+    row.count += count;
+    if (cls === "collective") {
+      const t = count * collectiveTime(comm!, commBytes!, s.tp, r.link, r.linkEfficiency);
+      row.wireBytes += count * wireBytes(comm!, commBytes!, s.tp);
+      row.linkTime += t;
+      row.time += t;
+      row.bound = "link";
+      return;
+    }
+    const tc = flops / (cls === "attention" ? r.attention : r.gemm);
+    const tm = bytes / r.memory;
+    row.flops += count * flops;
+    row.bytes += count * bytes;
+    row.computeTime += count * tc;
+    row.memoryTime += count * tm;
+    row.time += count * Math.max(tc, tm);
+  });
+  for (const row of rows.values()) if (row.cls !== "collective") row.bound = row.computeTime >= row.memoryTime ? "compute" : "memory";
+  return [...rows.values()];
+}

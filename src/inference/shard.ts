@@ -1,0 +1,137 @@
+/**
+ * What one GPU holds and computes when a model is split Megatron-style (Shoeybi et al. 2019,
+ * arXiv:1909.08053 §3) over `tp` GPUs and `pp` pipeline stages: heads, KV heads, weight
+ * parameters per layer, KV elements per token, in plain numbers.
+ *
+ * Tensor parallelism splits attention by heads, so tp must divide the query heads. KV heads:
+ * when tp divides them each GPU keeps n_kv / tp; when there are fewer KV heads than GPUs and
+ * tp is a multiple of n_kv, each KV head is replicated on tp / n_kv GPUs (what vLLM and
+ * TensorRT-LLM do for Llama-2-70B's 8 KV heads at TP 16) — each GPU then keeps one KV head,
+ * and its K/V weights and cache are counted once per GPU. Any other ratio is refused.
+ * MLA (DeepSeek) keeps the compressed latent whole on every GPU (it is not split by head).
+ * Vocabulary-parallel embedding and LM head: V / tp rows per GPU (Megatron §3).
+ */
+import { SuanliError } from "../errors.js";
+import type { Architecture } from "../model/architecture.js";
+import { isMoeLayer } from "../model/architecture.js";
+import { kvElementsPerToken } from "../model/kv.js";
+import { attentionParams, mlpParams } from "../model/params.js";
+
+/** Layers of one kind: same window, same MLP type. */
+export interface LayerGroup {
+  /** Layers of this kind in the busiest pipeline stage. */
+  readonly count: number;
+  readonly window: number | null;
+  readonly moe: boolean;
+}
+
+export interface Shard {
+  readonly arch: Architecture;
+  readonly tp: number;
+  readonly pp: number;
+  /** Query heads per GPU. */
+  readonly heads: number;
+  /** KV heads per GPU (≥ 1; replicated when n_kv < tp). */
+  readonly kvHeads: number;
+  readonly kvReplicated: boolean;
+  /** Per GPU, per layer, parameters of the Q/K/V projections (with biases, norms). */
+  readonly qkvParams: number;
+  /** Per GPU, per layer, attention output projection. */
+  readonly outParams: number;
+  /** Per GPU, per dense layer, MLP parameters. */
+  readonly mlpParams: number;
+  /** Per GPU, one routed expert's parameters (0 for dense models). */
+  readonly expertParams: number;
+  /** Per GPU, per MoE layer, shared-expert parameters. */
+  readonly sharedParams: number;
+  /** Per MoE layer, router parameters (replicated). */
+  readonly routerParams: number;
+  /** Per GPU: KV elements one token adds in one layer. */
+  readonly kvElements: number;
+  /** Per GPU: vocabulary rows of the embedding and LM head. */
+  readonly vocab: number;
+  /** Layers of the busiest stage, grouped by kind. */
+  readonly groups: readonly LayerGroup[];
+  readonly layersPerStage: number;
+}
+
+/** Check a tensor-parallel degree against the model's heads; see the module comment. */
+export function checkTp(a: Architecture, tp: number, id = "the model"): void {
+  if (a.heads % tp !== 0) {
+    throw new SuanliError("bad-parallelism", `tp ${tp} does not divide the ${a.heads} attention heads of ${id}; use a tp that divides ${a.heads}`, {
+      value: tp,
+      expected: `a divisor of ${a.heads}`,
+    });
+  }
+  if (!a.mla && a.kvHeads % tp !== 0 && tp % a.kvHeads !== 0) {
+    throw new SuanliError(
+      "bad-parallelism",
+      `tp ${tp} neither divides the ${a.kvHeads} KV heads of ${id} nor is a multiple of them (KV heads can be split or replicated, not both)`,
+      { value: tp, expected: `a divisor or a multiple of ${a.kvHeads}` },
+    );
+  }
+}
+
+/** The per-GPU split of architecture `a` over tp × pp. */
+export function shard(a: Architecture, tp: number, pp: number, id?: string): Shard {
+  checkTp(a, tp, id);
+  if (pp > a.layers) {
+    throw new SuanliError("bad-parallelism", `pp ${pp} exceeds the ${a.layers} layers of ${id ?? "the model"}`, { value: pp, expected: `≤ ${a.layers}` });
+  }
+  const d = a.hidden;
+  const heads = a.heads / tp;
+  const kvReplicated = !a.mla && a.kvHeads < tp;
+  const kvHeads = a.mla ? a.kvHeads : kvReplicated ? 1 : a.kvHeads / tp;
+  const out = a.heads * a.vHeadDim * d;
+  let qkvParams: number;
+  let kvElements: number;
+  if (a.mla) {
+    // Down-projections to the latent are replicated; head-wise up-projections split.
+    const latent = d * (a.mla.kvLoraRank + a.mla.qkRopeHeadDim);
+    qkvParams = latent + (attentionParams(a) - out - latent) / tp;
+    kvElements = kvElementsPerToken(a);
+  } else {
+    const kvOut = kvHeads * (a.headDim + a.vHeadDim);
+    qkvParams = d * (heads * a.headDim + kvOut) + (a.bias !== "none" ? heads * a.headDim + kvOut : 0) + (a.qkNorm ? 2 * a.headDim : 0);
+    kvElements = kvOut;
+  }
+  const moe = a.moe;
+  const layersPerStage = Math.ceil(a.layers / pp);
+  const scale = layersPerStage / a.layers;
+  const tally = new Map<string, LayerGroup>();
+  for (let i = 0; i < a.layers; i++) {
+    const w = a.windows[i] ?? null;
+    const m = isMoeLayer(a, i);
+    const key = `${w}:${m}`;
+    const g = tally.get(key);
+    tally.set(key, { count: (g?.count ?? 0) + 1, window: w, moe: m });
+  }
+  const groups = [...tally.values()].map((g) => Object.freeze({ ...g, count: g.count * scale }));
+  return Object.freeze({
+    arch: a,
+    tp,
+    pp,
+    heads,
+    kvHeads,
+    kvReplicated,
+    qkvParams,
+    outParams: out / tp,
+    mlpParams: mlpParams(a, a.intermediate) / tp,
+    expertParams: moe ? mlpParams(a, moe.expertIntermediate) / tp : 0,
+    sharedParams: moe ? (moe.shared * mlpParams(a, moe.expertIntermediate)) / tp : 0,
+    routerParams: moe ? moe.experts * d : 0,
+    kvElements,
+    vocab: a.vocab / tp,
+    groups,
+    layersPerStage,
+  });
+}
+
+/**
+ * Expected distinct experts that N tokens, each routed to k of E experts uniformly, touch:
+ * E × (1 − (1 − k/E)^N). Their weights are what a decode step reads (uniform-routing assumption).
+ */
+export function expertsTouched(experts: number, k: number, tokens: number): number {
+  if (tokens <= 0) return 0;
+  return experts * (1 - Math.pow(1 - k / experts, tokens));
+}

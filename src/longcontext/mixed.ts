@@ -1,0 +1,107 @@
+/**
+ * One engine step that batches several kinds of work together — decodes at their own context
+ * beside prefill chunks — the step in-flight batching and chunked prefill run. The roofline
+ * engine (inference/roofline.ts) prices a uniform step { batch, tokens, past }; here each
+ * operator's work is summed over the parts, with the weights read once:
+ *
+ *   FLOPs_op = Σ_parts FLOPs_op(part)
+ *   bytes_op = W_op + Σ_parts (bytes_op(part) − W_op)        W_op = bytes of the op at batch 0
+ *   t_op     = count × max(FLOPs_op ÷ rate_op, bytes_op ÷ (η_m·HBM))
+ *   collectives: one ring over the summed message (α paid once)
+ *
+ * (the mixed batch of Orca, Yu et al. OSDI 2022 §3, and Sarathi-Serve, Agrawal et al. 2024,
+ * arXiv:2403.02310 §3). Exact against `engine.stepTime` for a single part; for MoE layers the
+ * experts touched are summed per part (an upper bound). With pp > 1 each part's batch is split
+ * into pp micro-batches and the stage time multiplied by pp (stage hand-offs are not counted).
+ */
+import { collectiveTime, type CollectiveKind } from "../hardware/collectives.js";
+import type { InferenceEngine } from "../inference/engine.js";
+import { forEachOp, type OpClass, type Step } from "../inference/ops.js";
+import type { Rates } from "../inference/roofline.js";
+
+/** Time and work of a mixed step (seconds, FLOP and bytes are per GPU of the busiest stage). */
+export interface MixedStep {
+  /** Step time, s. */
+  time: number;
+  /** Of which in attention operators, s. */
+  attention: number;
+  /** Of which in collectives, s. */
+  link: number;
+  /** FLOPs of the step on one GPU. */
+  flops: number;
+  /** HBM bytes of the step on one GPU. */
+  bytes: number;
+}
+
+interface OpSlot {
+  cls: OpClass;
+  count: number;
+  comm: CollectiveKind | undefined;
+  weights: number;
+  flops: number;
+  bytes: number;
+  commBytes: number;
+}
+
+/** The operator slots of engine `e` with their weight bytes (the op at batch 0). */
+function slots(e: InferenceEngine): OpSlot[] {
+  const out: OpSlot[] = [];
+  forEachOp(e.shard, e.state.dtypes, { batch: 0, tokens: 1, past: 0 }, (_n, cls, count, _f, bytes, comm) => {
+    out.push({ cls, count, comm, weights: bytes, flops: 0, bytes: 0, commBytes: 0 });
+  });
+  return out;
+}
+
+/** Rates of engine `e` with attention at `attentionPeak` FLOP/s (e.g. the FP8 peak for FP8 FMHA). */
+export function ratesWithAttention(e: InferenceEngine, attentionPeak: number): Rates {
+  const r = e.rates();
+  return { ...r, attention: attentionPeak * e.state.efficiency.compute };
+}
+
+/**
+ * Time of one step running every part of `parts` together on engine `e` (see the module
+ * comment). Parts with batch 0 are skipped; an empty step costs 0.
+ * @example mixedStep(e, [{ batch: 32, tokens: 1, past: 4095 }, { batch: 1, tokens: 512, past: 1024 }]).time
+ */
+export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates = e.rates()): MixedStep {
+  const pp = e.shard.pp;
+  const live = parts.filter((p) => p.batch > 0 && p.tokens > 0);
+  if (live.length === 0) return { time: 0, attention: 0, link: 0, flops: 0, bytes: 0 };
+  const ops = slots(e);
+  for (const part of live) {
+    const p = pp > 1 ? { ...part, batch: Math.ceil(part.batch / pp) } : part;
+    let i = 0;
+    forEachOp(e.shard, e.state.dtypes, p, (_n, _cls, _count, flops, bytes, _comm, commBytes) => {
+      const s = ops[i++]!;
+      s.flops += flops;
+      s.bytes += bytes - s.weights;
+      s.commBytes += commBytes ?? 0;
+    });
+  }
+  const out: MixedStep = { time: 0, attention: 0, link: 0, flops: 0, bytes: 0 };
+  for (const s of ops) {
+    if (s.cls === "collective") {
+      const t = s.count * collectiveTime(s.comm!, s.commBytes, e.shard.tp, r.link, r.linkEfficiency);
+      out.link += t;
+      out.time += t;
+      continue;
+    }
+    const bytes = s.weights + s.bytes;
+    const t = s.count * Math.max(s.flops / (s.cls === "attention" ? r.attention : r.gemm), bytes / r.memory);
+    if (s.cls === "attention") out.attention += t;
+    out.time += t;
+    out.flops += s.count * s.flops;
+    out.bytes += s.count * bytes;
+  }
+  if (pp > 1) {
+    out.time *= pp;
+    out.attention *= pp;
+    out.link *= pp;
+  }
+  return out;
+}
+
+/** Decode step of `batch` sequences at `context` tokens, as a Step. */
+export function decodePart(batch: number, context: number): Step {
+  return { batch, tokens: 1, past: Math.max(0, context - 1) };
+}

@@ -1,0 +1,285 @@
+/**
+ * A seeded, deterministic request-level serving simulation of one model replica, with every
+ * engine step priced by the roofline (mixed.ts over inference/ops.ts). Two schedulers:
+ *
+ * - "static": when the engine is idle, take up to maxBatch queued requests (FCFS) whose padded
+ *   cache n × (max prompt + max output) fits; prefill all padded to the longest prompt, then
+ *   decode until the longest output is done. Results return when the batch ends (the batch
+ *   waits for its slowest member); padding occupies cache and compute.
+ * - "inflight" (iteration-level scheduling, Orca: Yu et al., OSDI 2022 §3; TensorRT-LLM
+ *   in-flight batching): every step admits queued requests FCFS while fewer than maxBatch run
+ *   and their cache (prompt + output, reserved at admission, TensorRT-LLM's guaranteed-no-evict
+ *   policy) fits; prompts are prefilled in the same step as running decodes, with no padding;
+ *   finished requests leave at once. `chunk` caps the prompt tokens per step (chunked prefill,
+ *   Sarathi-Serve arXiv:2403.02310); without it a step takes whole prompts up to the engine's
+ *   maxTokens (at least one).
+ *
+ * Cache budget per GPU = capacity − weights − workspace(maxBatch) − reserve (inference/memory.ts).
+ * A request whose own cache exceeds the budget can never run: it is counted `rejected` on
+ * arrival. Accounting: arrived = finished + running + queued + rejected, always. The run stops
+ * when every request is done or after `maxSteps` steps (then `truncated`), so it cannot hang.
+ * Decodes of one step are priced as one part at their mean context (exact for full-attention
+ * layers, where attention work is linear in the context).
+ */
+import { SuanliError } from "../errors.js";
+import type { InferenceEngine } from "../inference/engine.js";
+import { kvCacheBytes, memoryParts } from "../inference/memory.js";
+import type { Step } from "../inference/ops.js";
+import { oneOf, positiveInt } from "../validate.js";
+import { mixedStep } from "./mixed.js";
+import { summarize, type Progress, type Summary } from "./stats.js";
+import { workload, type Request, type WorkloadOptions } from "./workload.js";
+
+export type Policy = "static" | "inflight";
+
+export interface SimulateOptions extends WorkloadOptions {
+  policy?: Policy;
+  /** Most sequences in flight (default 256). */
+  maxBatch?: number;
+  /** Prompt tokens per step (chunked prefill), in-flight only. */
+  chunk?: number;
+  /** Stop after this many engine steps (default 1,000,000). */
+  maxSteps?: number;
+  /** Called every `progressEvery` steps (default 500) and at the end. */
+  onProgress?: (p: Progress) => void;
+  progressEvery?: number;
+  /** Timeline rows kept for charts (default 400). */
+  samples?: number;
+}
+
+export interface RequestRecord {
+  readonly id: number;
+  readonly arrival: number;
+  readonly prompt: number;
+  readonly output: number;
+  /** Seconds, or null when the request did not get that far. */
+  readonly firstToken: number | null;
+  readonly finish: number | null;
+  readonly status: "finished" | "running" | "queued" | "rejected";
+}
+
+export interface SimulationResult {
+  readonly policy: Policy;
+  /** Requests in the workload; those not yet arrived when the run stopped are total − arrived. */
+  readonly total: number;
+  readonly arrived: number;
+  readonly finished: number;
+  readonly running: number;
+  readonly queued: number;
+  readonly rejected: number;
+  readonly steps: number;
+  readonly truncated: boolean;
+  /** Last event time − first arrival, s. */
+  readonly makespan: number;
+  /** Output tokens of finished requests per second of makespan (one replica). */
+  readonly throughput: number;
+  /** Seconds from arrival to first token. */
+  readonly ttft: Summary;
+  /** Seconds per output token after the first. */
+  readonly tpot: Summary;
+  /** Seconds from arrival to the last token's return. */
+  readonly latency: Summary;
+  /** Cache budget and peak cache in use, bytes per GPU. */
+  readonly budget: number;
+  readonly peakKv: number;
+  /** { time_s, kv_GiB, running, queued } rows. */
+  readonly timeline: readonly { time_s: number; kv_GiB: number; running: number; queued: number }[];
+  readonly requests: readonly RequestRecord[];
+}
+
+interface Live {
+  id: number;
+  req: Request;
+  done: number; // prompt tokens prefilled
+  generated: number;
+  firstToken: number | null;
+  finish: number | null;
+  status: RequestRecord["status"];
+  reserve: number;
+}
+
+/**
+ * Simulate serving a workload on engine `e` (one replica; see the module comment).
+ * @example simulate(e, { policy: "inflight", requests: 200, rate: 1, prompt: { uniform: [1000, 8000] }, output: 256, seed: 1 })
+ */
+export function simulate(e: InferenceEngine, o: SimulateOptions = {}): SimulationResult {
+  const policy = oneOf(o.policy ?? "inflight", ["static", "inflight"] as const, "policy");
+  const maxBatch = positiveInt(o.maxBatch ?? 256, "maxBatch");
+  const maxSteps = positiveInt(o.maxSteps ?? 1_000_000, "maxSteps");
+  const chunk = o.chunk === undefined ? undefined : positiveInt(o.chunk, "chunk");
+  const every = positiveInt(o.progressEvery ?? 500, "progressEvery");
+  const samples = positiveInt(o.samples ?? 400, "samples");
+  const reqs = workload(o);
+  const dt = e.state.dtypes;
+  const p = memoryParts(e.shard, dt, maxBatch, 0, e.gpu.spec.memory, e.state.reserve, e.state.maxTokens);
+  const budget = p.capacity - p.weights - p.activations - p.reserve;
+  if (budget <= 0) {
+    throw new SuanliError("does-not-fit", `${e.describe()}: weights, workspace and reserve leave no room for a KV cache (maxBatch ${maxBatch}); no request can ever run`, { value: budget, expected: "more GPUs, smaller dtypes or a smaller maxBatch" });
+  }
+  const kv = (tokens: number) => kvCacheBytes(e.shard, dt, 1, tokens);
+  const live: Live[] = reqs.map((req, id) => ({ id, req, done: 0, generated: 0, firstToken: null, finish: null, status: "queued", reserve: 0 }));
+  const st = { t: reqs.length ? reqs[0]!.time : 0, steps: 0, next: 0, finished: 0, peak: 0 };
+  const queue: Live[] = [];
+  const tl: { t: number; kv: number; running: number; queued: number }[] = [];
+  const report = () => o.onProgress?.({ steps: st.steps, time: st.t, finished: st.finished, total: reqs.length });
+
+  const arrive = () => {
+    while (st.next < live.length && live[st.next]!.req.time <= st.t) {
+      const r = live[st.next++]!;
+      if (kv(r.req.prompt + r.req.output) > budget) r.status = "rejected";
+      else queue.push(r);
+    }
+  };
+  const record = (running: number, used: number) => {
+    st.peak = Math.max(st.peak, used);
+    tl.push({ t: st.t, kv: used, running, queued: queue.length });
+  };
+  const tick = (parts: Step[]) => {
+    const d = mixedStep(e, parts).time;
+    if (!(d > 0) || !Number.isFinite(d)) throw new SuanliError("bad-argument", `step time ${d} s is not a positive finite number`, { value: d });
+    st.t += d;
+    st.steps++;
+    if (st.steps % every === 0) report();
+  };
+
+  if (policy === "inflight") {
+    const running: Live[] = [];
+    let reserved = 0;
+    while (st.steps < maxSteps) {
+      arrive();
+      if (running.length === 0 && queue.length === 0) {
+        if (st.next >= live.length) break;
+        st.t = Math.max(st.t, live[st.next]!.req.time);
+        continue;
+      }
+      while (queue.length && running.length < maxBatch && reserved + kv(queue[0]!.req.prompt + queue[0]!.req.output) <= budget) {
+        const r = queue.shift()!;
+        r.reserve = kv(r.req.prompt + r.req.output);
+        reserved += r.reserve;
+        r.status = "running";
+        running.push(r);
+      }
+      const parts: Step[] = [];
+      let left = chunk ?? e.state.maxTokens;
+      const pre: [Live, number][] = [];
+      let nDec = 0;
+      let pastSum = 0;
+      for (const r of running) {
+        if (r.done < r.req.prompt) {
+          const need = r.req.prompt - r.done;
+          const take = chunk !== undefined ? Math.min(need, left) : need <= left || pre.length === 0 ? need : 0;
+          if (take <= 0) continue;
+          left -= take;
+          pre.push([r, take]);
+          parts.push({ batch: 1, tokens: take, past: r.done });
+        } else {
+          nDec++;
+          pastSum += r.req.prompt + r.generated - 1;
+        }
+      }
+      if (nDec > 0) parts.push({ batch: nDec, tokens: 1, past: Math.round(pastSum / nDec) });
+      tick(parts);
+      let used = 0;
+      for (const [r, take] of pre) {
+        r.done += take;
+        if (r.done === r.req.prompt) {
+          r.generated = 1;
+          r.firstToken = st.t;
+        }
+      }
+      for (const r of running) if (r.done === r.req.prompt && r.firstToken !== st.t) r.generated++;
+      for (let i = running.length - 1; i >= 0; i--) {
+        const r = running[i]!;
+        if (r.done === r.req.prompt && r.generated >= r.req.output) {
+          r.finish = st.t;
+          r.status = "finished";
+          st.finished++;
+          reserved -= r.reserve;
+          running.splice(i, 1);
+        }
+      }
+      for (const r of running) used += kv(r.done + r.generated);
+      record(running.length, used);
+    }
+  } else {
+    while (st.steps < maxSteps) {
+      arrive();
+      if (queue.length === 0) {
+        if (st.next >= live.length) break;
+        st.t = Math.max(st.t, live[st.next]!.req.time);
+        continue;
+      }
+      const batch: Live[] = [];
+      let P = 0;
+      let O = 0;
+      while (queue.length && batch.length < maxBatch) {
+        const r = queue[0]!;
+        const p2 = Math.max(P, r.req.prompt);
+        const o2 = Math.max(O, r.req.output);
+        if (batch.length > 0 && (batch.length + 1) * kv(p2 + o2) > budget) break;
+        batch.push(queue.shift()!);
+        P = p2;
+        O = o2;
+      }
+      const n = batch.length;
+      for (const r of batch) r.status = "running";
+      tick([{ batch: n, tokens: P, past: 0 }]);
+      for (const r of batch) {
+        r.done = r.req.prompt;
+        r.generated = 1;
+        r.firstToken = st.t;
+      }
+      record(n, n * kv(P + 1));
+      for (let i = 1; i < O && st.steps < maxSteps; i++) {
+        tick([{ batch: n, tokens: 1, past: P + i - 1 }]);
+        for (const r of batch) if (r.generated < r.req.output) r.generated++;
+        record(n, n * kv(P + i + 1));
+        arrive();
+      }
+      if (batch.every((r) => r.generated >= r.req.output)) {
+        for (const r of batch) {
+          r.finish = st.t;
+          r.status = "finished";
+          st.finished++;
+        }
+      }
+    }
+  }
+  report();
+  return result(policy, live, st, budget, tl, samples, st.steps >= maxSteps);
+}
+
+function result(policy: Policy, live: Live[], st: { t: number; steps: number; peak: number }, budget: number, tl: { t: number; kv: number; running: number; queued: number }[], samples: number, truncated: boolean): SimulationResult {
+  const count = (s: Live["status"]) => live.filter((r) => r.status === s).length;
+  const done = live.filter((r) => r.status === "finished");
+  const t0 = live.length ? live[0]!.req.time : 0;
+  const makespan = Math.max(0, st.t - t0);
+  const tokens = done.reduce((a, r) => a + r.req.output, 0);
+  const stride = Math.max(1, Math.ceil(tl.length / samples));
+  const timeline = tl.filter((_, i) => i % stride === 0 || i === tl.length - 1).map((x) => Object.freeze({ time_s: x.t, kv_GiB: x.kv / 2 ** 30, running: x.running, queued: x.queued }));
+  return Object.freeze({
+    policy,
+    total: live.length,
+    arrived: live.filter((r) => r.req.time <= st.t || r.status !== "queued").length,
+    finished: done.length,
+    running: count("running"),
+    queued: live.filter((r) => r.status === "queued" && r.req.time <= st.t).length,
+    rejected: count("rejected"),
+    steps: st.steps,
+    truncated,
+    makespan,
+    throughput: makespan > 0 ? tokens / makespan : 0,
+    ttft: summarize(done.map((r) => r.firstToken! - r.req.time)),
+    tpot: summarize(done.filter((r) => r.req.output > 1).map((r) => (r.finish! - r.firstToken!) / (r.req.output - 1))),
+    latency: summarize(done.map((r) => r.finish! - r.req.time)),
+    budget,
+    peakKv: st.peak,
+    timeline,
+    requests: live.map((r) => Object.freeze({ id: r.id, arrival: r.req.time, prompt: r.req.prompt, output: r.req.output, firstToken: r.firstToken, finish: r.finish, status: r.status })),
+  });
+}
+
+/** Both schedulers on the same workload: { static, inflight }. */
+export function compareBatching(e: InferenceEngine, o: Omit<SimulateOptions, "policy"> = {}): { static: SimulationResult; inflight: SimulationResult } {
+  return { static: simulate(e, { ...o, policy: "static" }), inflight: simulate(e, { ...o, policy: "inflight" }) };
+}

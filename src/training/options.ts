@@ -1,0 +1,184 @@
+/**
+ * Training options: what `model.train({...})` accepts, the defaults, and the one place they are
+ * validated. Everything downstream works on the frozen `TrainConfig` of plain numbers.
+ *
+ * @example
+ * readTrainOptions({ seq: 4096, microBatch: 1, globalBatch: 1024, precision: "bf16", zero: 1 })
+ */
+import type { Unit } from "mathjs";
+import { SuanliError, show } from "../errors.js";
+import { parseQuantity } from "../units.js";
+import { oneOf, positiveInt, unitFraction } from "../validate.js";
+
+export const TRAIN_PRECISIONS = ["bf16", "fp16", "fp8", "fp32"] as const;
+/** bf16/fp16: mixed precision (Micikevicius et al. 2018); fp8: see states.ts for the recipes; fp32: no mixed precision. */
+export type TrainPrecision = (typeof TRAIN_PRECISIONS)[number];
+export const OPTIMIZERS = ["adam", "adamw", "sgd"] as const;
+export type Optimizer = (typeof OPTIMIZERS)[number];
+export const RECOMPUTE = ["none", "selective", "full"] as const;
+/** none: keep every activation; selective: recompute the attention core (Korthikanti et al. 2022 §5); full: keep each layer's input only. */
+export type Recompute = (typeof RECOMPUTE)[number];
+export const FP8_RECIPES = ["transformer-engine", "deepseek-v3"] as const;
+export type Fp8Recipe = (typeof FP8_RECIPES)[number];
+export type ZeroStage = 0 | 1 | 2 | 3;
+
+export interface TrainOptions {
+  /** Tokens per sequence. */
+  seq: number;
+  /** Sequences per micro-batch, per data-parallel replica (default 1). */
+  microBatch?: number;
+  /** Sequences per optimizer step over all replicas; must be a multiple of microBatch × dp. */
+  globalBatch?: number;
+  /** Gradient-accumulation steps (micro-batches per replica per step) when globalBatch is not given (default 1). */
+  accumulation?: number;
+  /** Compute/storage recipe (default bf16 mixed precision). */
+  precision?: TrainPrecision | string;
+  /** FP8 recipe whose extra copies are counted (default "transformer-engine"). */
+  fp8Recipe?: Fp8Recipe | string;
+  /** Optimizer (default adam). sgd is SGD with momentum: one state per parameter. */
+  optimizer?: Optimizer | string;
+  /** ZeRO stage 0–3 over the data-parallel degree (Rajbhandari et al. 2020). Default 0. */
+  zero?: number;
+  /** Activation recomputation (default "selective"). */
+  recompute?: Recompute | string;
+  /** Megatron sequence parallelism: shard the norm/dropout activations over TP too (default true). */
+  sequenceParallel?: boolean;
+  /** FlashAttention: no s² score tensors are kept (default true; Dao et al. 2022). */
+  flashAttention?: boolean;
+  /** Dropout layers present (default false, as in Llama/Mistral pre-training); true reproduces Korthikanti et al.'s GPT counts. */
+  dropout?: boolean;
+  /** Bytes per stored activation element (default 2: bf16/fp16). */
+  activationBytes?: number;
+  /** Tensor, pipeline and data-parallel degrees when no cluster is given (`.on(cluster)` sets them). */
+  tp?: number;
+  pp?: number;
+  dp?: number;
+  /** Interleaved pipeline: model chunks per GPU (Narayanan et al. 2021 §2.2.2; default 1). */
+  interleave?: number;
+  /** CUDA context, NCCL/cuBLAS workspaces and allocator fragmentation per GPU (default "4 GiB"). */
+  reserve?: string | number | Unit;
+  /** Achievable fraction of the dense peak for the matmuls (default 0.5). */
+  efficiency?: number;
+  /** Achievable fraction of link bandwidth for collectives (default 0.8). */
+  linkEfficiency?: number;
+  /** Count attention FLOPs over the causal triangle (default) or the full s × s square (Narayanan et al.'s convention). */
+  attentionFlops?: "causal" | "full";
+  /** Tokens of the whole run, for time() when not passed there. */
+  tokens?: number;
+}
+
+export interface TrainConfig {
+  readonly seq: number;
+  readonly microBatch: number;
+  /** Micro-batches per replica per optimizer step (gradient accumulation). */
+  readonly accumulation: number;
+  readonly globalBatchGiven: boolean;
+  readonly precision: TrainPrecision;
+  readonly fp8Recipe: Fp8Recipe;
+  readonly optimizer: Optimizer;
+  readonly zero: ZeroStage;
+  readonly recompute: Recompute;
+  readonly sequenceParallel: boolean;
+  readonly flashAttention: boolean;
+  readonly dropout: boolean;
+  readonly activationBytes: number;
+  readonly tp: number;
+  readonly pp: number;
+  readonly dp: number;
+  readonly interleave: number;
+  readonly reserve: number;
+  readonly efficiency: number;
+  readonly linkEfficiency: number;
+  readonly attentionFlops: "causal" | "full";
+  readonly tokens: number | undefined;
+}
+
+function bool(v: unknown, name: string, dflt: boolean): boolean {
+  if (v === undefined) return dflt;
+  if (typeof v !== "boolean") throw new SuanliError("bad-argument", `${name} must be true or false, got ${show(v)}`, { value: v, expected: "boolean" });
+  return v;
+}
+
+function unknownName(v: unknown, allowed: readonly string[], what: string): never {
+  throw new SuanliError(what === "precision" ? "unknown-precision" : "bad-argument", `unknown training ${what} ${show(v)}; accepted: ${allowed.join(", ")}`, {
+    value: v,
+    expected: allowed.join(", "),
+  });
+}
+
+function keyword<T extends string>(v: unknown, allowed: readonly T[], what: string, dflt: T): T {
+  if (v === undefined) return dflt;
+  const k = typeof v === "string" ? v.toLowerCase() : v;
+  if (typeof k !== "string" || !allowed.includes(k as T)) unknownName(v, allowed, what);
+  return k as T;
+}
+
+/** Validate and default the options; `layout` (from a cluster) overrides tp/pp/dp. */
+export function readTrainOptions(o: TrainOptions, layout?: { tp: number; pp: number; dp: number }): TrainConfig {
+  if (!o || typeof o !== "object") throw new SuanliError("bad-argument", `train(options) needs an object like { seq: 4096, microBatch: 1 }, got ${show(o)}`, { value: o });
+  const seq = positiveInt(o.seq, "seq");
+  const microBatch = positiveInt(o.microBatch ?? 1, "microBatch");
+  const tp = layout ? layout.tp : positiveInt(o.tp ?? 1, "tp");
+  const pp = layout ? layout.pp : positiveInt(o.pp ?? 1, "pp");
+  const dp = layout ? layout.dp : positiveInt(o.dp ?? 1, "dp");
+  let accumulation: number;
+  if (o.globalBatch !== undefined) {
+    const gb = positiveInt(o.globalBatch, "globalBatch");
+    if (gb % (microBatch * dp) !== 0) {
+      throw new SuanliError(
+        "bad-parallelism",
+        `globalBatch ${gb} is not divisible by microBatch × dp = ${microBatch} × ${dp} = ${microBatch * dp}; use a multiple of ${microBatch * dp}`,
+        { value: { globalBatch: gb, microBatch, dp }, expected: `a multiple of ${microBatch * dp}` },
+      );
+    }
+    accumulation = gb / (microBatch * dp);
+    if (o.accumulation !== undefined && positiveInt(o.accumulation, "accumulation") !== accumulation) {
+      throw new SuanliError("bad-argument", `accumulation ${o.accumulation} contradicts globalBatch ${gb} = microBatch ${microBatch} × dp ${dp} × ${accumulation}; give one of them`, { value: o.accumulation });
+    }
+  } else {
+    accumulation = positiveInt(o.accumulation ?? 1, "accumulation");
+  }
+  const zero = o.zero ?? 0;
+  if (zero !== 0 && zero !== 1 && zero !== 2 && zero !== 3) {
+    throw new SuanliError("bad-argument", `zero must be a ZeRO stage 0, 1, 2 or 3, got ${show(zero)}`, { value: zero, expected: "0, 1, 2, 3" });
+  }
+  const activationBytes = o.activationBytes ?? 2;
+  if (typeof activationBytes !== "number" || !(activationBytes > 0) || !Number.isFinite(activationBytes)) {
+    throw new SuanliError("bad-argument", `activationBytes must be a number > 0, got ${show(activationBytes)}`, { value: activationBytes });
+  }
+  const cfg: TrainConfig = {
+    seq,
+    microBatch,
+    accumulation,
+    globalBatchGiven: o.globalBatch !== undefined,
+    precision: keyword(o.precision, TRAIN_PRECISIONS, "precision", "bf16"),
+    fp8Recipe: keyword(o.fp8Recipe, FP8_RECIPES, "fp8 recipe", "transformer-engine"),
+    optimizer: keyword(o.optimizer, OPTIMIZERS, "optimizer", "adam"),
+    zero,
+    recompute: keyword(o.recompute, RECOMPUTE, "recompute", "selective"),
+    sequenceParallel: bool(o.sequenceParallel, "sequenceParallel", true),
+    flashAttention: bool(o.flashAttention, "flashAttention", true),
+    dropout: bool(o.dropout, "dropout", false),
+    activationBytes,
+    tp,
+    pp,
+    dp,
+    interleave: positiveInt(o.interleave ?? 1, "interleave"),
+    reserve: parseQuantity(o.reserve ?? "4 GiB", "bytes", "reserve"),
+    efficiency: unitFraction(o.efficiency ?? 0.5, "efficiency"),
+    linkEfficiency: unitFraction(o.linkEfficiency ?? 0.8, "linkEfficiency"),
+    attentionFlops: oneOf(o.attentionFlops ?? "causal", ["causal", "full"], "attentionFlops"),
+    tokens: o.tokens === undefined ? undefined : positiveNumberOf(o.tokens, "tokens"),
+  };
+  return Object.freeze(cfg);
+}
+
+function positiveNumberOf(v: unknown, name: string): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0) throw new SuanliError("bad-argument", `${name} must be a finite number > 0, got ${show(v)}`, { value: v });
+  return v;
+}
+
+/** Sequences per optimizer step over all replicas. */
+export function globalBatchOf(c: TrainConfig): number {
+  return c.microBatch * c.dp * c.accumulation;
+}

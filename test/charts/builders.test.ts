@@ -1,0 +1,84 @@
+import { describe, it, expect } from "vitest";
+import { chart, gpu, SuanliError } from "../../src/index.js";
+import { paretoFrontier } from "../../src/charts/frontier.js";
+import { specs } from "./fixtures.js";
+
+const rows = [
+  { gpu: "H20", precision: "fp16", peak_TFLOPS: 148 },
+  { gpu: "H20", precision: "fp8", peak_TFLOPS: 296 },
+];
+
+describe("chart.bar(data, { x, y, group })", () => {
+  it("groups bars with xOffset and titles the axis with the column unit", () => {
+    const s = chart.bar(rows, { x: "gpu", y: "peak_TFLOPS", group: "precision" }) as any;
+    expect(s.$schema).toBe("https://vega.github.io/schema/vega-lite/v6.json");
+    expect(s.mark).toEqual({ type: "bar" });
+    expect(s.encoding.y).toMatchObject({ field: "peak_TFLOPS", type: "quantitative", title: "peak (TFLOPS)" });
+    expect(s.encoding.xOffset).toEqual({ field: "precision", type: "nominal", sort: ["fp16", "fp8"] });
+    expect(s.data.values).toEqual(rows);
+  });
+  it("refuses a field that is not a column, listing the columns", () => {
+    expect(() => chart.bar(rows, { x: "gpu", y: "peak" })).toThrowError(
+      'chart.bar: y field "peak" is not a column; columns: gpu, precision, peak_TFLOPS',
+    );
+    expect(() => chart.bar([], { x: "a", y: "b" })).toThrowError(/no rows to plot/);
+  });
+  it("refuses non-finite numbers", () => {
+    expect(() => chart.bar([{ a: "x", b: NaN }], { x: "a", y: "b" })).toThrowError(SuanliError);
+  });
+});
+
+describe("chart.gpuComparison(gpus, { precisions })", () => {
+  it("takes dense peaks from the catalog, skipping precisions a part lacks", () => {
+    const s = chart.gpuComparison(["H20", "A100"], { precisions: ["fp16", "fp8"] }) as any;
+    const v = s.data.values as { gpu: string; precision: string; peak_TFLOPS: number }[];
+    expect(v.find((r) => r.gpu === "H20" && r.precision === "fp8")!.peak_TFLOPS).toBe(gpu("H20").fp8().peak().value / 1e12);
+    expect(v.some((r) => r.gpu.startsWith("A100") && r.precision === "fp8")).toBe(false);
+  });
+  it("ridge metric is peak ÷ bandwidth in FLOP/B", () => {
+    const s = chart.gpuComparison(["H20"], { precisions: ["fp16"], metric: "ridge" }) as any;
+    expect(s.data.values[0].ridge_FLOP_B).toBeCloseTo(gpu("H20").ridge().value, 9);
+    expect(s.encoding.y.title).toBe("ridge (FLOP/B)");
+  });
+  it("refuses an empty list and an unknown metric", () => {
+    expect(() => chart.gpuComparison([])).toThrowError(/at least one GPU/);
+    expect(() => chart.gpuComparison(["H20"], { metric: "speed" as never })).toThrowError(/metric "speed" is not one of peak, ridge/);
+  });
+});
+
+describe("chart.line / heatmap / frontier / memoryBreakdown / roofline", () => {
+  const s = specs() as Record<string, any>;
+  it("line: color and log x; facet wraps an inner spec", () => {
+    expect(s.line.encoding.x.scale).toEqual({ type: "log" });
+    expect(s.line.encoding.color.field).toBe("batch");
+    expect(s.lineFacet.facet.field).toBe("batch");
+    expect(s.lineFacet.spec.encoding.y.title).toBe("kv (GiB)");
+  });
+  it("line: refuses a log axis with zero", () => {
+    expect(() => chart.line([{ a: 0, b: 1 }], { x: "a", y: "b", logX: true })).toThrowError(/log axis "a" holds 0/);
+    expect(() => chart.line([{ a: 1, b: 1 }], { x: "a", y: "b", color: "c" })).toThrowError(/color field "c" is not a column/);
+  });
+  it("roofline: log–log with ridge points at peak ÷ bandwidth and op points on the roof", () => {
+    const r = s.roofline;
+    expect(r.layer[0].encoding.x.scale.type).toBe("log");
+    expect(r.layer[0].encoding.y.scale.type).toBe("log");
+    const ridge = r.layer[1].data.values.find((v: any) => v.gpu === "H20 fp16");
+    expect(ridge.intensity_FLOP_B).toBeCloseTo(gpu("H20").ridge().value, 9);
+    const op = r.layer[4].data.values.find((v: any) => v.gpu === "H20 fp16" && v.op === "decode b=1");
+    expect(op.attainable_TFLOPS).toBeCloseTo(gpu("H20").spec.bandwidth / 1e12, 9);
+    expect(() => chart.roofline("H20", { ops: [{ name: "x", intensity: -1 }] })).toThrowError(/op "x" has intensity -1/);
+  });
+  it("memoryBreakdown: stacks parts and draws the capacity rule", () => {
+    expect(s.memoryBreakdown.layer[0].encoding.y.stack).toBe("zero");
+    expect(s.memoryBreakdown.layer[1].data.values[0].capacity).toBe(96);
+    expect(() => chart.memoryBreakdown([{ a: 1, b: 1, c: "w" }], { x: "a", y: "b", stack: "c", capacity: -1 })).toThrowError(/capacity must be a positive number/);
+  });
+  it("heatmap: rect + text layers over ordinal axes", () => {
+    expect(s.heatmap.layer.map((l: any) => l.mark.type)).toEqual(["rect", "text"]);
+    expect(s.heatmap.encoding.x.type).toBe("ordinal");
+  });
+  it("paretoFrontier keeps the points no other beats on both axes", () => {
+    const f = paretoFrontier([{ x: 1, y: 1 }, { x: 2, y: 3 }, { x: 3, y: 2 }, { x: 4, y: 5 }], "x", "y");
+    expect(f.filter((r) => r.frontier).map((r) => r.x)).toEqual([1, 2, 4]);
+  });
+});
