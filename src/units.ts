@@ -6,7 +6,8 @@
  * result back as a Unit. Formatting picks a readable prefix and never mixes GB and GiB:
  * memory sizes print in binary prefixes (GiB) unless decimal is asked for, rates in decimal.
  */
-import { create, all, type MathJsInstance, type Unit } from "mathjs";
+import { createRequire } from "node:module";
+import type { MathJsInstance, Unit, create as Create, all as All } from "mathjs";
 import { SuanliError, show } from "./errors.js";
 
 /** The kinds of quantity the kit computes with, each with one base unit. */
@@ -40,6 +41,9 @@ export function registerUnits(m: MathJsInstance): void {
 }
 
 function makeMath(): MathJsInstance {
+  // mathjs's single-file bundle (an exported entry point of the package) loads ~10× faster than
+  // its ESM module graph (≈ 0.1 s vs ≈ 1.1 s), which is most of the kit's import time.
+  const { create, all } = createRequire(import.meta.url)("mathjs/lib/browser/math.js") as { create: typeof Create; all: typeof All };
   const m = create(all!, {});
   registerUnits(m);
   return m;

@@ -51,7 +51,8 @@ function fromQuantity(q: Quantity, show?: string): Computed {
   let text = q.format();
   if (show && show !== "%") {
     const inShow = `${roundSig(q.to(show), 6)} ${show}`;
-    text = inShow === text ? text : `${inShow} (${text})`;
+    const sameUnit = text.endsWith(` ${show}`);
+    text = sameUnit ? inShow : `${inShow} (${text})`;
   }
   return { value: q.value, kind: q.kind, text, derivation: d.line, markdown: d.markdown };
 }
