@@ -11,6 +11,7 @@ import { runDecode, DECODE_HELP } from "./cli/decode.js";
 import { runSweep, SWEEP_HELP } from "./cli/sweep.js";
 import { runReport, REPORT_HELP } from "./cli/report.js";
 import { runTrainArgv, TRAIN_HELP } from "./cli/train.js";
+import { runSimulate, SIMULATE_HELP } from "./cli/simulate.js";
 
 /** Verbs that parse their own options (argv after the verb) and print their own output. */
 const DELEGATED: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
@@ -18,6 +19,7 @@ const DELEGATED: Record<string, { run: (argv: string[]) => Promise<number>; help
   sweep: { run: runSweep, help: SWEEP_HELP },
   report: { run: runReport, help: REPORT_HELP },
   train: { run: runTrainArgv, help: TRAIN_HELP },
+  simulate: { run: runSimulate, help: SIMULATE_HELP },
 };
 
 const HELP: Record<string, string> = {
@@ -33,6 +35,7 @@ commands:
   decode MODEL         decode speed on a GPU or cluster: --gpu H20 --tp 8 --precision fp8 --batch 8 --context 4096
   sweep MODEL          batch × sequence sweep (KV, decode time, fit): --gpu H20 --batch 1,8,64 --seq 4096,32768 [--csv]
   train MODEL          training memory and time: --gpu H20 --gpus 1024 --tp 8 --pp 4 --seq 4096 --precision fp8 --tokens 2e12
+  simulate MODEL GPU   serving simulation, static vs in-flight batching: --n 8 --requests 100 --rate 1
   report               write the article reproduction as Markdown + HTML: --out DIR
 
 every command takes --json and --help`,

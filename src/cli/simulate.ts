@@ -5,6 +5,7 @@
  * bar on stderr. Returns the exit status; the lead wires it into src/cli.ts.
  */
 import { parseArgs } from "node:util";
+import { SuanliError } from "../errors.js";
 import { cluster } from "../hardware/cluster.js";
 import { gpu } from "../hardware/gpu.js";
 import { model } from "../model/model.js";
@@ -12,7 +13,20 @@ import { simulate, type SimulationResult } from "../longcontext/simulate.js";
 import { progressBar } from "../longcontext/stats.js";
 import { textTable } from "./text.js";
 
-const int = (v: string | undefined, d: number) => (v === undefined ? d : Number(v));
+export const SIMULATE_HELP = `usage: suanli simulate MODEL GPU [--n 8] [--tp 8] [--requests 100] [--rate 1] [--prompt 4096]
+                       [--output 256] [--policy static|inflight|both] [--chunk N] [--seed 1] [--max-batch 256] [--json]
+
+A seeded request-level serving simulation (Poisson arrivals at --rate per second) of MODEL on
+--n GPUs with tensor parallel --tp: static batching (padded, waits for its slowest member) vs
+in-flight batching. Prints throughput, TTFT and TPOT percentiles and peak KV memory; a progress
+bar goes to stderr.`;
+
+const int = (v: string | undefined, d: number) => {
+  if (v === undefined) return d;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new SuanliError("bad-argument", `expected a number, got ${JSON.stringify(v)}`, { value: v });
+  return n;
+};
 
 function row(r: SimulationResult): Record<string, unknown> {
   return {
@@ -35,8 +49,7 @@ export async function runSimulate(argv: string[]): Promise<number> {
   });
   const [name, part] = positionals;
   if (!name || !part) {
-    process.stderr.write("usage: suanli simulate MODEL GPU [--n 8] [--tp 8] [--requests 100] [--rate 1] [--prompt 4096] [--output 256] [--policy static|inflight|both] [--chunk N] [--seed 1] [--json]\n");
-    return 2;
+    throw new SuanliError("bad-argument", "simulate needs MODEL and GPU, e.g. suanli simulate llama2-70b H20 --n 8 (see suanli simulate --help)", { value: positionals });
   }
   const n = int(values.n, 8);
   const e = model(name).on(cluster(gpu(part), n).tp(int(values.tp, n)));

@@ -27,10 +27,12 @@ import { kvCacheBytes, memoryParts } from "../inference/memory.js";
 import type { Step } from "../inference/ops.js";
 import { oneOf, positiveInt } from "../validate.js";
 import { mixedStep } from "./mixed.js";
-import { summarize, type Progress, type Summary } from "./stats.js";
-import { workload, type Request, type WorkloadOptions } from "./workload.js";
+import type { Progress } from "./stats.js";
+import { result, type Live, type SimulationResult } from "./simresult.js";
+import { workload, type WorkloadOptions } from "./workload.js";
 
 export type Policy = "static" | "inflight";
+export type { SimulationResult, RequestRecord } from "./simresult.js";
 
 export interface SimulateOptions extends WorkloadOptions {
   policy?: Policy;
@@ -45,57 +47,6 @@ export interface SimulateOptions extends WorkloadOptions {
   progressEvery?: number;
   /** Timeline rows kept for charts (default 400). */
   samples?: number;
-}
-
-export interface RequestRecord {
-  readonly id: number;
-  readonly arrival: number;
-  readonly prompt: number;
-  readonly output: number;
-  /** Seconds, or null when the request did not get that far. */
-  readonly firstToken: number | null;
-  readonly finish: number | null;
-  readonly status: "finished" | "running" | "queued" | "rejected";
-}
-
-export interface SimulationResult {
-  readonly policy: Policy;
-  /** Requests in the workload; those not yet arrived when the run stopped are total − arrived. */
-  readonly total: number;
-  readonly arrived: number;
-  readonly finished: number;
-  readonly running: number;
-  readonly queued: number;
-  readonly rejected: number;
-  readonly steps: number;
-  readonly truncated: boolean;
-  /** Last event time − first arrival, s. */
-  readonly makespan: number;
-  /** Output tokens of finished requests per second of makespan (one replica). */
-  readonly throughput: number;
-  /** Seconds from arrival to first token. */
-  readonly ttft: Summary;
-  /** Seconds per output token after the first. */
-  readonly tpot: Summary;
-  /** Seconds from arrival to the last token's return. */
-  readonly latency: Summary;
-  /** Cache budget and peak cache in use, bytes per GPU. */
-  readonly budget: number;
-  readonly peakKv: number;
-  /** { time_s, kv_GiB, running, queued } rows. */
-  readonly timeline: readonly { time_s: number; kv_GiB: number; running: number; queued: number }[];
-  readonly requests: readonly RequestRecord[];
-}
-
-interface Live {
-  id: number;
-  req: Request;
-  done: number; // prompt tokens prefilled
-  generated: number;
-  firstToken: number | null;
-  finish: number | null;
-  status: RequestRecord["status"];
-  reserve: number;
 }
 
 /**
@@ -247,36 +198,6 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   }
   report();
   return result(policy, live, st, budget, tl, samples, st.steps >= maxSteps);
-}
-
-function result(policy: Policy, live: Live[], st: { t: number; steps: number; peak: number }, budget: number, tl: { t: number; kv: number; running: number; queued: number }[], samples: number, truncated: boolean): SimulationResult {
-  const count = (s: Live["status"]) => live.filter((r) => r.status === s).length;
-  const done = live.filter((r) => r.status === "finished");
-  const t0 = live.length ? live[0]!.req.time : 0;
-  const makespan = Math.max(0, st.t - t0);
-  const tokens = done.reduce((a, r) => a + r.req.output, 0);
-  const stride = Math.max(1, Math.ceil(tl.length / samples));
-  const timeline = tl.filter((_, i) => i % stride === 0 || i === tl.length - 1).map((x) => Object.freeze({ time_s: x.t, kv_GiB: x.kv / 2 ** 30, running: x.running, queued: x.queued }));
-  return Object.freeze({
-    policy,
-    total: live.length,
-    arrived: live.filter((r) => r.req.time <= st.t || r.status !== "queued").length,
-    finished: done.length,
-    running: count("running"),
-    queued: live.filter((r) => r.status === "queued" && r.req.time <= st.t).length,
-    rejected: count("rejected"),
-    steps: st.steps,
-    truncated,
-    makespan,
-    throughput: makespan > 0 ? tokens / makespan : 0,
-    ttft: summarize(done.map((r) => r.firstToken! - r.req.time)),
-    tpot: summarize(done.filter((r) => r.req.output > 1).map((r) => (r.finish! - r.firstToken!) / (r.req.output - 1))),
-    latency: summarize(done.map((r) => r.finish! - r.req.time)),
-    budget,
-    peakKv: st.peak,
-    timeline,
-    requests: live.map((r) => Object.freeze({ id: r.id, arrival: r.req.time, prompt: r.req.prompt, output: r.req.output, firstToken: r.firstToken, finish: r.finish, status: r.status })),
-  });
 }
 
 /** Both schedulers on the same workload: { static, inflight }. */
