@@ -21,10 +21,10 @@ A seeded request-level serving simulation (Poisson arrivals at --rate per second
 in-flight batching. Prints throughput, TTFT and TPOT percentiles and peak KV memory; a progress
 bar goes to stderr.`;
 
-const int = (v: string | undefined, d: number) => {
+const int = (v: string | undefined, d: number, name = "value") => {
   if (v === undefined) return d;
   const n = Number(v);
-  if (!Number.isFinite(n)) throw new SuanliError("bad-argument", `expected a number, got ${JSON.stringify(v)}`, { value: v });
+  if (!Number.isFinite(n)) throw new SuanliError("bad-argument", `--${name} must be a number, got ${JSON.stringify(v)}`, { value: v });
   return n;
 };
 
@@ -51,18 +51,18 @@ export async function runSimulate(argv: string[]): Promise<number> {
   if (!name || !part) {
     throw new SuanliError("bad-argument", "simulate needs MODEL and GPU, e.g. suanli simulate llama2-70b H20 --n 8 (see suanli simulate --help)", { value: positionals });
   }
-  const n = int(values.n, 8);
-  const e = model(name).on(cluster(gpu(part), n).tp(int(values.tp, n)));
+  const n = int(values.n, 8, "n");
+  const e = model(name).on(cluster(gpu(part), n).tp(int(values.tp, n, "tp")));
   const policies = values.policy === undefined || values.policy === "both" ? (["static", "inflight"] as const) : [values.policy as "static" | "inflight"];
   const results = policies.map((policy) =>
     simulate(e, {
       policy,
-      requests: int(values.requests, 100),
+      requests: int(values.requests, 100, "requests"),
       ...(values.rate !== undefined ? { rate: Number(values.rate) } : {}),
-      prompt: int(values.prompt, 4096),
-      output: int(values.output, 256),
-      seed: int(values.seed, 1),
-      maxBatch: int(values["max-batch"], 256),
+      prompt: int(values.prompt, 4096, "prompt"),
+      output: int(values.output, 256, "output"),
+      seed: int(values.seed, 1, "seed"),
+      maxBatch: int(values["max-batch"], 256, "max-batch"),
       ...(values.chunk !== undefined ? { chunk: Number(values.chunk) } : {}),
       ...(values.json ? {} : { onProgress: progressBar() }),
     }),
