@@ -75,11 +75,11 @@ console.log(`article: ${article.format()} = ${article.format({ system: "decimal"
 """)
 code("""
 const kvRows = [1, 2, 4, 8, 16, 32].flatMap((batch) => [
-  { batch, layout: "article (MHA)", kv_GiB: llama.mha().kv({ batch, seq: 4096 }).to("GiB") },
-  { batch, layout: "real (GQA, 8 KV heads)", kv_GiB: llama.kv({ batch, seq: 4096 }).to("GiB") },
-  { batch, layout: "weights (fp16)", kv_GiB: llama.weights().to("GiB") },
+  { batch, layout: "article (MHA)", memory_GiB: llama.mha().kv({ batch, seq: 4096 }).to("GiB") },
+  { batch, layout: "real (GQA, 8 KV heads)", memory_GiB: llama.kv({ batch, seq: 4096 }).to("GiB") },
+  { batch, layout: "weights (fp16)", memory_GiB: llama.weights().to("GiB") },
 ]);
-await show(chart.bar(kvRows, { x: "batch", y: "kv_GiB", group: "layout", title: "Llama-2-70B KV cache at 4096 tokens vs the weights" }));
+await show(chart.bar(kvRows, { x: "batch", y: "memory_GiB", group: "layout", title: "Llama-2-70B KV cache at 4096 tokens vs the weights" }));
 """)
 md("""
 ## 4. What the cache saves

@@ -51,8 +51,8 @@ export function frontier(data: ChartData, o: FrontierOptions): ChartSpec {
   if (o.logX) requirePositive(rows, o.x, "chart.frontier");
   if (o.logY) requirePositive(rows, o.y, "chart.frontier");
   const values = paretoFrontier(rows, o.x, o.y, o.color);
-  const x = channel(rows, o.x, o.logX ? { scale: { type: "log" } } : {});
-  const y = channel(rows, o.y, o.logY ? { scale: { type: "log" } } : {});
+  const x = channel(rows, o.x, o.logX ? { scale: { type: "log", nice: false } } : {});
+  const y = channel(rows, o.y, o.logY ? { scale: { type: "log", nice: false } } : {});
   const color = o.color ? { color: { ...channel(rows, o.color), type: "nominal" } } : {};
   const tooltip = [o.x, o.y, ...(o.color ? [o.color] : []), ...(o.label ? [o.label] : [])].map((f) => channel(rows, f));
   const layer: unknown[] = [

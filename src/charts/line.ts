@@ -39,9 +39,11 @@ export function line(data: ChartData, o: LineOptions): ChartSpec {
   for (const [role, f] of [["x", o.x], ["y", o.y], ["color", o.color], ["facet", o.facet]] as const) requireField(columns, f, role, "chart.line");
   if (o.logX) requirePositive(rows, o.x, "chart.line");
   if (o.logY) requirePositive(rows, o.y, "chart.line");
+  // integer x (batch, micro-batch, GPUs): ticks on whole numbers only
+  const wholeX = rows.every((r) => Number.isInteger(r[o.x]));
   const encoding: Record<string, unknown> = {
-    x: channel(rows, o.x, o.logX ? { scale: { type: "log" } } : {}),
-    y: channel(rows, o.y, o.logY ? { scale: { type: "log" } } : {}),
+    x: channel(rows, o.x, { ...(o.logX ? { scale: { type: "log", nice: false } } : {}), ...(wholeX ? { axis: { tickMinStep: 1, format: "d" } } : {}) }),
+    y: channel(rows, o.y, o.logY ? { scale: { type: "log", nice: false } } : {}),
     tooltip: [o.x, o.y, ...(o.color ? [o.color] : []), ...(o.facet ? [o.facet] : [])].map((f) => channel(rows, f)),
   };
   if (o.color) encoding.color = { ...channel(rows, o.color), type: "nominal", sort: [...new Set(rows.map((r) => r[o.color!]))] };

@@ -97,5 +97,5 @@ export const CONFIG = {
   background: "white",
   font: "DejaVu Sans, Helvetica, Arial, sans-serif",
   axis: { labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 320 },
 } as const;
