@@ -3,6 +3,7 @@
  */
 // units, values, errors
 export { SuanliError, type ErrorCode } from "./errors.js";
+export { warnings, resetWarnings } from "./warnings.js";
 export { math, parseQuantity, convert, format, readingOf, BASE_UNITS, type Kind, type FormatOptions } from "./units.js";
 export { Quantity, quantity } from "./quantity.js";
 export { Derivation, type DerivationSpec } from "./derive/derivation.js";

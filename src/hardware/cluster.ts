@@ -17,6 +17,7 @@
  * c.linkFor(2, 8).kind     // returns "network"  (the two replicas sit in different nodes)
  */
 import type { Unit } from "mathjs";
+import { warn } from "../warnings.js";
 import { SuanliError, show } from "../errors.js";
 import { format, parseQuantity } from "../units.js";
 import { positiveInt } from "../validate.js";
@@ -170,9 +171,18 @@ export class Cluster {
   }
 
   /** Links of the parallel groups in Megatron rank order: TP adjacent, DP stride tp, PP stride tp·dp. */
+  /** The tensor-parallel group's link; warns (once) when the group spans nodes. */
+  tpLink(): LinkPath {
+    const { tp } = this.layout;
+    if (tp > this.state.gpusPerNode) {
+      warn(`tensor parallelism of ${tp} spans nodes of ${this.state.gpusPerNode} GPUs: its all-reduces cross the network, which is rarely worth it`);
+    }
+    return this.linkFor(tp);
+  }
+
   groupLinks(): { tp: LinkPath; dp: LinkPath; pp: LinkPath } {
-    const { tp, pp, dp } = this.layout;
-    return { tp: this.linkFor(tp), dp: this.linkFor(dp, tp), pp: this.linkFor(Math.min(pp, 2), tp * dp) };
+    const { pp, dp, tp } = this.layout;
+    return { tp: this.tpLink(), dp: this.linkFor(dp, tp), pp: this.linkFor(Math.min(pp, 2), tp * dp) };
   }
 
   toString(): string {

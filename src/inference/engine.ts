@@ -20,6 +20,7 @@ import { asCluster, type Cluster } from "../hardware/cluster.js";
 import { p2pTime } from "../hardware/collectives.js";
 import type { Gpu } from "../hardware/gpu.js";
 import type { Model } from "../model/model.js";
+import { checkContext } from "../model/context.js";
 import { format, parseQuantity } from "../units.js";
 import { positiveInt, positiveNumber } from "../validate.js";
 import type { Unit } from "mathjs";
@@ -95,7 +96,7 @@ export class InferenceEngine {
     const g = this.gpu;
     const peak = g.peak().value;
     const peak16 = g.spec.peak.fp16 ?? g.spec.peak.bf16 ?? peak;
-    return rates(peak, peak16, g.spec.bandwidth, this.state.cluster.linkFor(this.shard.tp), this.state.efficiency);
+    return rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency);
   }
 
   /** Seconds of one step of `batch` sequences (fast path for sweeps; no fit check). */
@@ -201,6 +202,7 @@ export class InferenceEngine {
   }
 
   private requireFit(batch: number, context: number): void {
+    checkContext(this.state.model.arch, context, this.state.model.id);
     const p = this.parts(batch, context);
     if (p.total <= p.capacity) return;
     const max = this.maxBatch({ context });

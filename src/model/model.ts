@@ -19,6 +19,7 @@ import { modelCatalog, type ModelEntry } from "./catalog.js";
 import { parseHFConfig } from "./config.js";
 import { KvCache } from "./kvCache.js";
 import { countParams, matmulParams, type ParamBreakdown } from "./params.js";
+import { checkContext } from "./context.js";
 import { decodeFlops, kvProjectionParams, prefillFlops } from "./flops.js";
 import { train, type Training } from "../training/training.js";
 import type { TrainOptions } from "../training/options.js";
@@ -114,6 +115,7 @@ export class Model {
   kv(opts: KvCallOptions): KvCache {
     const batch = positiveInt(opts?.batch, "batch");
     const seq = positiveInt(opts?.seq, "seq");
+    checkContext(this.state.arch, seq, this.id);
     const d = readDtype(opts.dtype ?? "fp16", "KV dtype");
     const req = {
       model: this.id, batch, seq, dtype: d,
@@ -125,6 +127,7 @@ export class Model {
   /** Forward FLOPs of one decode step per sequence with `context` tokens cached (with attention). */
   decodeFlops(opts: { context: number }): Quantity<"flop"> {
     const ctx = positiveInt(opts?.context, "context");
+    checkContext(this.state.arch, ctx, this.id);
     const a = this.state.arch;
     const P = matmulParams(a, this.counts);
     const v = decodeFlops(a, ctx, P);
@@ -139,6 +142,7 @@ export class Model {
   /** Forward FLOPs of prefilling `prompt` tokens of one sequence (causal attention, last-token logits). */
   prefillFlops(opts: { prompt: number }): Quantity<"flop"> {
     const T = positiveInt(opts?.prompt, "prompt");
+    checkContext(this.state.arch, T, this.id);
     const a = this.state.arch;
     const P = matmulParams(a, this.counts);
     const v = prefillFlops(a, T, P);
