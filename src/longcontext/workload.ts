@@ -38,17 +38,8 @@ export interface WorkloadOptions {
   trace?: readonly Request[];
 }
 
-/** mulberry32: a seeded uniform generator on [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../util/random.js";
+export { rng };
 
 /** A standard normal draw (Box–Muller). */
 function gauss(u: () => number): number {

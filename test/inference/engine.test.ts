@@ -1,18 +1,11 @@
 import { describe, it, expect } from "vitest";
 import { model, gpu, cluster, SuanliError, InferenceEngine } from "../../src/index.js";
+import { errorOf } from "../helpers.js";
 
 const llama = model("llama2-70b");
 const h20x8 = (g = gpu("H20").fp8()) => llama.on(cluster(g, 8).tp(8));
 
-function caught(f: () => unknown): SuanliError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SuanliError);
-    return e as SuanliError;
-  }
-  throw new Error("did not throw");
-}
+const caught = errorOf;
 
 describe("m.on(device)", () => {
   it("takes a Gpu or a Cluster and picks dtypes from the compute precision", () => {

@@ -1,15 +1,8 @@
 import { describe, it, expect } from "vitest";
 import { model, gpu, cluster, SuanliError } from "../../src/index.js";
+import { errorOf } from "../helpers.js";
 
-function caught(f: () => unknown): SuanliError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SuanliError);
-    return e as SuanliError;
-  }
-  throw new Error("did not throw");
-}
+const caught = errorOf;
 
 const llama = model("llama2-70b");
 

@@ -1,17 +1,10 @@
 import { describe, it, expect } from "vitest";
 import { model, gpu, cluster, SuanliError } from "../../src/index.js";
+import { errorOf } from "../helpers.js";
 
 const llama = model("llama2-70b");
 
-function caught(f: () => unknown): SuanliError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(SuanliError);
-    return e as SuanliError;
-  }
-  throw new Error("did not throw");
-}
+const caught = errorOf;
 
 describe("memory({ batch, context })", () => {
   it("weights per GPU are the weights over tp (plus 16-bit embedding tables)", () => {

@@ -18,15 +18,6 @@ export const GPT3 = gptArch({ layers: 96, hidden: 12288, heads: 96, vocab: 51200
 
 export const cfg = (o: Partial<TrainOptions> = {}) => readTrainOptions({ seq: 2048, ...o });
 
-/** mulberry32: a small seeded PRNG so property tests are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The kit's seeded PRNG, so property tests are reproducible. */
+export { rng as prng } from "../../src/util/random.js";
 export const pick = <T,>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
