@@ -7,10 +7,13 @@ const seen = new Set<string>();
 const log: string[] = [];
 let quiet = false;
 
-/** Warn once per message: `suanli warning: …` on stderr (console.warn). */
-export function warn(message: string): void {
-  if (seen.has(message)) return;
-  seen.add(message);
+/**
+ * Warn once per `key` (default: the message itself): `suanli warning: …` on stderr. A sweep
+ * that crosses the same line a thousand times warns once.
+ */
+export function warn(message: string, key = message): void {
+  if (seen.has(key)) return;
+  seen.add(key);
   log.push(message);
   if (!quiet) console.warn(`suanli warning: ${message}`);
 }

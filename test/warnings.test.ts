@@ -6,7 +6,7 @@ describe("warnings — valid but suspicious input, once per message", () => {
   it("a context past max_position_embeddings warns once and still computes", () => {
     const m = model("llama2-70b");
     const kv = m.kv({ batch: 1, seq: 8192 });
-    m.kv({ batch: 2, seq: 8192 });
+    m.kv({ batch: 2, seq: 16384 }); // another length: still one warning per model
     m.decodeFlops({ context: 8192 });
     expect(kv.value).toBe(2 * m.kv({ batch: 1, seq: 4096 }).value);
     expect(warnings()).toHaveLength(1);

@@ -175,7 +175,7 @@ export class Cluster {
   tpLink(): LinkPath {
     const { tp } = this.layout;
     if (tp > this.state.gpusPerNode) {
-      warn(`tensor parallelism of ${tp} spans nodes of ${this.state.gpusPerNode} GPUs: its all-reduces cross the network, which is rarely worth it`);
+      warn(`tensor parallelism of ${tp} spans nodes of ${this.state.gpusPerNode} GPUs: its all-reduces cross the network, which is rarely worth it`, "tp-spans-nodes");
     }
     return this.linkFor(tp);
   }

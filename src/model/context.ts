@@ -4,6 +4,6 @@ import type { Architecture } from "./architecture.js";
 
 export function checkContext(a: Architecture, tokens: number, model: string): void {
   if (tokens > a.maxPosition) {
-    warn(`${model}: ${tokens} tokens is past the model's max_position_embeddings (${a.maxPosition}); its quality there is unknown, the arithmetic still holds`);
+    warn(`${model}: ${tokens} tokens is past the model's max_position_embeddings (${a.maxPosition}); its quality there is unknown, the arithmetic still holds (warned once per model)`, `context>${model}`);
   }
 }
