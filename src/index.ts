@@ -12,6 +12,7 @@ export { type Term } from "./derive/term.js";
 // hardware
 export { gpu, Gpu, type Link, type CustomGpuOptions } from "./hardware/gpu.js";
 export { gpus } from "./hardware/gpus.js";
+export { type GpuName, type ModelName } from "./data/names.js";
 export { type GpuSpec, type LinkKind, type LinkSpec } from "./hardware/catalog.js";
 export { DTYPES, COMPUTE_PRECISIONS, bytesOf, type Dtype, type Precision } from "./hardware/precision.js";
 // hardware: clusters and collectives (issue 3)

@@ -20,3 +20,11 @@ describe("types", () => {
     model("llama2-70b").kv({ batch: 1 });
   });
 });
+
+describe("catalog names", () => {
+  it("gpu() and model() offer the catalog's names and still take any string", () => {
+    expectTypeOf(gpu).parameter(0).extract<"H20">().toEqualTypeOf<"H20">();
+    expectTypeOf(model).parameter(0).extract<"llama2-70b">().toEqualTypeOf<"llama2-70b">();
+    expectTypeOf(gpu).parameter(0).toMatchTypeOf<string>();
+  });
+});

@@ -13,6 +13,7 @@ import { div, qty } from "../derive/term.js";
 import { format, parseQuantity } from "../units.js";
 import { gpuCatalog, parseGpuEntry, LINK_KINDS, type GpuSpec, type LinkKind, type LinkSpec } from "./catalog.js";
 import { COMPUTE_PRECISIONS, type Precision } from "./precision.js";
+import type { GpuName } from "../data/names.js";
 
 export interface GpuState {
   readonly spec: GpuSpec;
@@ -177,7 +178,7 @@ function fromSpec(spec: GpuSpec): Gpu {
 }
 
 /** Look up a catalog GPU by id or alias, case- and punctuation-insensitively. */
-export function gpu(name: string): Gpu {
+export function gpu(name: GpuName | (string & {})): Gpu {
   return fromSpec(gpuCatalog().index.get(name));
 }
 

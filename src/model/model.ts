@@ -20,6 +20,7 @@ import { parseHFConfig } from "./config.js";
 import { KvCache } from "./kvCache.js";
 import { countParams, matmulParams, type ParamBreakdown } from "./params.js";
 import { checkContext } from "./context.js";
+import type { ModelName } from "../data/names.js";
 import { decodeFlops, kvProjectionParams, prefillFlops } from "./flops.js";
 import { train, type Training } from "../training/training.js";
 import type { TrainOptions } from "../training/options.js";
@@ -241,7 +242,7 @@ function nonNeg(v: unknown): number {
 }
 
 /** A model from the catalog by id or alias (case-insensitive, did-you-mean on a miss). */
-export function model(name: string): Model {
+export function model(name: ModelName | (string & {})): Model {
   const entry = modelCatalog().index.get(name);
   return new Model({ id: entry.id, name: entry.name, arch: entry.arch, assumption: "real", entry });
 }
