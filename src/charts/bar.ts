@@ -29,7 +29,7 @@ export function bar(data: ChartData, o: BarOptions): ChartSpec {
   requireField(columns, o.group, "group", "chart.bar");
   const order = [...new Set(rows.map((r) => r[o.x]))];
   const encoding: Record<string, unknown> = {
-    x: { ...channel(rows, o.x), type: "nominal", sort: order, axis: { labelAngle: 0 } },
+    x: { ...channel(rows, o.x), type: "nominal", sort: order, axis: { labelAngle: labelAngle(order.map(String), o.width ?? 400) } },
     y: channel(rows, o.y),
   };
   if (o.group) {
@@ -88,4 +88,10 @@ export function gpuComparison(gpus: readonly (string | Gpu)[], o: GpuComparisonO
   }
   const title = o.title ?? (metric === "peak" ? "Dense peak by precision" : "Roofline ridge point by precision");
   return bar(rows, { ...o, title, x: "gpu", y, group: "precision" });
+}
+
+/** Category labels stay level while they fit side by side (≈ 6.5 px a character at 11 px); else they tilt. */
+export function labelAngle(labels: readonly string[], width: number): number {
+  const longest = Math.max(0, ...labels.map((l) => l.length));
+  return labels.length * (longest * 6.5 + 8) > width ? -30 : 0;
 }
