@@ -193,8 +193,20 @@ def main(argv=None):
                     exec_count = m["content"].get("execution_count")
                 elif mt == "clear_output":
                     outputs = []
+                elif mt == "update_display_data":
+                    # a display that redraws itself (progress): replace the output it names
+                    did = m["content"].get("transient", {}).get("display_id")
+                    for i, o in enumerate(outputs):
+                        if did is not None and o.get("metadata", {}).get("display_id_") == did:
+                            new = nbformat.v4.new_output("display_data", data=m["content"].get("data", {}))
+                            new.metadata["display_id_"] = did
+                            outputs[i] = new
                 elif mt in OUTPUT_TYPES:
-                    outputs.append(nbformat.v4.output_from_msg(m))
+                    out = nbformat.v4.output_from_msg(m)
+                    did = m["content"].get("transient", {}).get("display_id")
+                    if did is not None:
+                        out.setdefault("metadata", {})["display_id_"] = did
+                    outputs.append(out)
             cell.outputs = outputs
             cell.execution_count = exec_count or count
             status = reply["content"].get("status") if reply else None

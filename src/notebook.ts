@@ -113,12 +113,33 @@ export async function show(x: unknown, o: ShowOptions = {}): Promise<void> {
   bridge.lastWriteDisplayData({ data: bundle, metadata: {}, transient: {} }, false);
 }
 
+/** A progress display: call it as a sweep's or a simulation's `onProgress`, or `.update(text)` by hand. */
+export type ProgressDisplay = ((done: number | { finished: number; total: number }, total?: number) => void) & { update(text: string): void };
+
+/** The text bar both the notebook and tests draw: `label [######      ] 50% 500/1000`. */
+export function progressText(label: string, done: number, total: number, width = 30): string {
+  const f = total > 0 ? Math.min(1, done / total) : 1;
+  const n = Math.round(f * width);
+  return `${label} [${"#".repeat(n)}${" ".repeat(width - n)}] ${Math.floor(f * 100)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")}`;
+}
+
 /**
- * A display that overwrites itself, for progress in long notebook loops.
- * @example const p = progress(); for (...) p.update(`${i}/${n}`);
+ * A display that overwrites itself, for progress in long notebook work. Redraws only when the
+ * percentage changes, so a million-row sweep updates it a hundred times, not a million.
+ * @example await sweep(grid, fn, { onProgress: progress("sweep") })
+ * @example simulate(engine, { ..., onProgress: progress("simulation") })
  */
-export function progress(): { update(text: string): void } {
+export function progress(label = "progress"): ProgressDisplay {
   const tslab = createRequire(import.meta.url)("tslab") as { newDisplay(): { text(s: string): void } };
   const d = tslab.newDisplay();
-  return { update: (text: string) => d.text(text) };
+  let last = -1;
+  const fn = ((done: number | { finished: number; total: number }, total?: number) => {
+    const [k, n] = typeof done === "number" ? [done, total ?? done] : [done.finished, done.total];
+    const pct = n > 0 ? Math.floor((100 * k) / n) : 100;
+    if (pct === last) return;
+    last = pct;
+    d.text(progressText(label, k, n));
+  }) as ProgressDisplay;
+  fn.update = (text: string) => d.text(text);
+  return fn;
 }

@@ -26,3 +26,11 @@ describe("mimeBundle(x) — what show(x) sends", () => {
     await expect(mimeBundle(undefined)).rejects.toThrowError(/nothing to show/);
   });
 });
+
+describe("progressText(label, done, total)", () => {
+  it("draws a bar, a percentage and the counts", async () => {
+    const { progressText } = await import("../../src/notebook.js");
+    expect(progressText("sweep", 500, 1000, 10)).toBe("sweep [#####     ] 50% 500/1,000");
+    expect(progressText("sweep", 0, 0, 4)).toBe("sweep [####] 100% 0/0");
+  });
+});
