@@ -10,6 +10,8 @@ import { gpu, type Gpu } from "../hardware/gpu.js";
 import { model, type Model } from "../model/model.js";
 import { tensorParallelBound } from "../inference/tpBound.js";
 import { recomputeReadTime } from "../inference/recompute.js";
+import { cluster, type Cluster } from "../hardware/cluster.js";
+import type { TrainOptions } from "../training/options.js";
 import { format, roundSig, type Kind } from "../units.js";
 import type { ComputeSpec } from "./claims.js";
 
@@ -151,6 +153,57 @@ export const COMPUTATIONS: Record<string, Fn> = {
     return { value: r, kind: "count", text: `${roundSig(r, 5)}× (output ${T} → ${2 * T} tokens: ${format(total(T), "time")} → ${format(total(2 * T), "time")})`, derivation: d.line, markdown: d.markdown };
   },
 };
+
+/** A cluster named in the data: { gpu, precision, gpus, tp, network? }. */
+function theCluster(s: ComputeSpec, k: "a" | "b"): Cluster {
+  const c = s[k] as { gpu: string; precision?: string; gpus: number; tp?: number; network?: string } | undefined;
+  if (!c) throw new SuanliError("bad-dataset", `claim computation ${s.fn} needs "${k}": { gpu, precision, gpus, tp }`, { value: s[k] });
+  let g = gpu(c.gpu);
+  if (c.precision) g = g.precision(c.precision);
+  const cl = cluster(g, c.gpus).tp(c.tp ?? 1);
+  return c.network ? cl.network(c.network) : cl;
+}
+
+const label = (c: Cluster) => `${c.size}×${c.gpu.id} ${c.gpu.precisionName}`;
+
+function trainOptions(s: ComputeSpec): TrainOptions {
+  return { seq: int(s, "seq"), microBatch: int(s, "microBatch", 1), accumulation: int(s, "accumulation", 1), zero: int(s, "zero", 1) as 0 | 1 | 2 | 3, recompute: (s.recompute as "none" | "selective" | "full") ?? "selective" };
+}
+
+const plain = (value: number, text: string, line: string): Computed => ({ value, kind: "count", text, derivation: line, markdown: line });
+
+/** Claims about speed and memory, computed with the inference and training models. */
+Object.assign(COMPUTATIONS, {
+  decodeRatio: (s: ComputeSpec) => {
+    const m = theModel(s);
+    const [a, b] = [theCluster(s, "a"), theCluster(s, "b")];
+    const o = { batch: int(s, "batch"), context: int(s, "context") };
+    const [da, db] = [m.on(a).decode(o), m.on(b).decode(o)];
+    const r = da.tokensPerSecond / db.tokensPerSecond;
+    return plain(r, `${roundSig(r, 4)}×`, `decode ${m.id} batch ${o.batch} @ ${o.context}: ${label(a)} ${roundSig(da.tokensPerSecond, 5)} tok/s (${da.bound}-bound) ÷ ${label(b)} ${roundSig(db.tokensPerSecond, 5)} tok/s (${db.bound}-bound) = ${roundSig(r, 4)}× per GPU-hour`);
+  },
+  maxMicroBatchDiff: (s: ComputeSpec) => {
+    const m = theModel(s);
+    const [a, b] = [theCluster(s, "a"), theCluster(s, "b")];
+    const [ma, mb] = [m.train(trainOptions(s)).on(a).maxMicroBatch(), m.train(trainOptions(s)).on(b).maxMicroBatch()];
+    const d = ma.microBatch - mb.microBatch;
+    return plain(d, `${label(a)} fits micro-batch ${ma.microBatch}, ${label(b)} ${mb.microBatch}`, `largest micro-batch before OOM (seq ${int(s, "seq")}, ZeRO-${int(s, "zero", 1)}): ${label(a)} ${ma.microBatch} (then ${ma.runsOutFirst}) − ${label(b)} ${mb.microBatch} (then ${mb.runsOutFirst}) = ${d}`);
+  },
+  trainRatio: (s: ComputeSpec) => {
+    const m = theModel(s);
+    const [a, b] = [theCluster(s, "a"), theCluster(s, "b")];
+    const [sa, sb] = [m.train(trainOptions(s)).on(a).step(), m.train(trainOptions(s)).on(b).step()];
+    const r = sa.throughput / sb.throughput;
+    return plain(r, `${roundSig(r, 4)}×`, `training throughput ${label(a)} ${roundSig(sa.throughput, 5)} tok/s (MFU ${roundSig(sa.mfu.value * 100, 3)} %) ÷ ${label(b)} ${roundSig(sb.throughput, 5)} tok/s (MFU ${roundSig(sb.mfu.value * 100, 3)} %) = ${roundSig(r, 4)}×`);
+  },
+  computeShare: (s: ComputeSpec) => {
+    const m = theModel(s);
+    const a = theCluster(s, "a");
+    const st = m.train(trainOptions(s)).on(a).step();
+    const r = st.compute.value / st.time.value;
+    return plain(r, `${roundSig(r * 100, 3)} % of the step`, `${label(a)}: compute ${st.compute.format()} ÷ step ${st.time.format()} (bubble ${st.bubble.format()}, exposed communication ${st.exposedCommunication.format()}) = ${roundSig(r * 100, 3)} %`);
+  },
+});
 
 /** A quantity-valued computation, for ratios. */
 function measure(s: ComputeSpec): Quantity {
