@@ -40,6 +40,11 @@ export { stepTime, stepRows, boundOf, type Bound, type OpRow, type Rates, type S
 export { type DecodeResult, type PrefillResult, type RequestResult, type MemoryResult } from "./inference/results.js";
 export { measurements, predict, absError, median, type Measurement, type MeasurementMetric } from "./inference/measurements.js";
 export { calibrate, errorOf, type Calibration, type ErrorSummary } from "./inference/calibrate.js";
+// inference: kernel model and fixed overhead (issue 3 follow-up)
+export { DEFAULT_FIT, CALIBRATION_KNOBS, type Fit, type CalibrationKnob } from "./inference/calibrate.js";
+export { DEFAULT_KERNELS, IDEAL_KERNELS, KV_READS, withKernels, opTime, type Kernels, type KvReads } from "./inference/kernels.js";
+export { DEFAULT_OVERHEAD, NO_OVERHEAD, OVERHEAD_SOURCES, withOverhead, overheadTime, type Overhead, type OverheadOptions } from "./inference/overhead.js";
+export { type ModelOptions } from "./inference/measurements.js";
 
 // training (issue 4)
 export { train, Training, type MaxMicroBatch } from "./training/training.js";

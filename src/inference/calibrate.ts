@@ -1,15 +1,20 @@
 /**
- * `calibrate(rows)` — fit the achievable fractions (compute, memory, link) to measured runs
- * and report the error before and after.
+ * `calibrate(rows)` — fit the model's free constants to measured runs and report the error
+ * before and after: the achievable fractions (compute, memory, link; efficiency.ts), the
+ * kernels' compute/memory overlap (kernels.ts) and the fixed per-step and per-layer overhead
+ * (overhead.ts). Each row's `kvReads` is part of its setup, not fitted.
  *
  * Objective: the median absolute percentage error over the rows, ties broken by the worst
  * (median first, so one odd row cannot drag the fit). Search: coordinate descent over a grid
- * of fractions in (0, 1], refined twice around the best point — the model is cheap to
- * evaluate (a row is a few thousand roofline steps) and has only three knobs.
+ * around the current point (fractions in (0, 1], overlap in [0, 1], overheads ≥ 0), the step
+ * shrunk 4× each round — the model is cheap to evaluate (a row is a few hundred roofline
+ * steps) and has six knobs.
  */
 import { positiveInt } from "../validate.js";
-import { DEFAULT_EFFICIENCY, EFFICIENCY_KEYS, withEfficiency, type Efficiency } from "./efficiency.js";
+import { DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
+import { DEFAULT_KERNELS } from "./kernels.js";
 import { absError, measurements, median, predict, type Measurement } from "./measurements.js";
+import { DEFAULT_OVERHEAD, type Overhead } from "./overhead.js";
 
 export interface ErrorSummary {
   /** Median |predicted − measured| / measured over rows that could be predicted. */
@@ -18,19 +23,35 @@ export interface ErrorSummary {
   readonly rows: number;
 }
 
-export interface Calibration {
+/** Everything calibrate fits: efficiency fractions, kernel overlap, fixed overhead (seconds). */
+export interface Fit {
   readonly efficiency: Efficiency;
+  readonly overlap: number;
+  readonly overhead: Overhead;
+}
+
+export interface Calibration extends Fit {
   readonly before: ErrorSummary;
   readonly after: ErrorSummary;
   /** Per row: measured, predicted before and after, and their errors. */
   readonly table: readonly { id: string; metric: string; measured: number; before: number | null; after: number | null; errorBefore: number | null; errorAfter: number | null }[];
 }
 
-/** Error summary of `rows` under efficiency `eff`. */
-export function errorOf(rows: readonly Measurement[], eff: Efficiency): ErrorSummary {
+/** The engine defaults as a Fit. */
+export const DEFAULT_FIT: Fit = Object.freeze({ efficiency: DEFAULT_EFFICIENCY, overlap: DEFAULT_KERNELS.overlap, overhead: DEFAULT_OVERHEAD });
+
+function predictFit(r: Measurement, f: Partial<Fit>): number | null {
+  return predict(r, f.efficiency, { overlap: f.overlap, overhead: f.overhead }).value;
+}
+
+/**
+ * Error summary of `rows` under efficiency `eff` and, optionally, an overlap and overhead
+ * (engine defaults for what is omitted).
+ */
+export function errorOf(rows: readonly Measurement[], eff: Efficiency, rest: { overlap?: number; overhead?: Overhead } = {}): ErrorSummary {
   const errs: number[] = [];
   for (const r of rows) {
-    const p = predict(r, eff).value;
+    const p = predictFit(r, { efficiency: eff, ...rest });
     if (p !== null) errs.push(absError(p, r.value));
   }
   return Object.freeze({ median: errs.length ? median(errs) : 0, worst: errs.length ? Math.max(...errs) : 0, rows: errs.length });
@@ -38,33 +59,55 @@ export function errorOf(rows: readonly Measurement[], eff: Efficiency): ErrorSum
 
 const better = (a: ErrorSummary, b: ErrorSummary) => a.median < b.median - 1e-12 || (Math.abs(a.median - b.median) <= 1e-12 && a.worst < b.worst);
 
-/** Fit efficiencies to `rows` (default: the shipped measurements). */
-export function calibrate(rows: readonly Measurement[] = measurements(), opts: { start?: Partial<Efficiency>; rounds?: number } = {}): Calibration {
-  const start = withEfficiency(DEFAULT_EFFICIENCY, opts.start ?? {});
+type Knob = { get: (f: Fit) => number; set: (f: Fit, v: number) => Fit; step: number; ok: (v: number) => boolean };
+const frac = (v: number) => v > 0 && v <= 1;
+const KNOBS: Record<string, Knob> = {
+  compute: { get: (f) => f.efficiency.compute, set: (f, v) => ({ ...f, efficiency: withEfficiency(f.efficiency, { compute: v }) }), step: 0.1, ok: frac },
+  memory: { get: (f) => f.efficiency.memory, set: (f, v) => ({ ...f, efficiency: withEfficiency(f.efficiency, { memory: v }) }), step: 0.1, ok: frac },
+  link: { get: (f) => f.efficiency.link, set: (f, v) => ({ ...f, efficiency: withEfficiency(f.efficiency, { link: v }) }), step: 0.1, ok: frac },
+  overlap: { get: (f) => f.overlap, set: (f, v) => ({ ...f, overlap: v }), step: 0.25, ok: (v) => v >= 0 && v <= 1 },
+  perStep: { get: (f) => f.overhead.perStep, set: (f, v) => ({ ...f, overhead: { ...f.overhead, perStep: v } }), step: 0.2e-3, ok: (v) => v >= 0 },
+  perLayer: { get: (f) => f.overhead.perLayer, set: (f, v) => ({ ...f, overhead: { ...f.overhead, perLayer: v } }), step: 8e-6, ok: (v) => v >= 0 },
+};
+export type CalibrationKnob = "compute" | "memory" | "link" | "overlap" | "perStep" | "perLayer";
+export const CALIBRATION_KNOBS: readonly CalibrationKnob[] = ["compute", "memory", "link", "overlap", "perStep", "perLayer"];
+
+/**
+ * Fit to `rows` (default: the shipped measurements), starting from the engine defaults
+ * patched by `start`. `knobs` limits what is fitted (default all six).
+ */
+export function calibrate(
+  rows: readonly Measurement[] = measurements(),
+  opts: { start?: Partial<Efficiency>; rounds?: number; knobs?: readonly CalibrationKnob[] } = {},
+): Calibration {
+  const start: Fit = { ...DEFAULT_FIT, efficiency: withEfficiency(DEFAULT_EFFICIENCY, opts.start ?? {}) };
   const rounds = positiveInt(opts.rounds ?? 3, "rounds");
-  const before = errorOf(rows, start);
+  const knobs = opts.knobs ?? CALIBRATION_KNOBS;
+  const err = (f: Fit) => errorOf(rows, f.efficiency, { overlap: f.overlap, overhead: f.overhead });
+  const before = err(start);
   let best = start;
   let bestErr = before;
-  let step = 0.1;
   for (let round = 0; round < rounds; round++) {
-    for (const key of EFFICIENCY_KEYS) {
+    const scale = 4 ** -round;
+    for (const key of knobs) {
+      const knob = KNOBS[key]!;
       for (let k = -4; k <= 4; k++) {
-        const v = Math.round((best[key] + k * step) * 1e4) / 1e4;
-        if (v <= 0 || v > 1 || k === 0) continue;
-        const cand = withEfficiency(best, { [key]: v });
-        const err = errorOf(rows, cand);
-        if (better(err, bestErr)) {
+        if (k === 0) continue;
+        const v = Math.round((knob.get(best) + k * knob.step * scale) * 1e9) / 1e9;
+        if (!knob.ok(v)) continue;
+        const cand = knob.set(best, v);
+        const e = err(cand);
+        if (better(e, bestErr)) {
           best = cand;
-          bestErr = err;
+          bestErr = e;
         }
       }
     }
-    step /= 4;
   }
   const table = rows.map((r) => {
-    const b = predict(r, start).value;
-    const a = predict(r, best).value;
+    const b = predictFit(r, start);
+    const a = predictFit(r, best);
     return { id: r.id, metric: r.metric, measured: r.value, before: b, after: a, errorBefore: b === null ? null : absError(b, r.value), errorAfter: a === null ? null : absError(a, r.value) };
   });
-  return Object.freeze({ efficiency: best, before, after: bestErr, table });
+  return Object.freeze({ efficiency: best.efficiency, overlap: best.overlap, overhead: Object.freeze({ ...best.overhead }), before, after: bestErr, table });
 }

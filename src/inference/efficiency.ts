@@ -15,6 +15,8 @@
  *   link rate for large messages (nccl-tests, https://github.com/NVIDIA/nccl-tests/blob/master/doc/PERFORMANCE.md).
  *
  * All three are fractions in (0, 1]; anything else is refused naming the value.
+ * The model's other fitted constants are not fractions of a roof and live beside these: the
+ * kernels' compute/memory overlap (kernels.ts) and the fixed per-step overhead (overhead.ts).
  */
 import { SuanliError, show } from "../errors.js";
 import { unitFraction } from "../validate.js";

@@ -1,7 +1,14 @@
 /**
  * `m.on(device)` — a model served on a GPU or a cluster: prefill, decode and request latency,
  * throughput, memory fit and cost, from the per-operator roofline (roofline.ts, ops.ts).
- * Immutable: `.efficiency({…})`, `.dtypes({…})`, `.reserve(f)`, `.maxTokens(n)` return new engines.
+ * Immutable: `.efficiency({…})`, `.kernels({…})`, `.overhead({…})`, `.dtypes({…})`, `.reserve(f)`,
+ * `.maxTokens(n)` return new engines.
+ *
+ * What prefill, decode and request report is `fullStepTime`: the operators' roofline with the
+ * kernels' partial compute/memory overlap (kernels.ts) plus a fixed per-step and per-layer
+ * overhead (overhead.ts); `stepTime` is the same, and long-context's mixedStep reproduces it
+ * operator by operator. `idealStepTime` is the classic roofline alone (perfect overlap, no
+ * overhead).
  *
  * Layout: `batch` is the number of sequences one model replica (tp × pp GPUs) runs together;
  * the cluster's dp replicas each run such a batch, so total tokens/s = dp × replica tokens/s.
@@ -26,6 +33,8 @@ import { positiveInt, positiveNumber } from "../validate.js";
 import type { Unit } from "mathjs";
 import { ACTIVATION_BYTES, defaultDtypes, withDtypes, type DtypeOptions, type Dtypes } from "./dtypes.js";
 import { DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
+import { DEFAULT_KERNELS, withKernels, type Kernels } from "./kernels.js";
+import { DEFAULT_OVERHEAD, overheadTime, withOverhead, type Overhead, type OverheadOptions } from "./overhead.js";
 import { DEFAULT_RESERVE, largest, memoryParts, type MemoryParts } from "./memory.js";
 import { rates, stepRows, stepTime, type Bound, type OpRow, type Rates, type StepTime } from "./roofline.js";
 import { shard, type Shard } from "./shard.js";
@@ -36,6 +45,10 @@ export interface EngineState {
   readonly model: Model;
   readonly cluster: Cluster;
   readonly efficiency: Efficiency;
+  /** Compute/memory overlap and attention KV reads of the kernels (kernels.ts). */
+  readonly kernels: Kernels;
+  /** Fixed time per step and per layer beyond the roofline (overhead.ts). */
+  readonly overhead: Overhead;
   readonly dtypes: Dtypes;
   /** Bytes of GPU memory held back for the runtime (CUDA context, cuBLAS/NCCL workspaces). */
   readonly reserve: number;
@@ -73,6 +86,28 @@ export class InferenceEngine {
     return this.with({ efficiency: withEfficiency(this.state.efficiency, patch) });
   }
 
+  /**
+   * The kernel model in use; with a patch, a new engine: `.kernels({ overlap: 1 })` for the
+   * classic roofline, `.kernels({ kvReads: "per-query-head" })` for pre-XQA GQA attention.
+   */
+  kernels(): Kernels;
+  kernels(patch: Partial<Kernels>): InferenceEngine;
+  kernels(patch?: Partial<Kernels>): Kernels | InferenceEngine {
+    if (patch === undefined) return this.state.kernels;
+    return this.with({ kernels: withKernels(this.state.kernels, patch) });
+  }
+
+  /**
+   * Fixed overhead in use (seconds); with a patch, a new engine: `.overhead({ perLayer: "4 µs" })`,
+   * `.overhead({ perStep: 0, perLayer: 0 })` for none.
+   */
+  overhead(): Overhead;
+  overhead(patch: OverheadOptions): InferenceEngine;
+  overhead(patch?: OverheadOptions): Overhead | InferenceEngine {
+    if (patch === undefined) return this.state.overhead;
+    return this.with({ overhead: withOverhead(this.state.overhead, patch) });
+  }
+
   /** Storage formats in use; with options, a new engine: `.dtypes({ weights: "int4", kv: "fp8" })`. */
   dtypes(): Dtypes;
   dtypes(o: DtypeOptions): InferenceEngine;
@@ -99,14 +134,40 @@ export class InferenceEngine {
     return rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency);
   }
 
-  /** Seconds of one step of `batch` sequences (fast path for sweeps; no fit check). */
+  /**
+   * Seconds of one step of `batch` sequences, as prefill/decode/request report it (fast path
+   * for sweeps and the serving simulator; no fit check): the same as `fullStepTime`.
+   */
   stepTime(step: Step, r: Rates = this.rates()): StepTime {
+    return this.fullStepTime(step, r);
+  }
+
+  /** The classic roofline alone: each operator at max(t_c, t_m), no fixed overhead (an optimistic bound). */
+  idealStepTime(step: Step, r: Rates = this.rates()): StepTime {
+    return this.timeOf(step, r, { overlap: 1, kvReads: this.state.kernels.kvReads }, 0);
+  }
+
+  /**
+   * Seconds of one step as prefill/decode/request report it: each operator at
+   * max(t_c, t_m) + (1 − overlap)·min(t_c, t_m), plus perStep + perLayer × layers of fixed
+   * overhead per stage and micro-batch (split.overhead).
+   */
+  fullStepTime(step: Step, r: Rates = this.rates()): StepTime {
+    return this.timeOf(step, r, this.state.kernels, overheadTime(this.state.overhead, this.shard.layersPerStage));
+  }
+
+  private timeOf(step: Step, r: Rates, k: Kernels, fixed: number): StepTime {
     const pp = this.shard.pp;
-    if (pp === 1) return stepTime(this.shard, this.state.dtypes, step, r);
+    if (pp === 1) {
+      const t = stepTime(this.shard, this.state.dtypes, step, r, k);
+      return fixed > 0 ? { ...t, total: t.total + fixed, overhead: fixed } : t;
+    }
     const mb = Math.ceil(step.batch / pp);
-    const t = stepTime(this.shard, this.state.dtypes, { ...step, batch: mb }, r);
+    const t = stepTime(this.shard, this.state.dtypes, { ...step, batch: mb }, r, k);
     const hop = p2pTime(mb * step.tokens * this.state.model.arch.hidden * ACTIVATION_BYTES, this.state.cluster.groupLinks().pp, this.state.efficiency.link);
-    return { total: pp * (t.total + hop), compute: pp * t.compute, memory: pp * t.memory, link: pp * (t.link + hop) };
+    const out: StepTime = { total: pp * (t.total + hop + fixed), compute: pp * t.compute, memory: pp * t.memory, link: pp * (t.link + hop) };
+    if (fixed > 0) out.overhead = pp * fixed;
+    return out;
   }
 
   /** Memory of one GPU for `batch` sequences of `context` tokens, against its capacity. */
@@ -134,7 +195,7 @@ export class InferenceEngine {
     const prompt = positiveInt(opts?.prompt, "prompt");
     this.requireFit(batch, prompt);
     const step: Step = { batch, tokens: prompt, past: 0 };
-    return prefillResult(this, step, this.stepTime(step));
+    return prefillResult(this, step, this.fullStepTime(step));
   }
 
   /** One decode step of `batch` sequences at `context` tokens: time per output token and tokens/s. */
@@ -143,7 +204,7 @@ export class InferenceEngine {
     const context = positiveInt(opts?.context, "context");
     this.requireFit(batch, context);
     const step: Step = { batch, tokens: 1, past: context - 1 };
-    return decodeResult(this, step, this.stepTime(step));
+    return decodeResult(this, step, this.fullStepTime(step));
   }
 
   /**
@@ -156,19 +217,22 @@ export class InferenceEngine {
     const output = positiveInt(opts?.output, "output");
     this.requireFit(batch, prompt + output);
     const r = this.rates();
-    const ttft = this.stepTime({ batch, tokens: prompt, past: 0 }, r).total;
+    const ttft = this.fullStepTime({ batch, tokens: prompt, past: 0 }, r).total;
     const steps = output - 1;
     let decode = 0;
     const stride = Math.max(1, Math.ceil(steps / 512));
     for (let i = 1; i <= steps; i += stride) {
       const n = Math.min(stride, steps - i + 1);
       // Sample the middle of each stride (exact when stride = 1).
-      decode += n * this.stepTime({ batch, tokens: 1, past: prompt + i - 1 + Math.floor((n - 1) / 2) }, r).total;
+      decode += n * this.fullStepTime({ batch, tokens: 1, past: prompt + i - 1 + Math.floor((n - 1) / 2) }, r).total;
     }
     return requestResult(this, { batch, prompt, output }, ttft, decode);
   }
 
-  /** The operators of a decode step ({ context }) or a prefill ({ prompt }) as an arquero table. */
+  /**
+   * The operators of a decode step ({ context }) or a prefill ({ prompt }) as an arquero table
+   * (each op's time under `.kernels()`; the fixed overhead is not an operator and is left out).
+   */
   breakdown(opts: BreakdownOptions): ColumnTable {
     return breakdownTable(this.rows(opts));
   }
@@ -177,7 +241,7 @@ export class InferenceEngine {
   rows(opts: BreakdownOptions): OpRow[] {
     const batch = positiveInt(opts?.batch ?? 1, "batch");
     const step: Step = "prompt" in opts ? { batch, tokens: positiveInt(opts.prompt, "prompt"), past: 0 } : { batch, tokens: 1, past: positiveInt(opts?.context, "context") - 1 };
-    return stepRows(this.shard, this.state.dtypes, step, this.rates());
+    return stepRows(this.shard, this.state.dtypes, step, this.rates(), this.state.kernels);
   }
 
   /**
@@ -231,13 +295,15 @@ export class InferenceEngine {
   }
 }
 
-/** Serve model `m` on `device` (a Gpu or a Cluster) with default efficiencies and dtypes. */
+/** Serve model `m` on `device` (a Gpu or a Cluster) with default efficiencies, kernels, overhead and dtypes. */
 export function inference(m: Model, device: Gpu | Cluster): InferenceEngine {
   const c = asCluster(device);
   return new InferenceEngine({
     model: m,
     cluster: c,
     efficiency: DEFAULT_EFFICIENCY,
+    kernels: DEFAULT_KERNELS,
+    overhead: DEFAULT_OVERHEAD,
     dtypes: defaultDtypes(c.gpu.precisionName),
     reserve: DEFAULT_RESERVE,
     maxTokens: 8192,

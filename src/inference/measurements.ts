@@ -10,6 +10,8 @@ import { cluster } from "../hardware/cluster.js";
 import { model } from "../model/model.js";
 import type { Precision } from "../hardware/precision.js";
 import type { Efficiency } from "./efficiency.js";
+import { KV_READS, type Kernels, type KvReads } from "./kernels.js";
+import type { Overhead } from "./overhead.js";
 
 export type MeasurementMetric = "output_tps_total" | "output_tps_per_gpu" | "ttft_ms";
 const METRICS: readonly MeasurementMetric[] = ["output_tps_total", "output_tps_per_gpu", "ttft_ms"];
@@ -33,6 +35,17 @@ export interface Measurement {
   readonly value: number;
   readonly source: string;
   readonly note?: string;
+  /**
+   * How the run's decode attention read a GQA model's KV cache (kernels.ts): "per-query-head"
+   * for TensorRT-LLM builds without the XQA kernel; absent means "per-kv-head".
+   */
+  readonly kvReads?: KvReads;
+}
+
+/** What `predict` may override besides the efficiency (kvReads comes from the row). */
+export interface ModelOptions {
+  readonly overlap?: number;
+  readonly overhead?: Partial<Overhead>;
 }
 
 function check(r: Record<string, unknown>, i: number): Measurement {
@@ -46,6 +59,7 @@ function check(r: Record<string, unknown>, i: number): Measurement {
   }
   if (!/^https?:\/\//.test(r.source as string)) throw new SuanliError("bad-dataset", `${where}: source must be a URL`, { value: r.source });
   if (!METRICS.includes(r.metric as MeasurementMetric)) throw new SuanliError("bad-dataset", `${where}: metric must be one of ${METRICS.join(", ")}`, { value: r.metric });
+  if (r.kvReads !== undefined && !KV_READS.includes(r.kvReads as KvReads)) throw new SuanliError("bad-dataset", `${where}: kvReads must be one of ${KV_READS.join(", ")}`, { value: r.kvReads });
   return Object.freeze(r as unknown as Measurement);
 }
 
@@ -61,14 +75,18 @@ export function measurements(): readonly Measurement[] {
 }
 
 /**
- * The kit's prediction of a row's metric under `efficiency` (defaults when omitted), or null
- * with the reason when the configuration does not fit or the model/GPU is not in the catalogs.
+ * The kit's prediction of a row's metric under `efficiency` and `opts` (the engine's defaults
+ * for whatever is omitted; the row's own `kvReads`), or null with the reason when the
+ * configuration does not fit or the model/GPU is not in the catalogs.
  */
-export function predict(row: Measurement, efficiency?: Partial<Efficiency>): { value: number | null; reason?: string } {
+export function predict(row: Measurement, efficiency?: Partial<Efficiency>, opts: ModelOptions = {}): { value: number | null; reason?: string } {
   try {
     const g = gpu(row.gpu).precision(row.precision as Precision);
     let e = model(row.model).on(cluster(g, row.count).tp(row.tp).pp(row.pp)).dtypes({ weights: row.weights, kv: row.kv });
     if (efficiency) e = e.efficiency(efficiency);
+    const k: Partial<Kernels> = { kvReads: row.kvReads ?? "per-kv-head", ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }) };
+    e = e.kernels(k);
+    if (opts.overhead) e = e.overhead(opts.overhead);
     switch (row.metric) {
       case "ttft_ms":
         return { value: e.prefill({ batch: row.batch, prompt: row.input }).time.value * 1e3 };

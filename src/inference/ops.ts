@@ -12,7 +12,9 @@
  *                             E_touched = E·(1 − (1 − k/E)^N) under uniform routing
  *   attention (QKᵀ, AV)       FLOPs 2·h·(d_qk + d_v) per query per key (keys = causal, windowed)
  *                             bytes KV read once per sequence (FlashAttention's single pass,
- *                             Dao et al. 2022 arXiv:2205.14135) + KV written + Q/O · s_a
+ *                             Dao et al. 2022 arXiv:2205.14135) + KV written + Q/O · s_a;
+ *                             with kvReads "per-query-head" a decode step (tokens = 1) pays
+ *                             the KV read once per query head (heads / kvHeads times; kernels.ts)
  *   all-reduce ×2 (tp > 1)    N·d·s_a bytes after attention and after the MLP (Megatron §3)
  *   norms                     4·N·d FLOPs, 2·N·d·s_a bytes, each
  * Once per step: embedding lookup, final norm, LM head on `batch` rows (logits of the last
@@ -22,6 +24,7 @@ import { causalKeys } from "../model/flops.js";
 import type { CollectiveKind } from "../hardware/collectives.js";
 import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
 import { expertsTouched, type Shard } from "./shard.js";
+import type { KvReads } from "./kernels.js";
 
 export type OpClass = "gemm" | "attention" | "elementwise" | "collective";
 
@@ -37,8 +40,12 @@ export interface Step {
  */
 export type OpSink = (name: string, cls: OpClass, count: number, flops: number, bytes: number, comm?: CollectiveKind, commBytes?: number) => void;
 
-/** Emit the operators of one step of shard `s` (one pipeline stage) into `emit`. */
-export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink): void {
+/**
+ * Emit the operators of one step of shard `s` (one pipeline stage) into `emit`. `kvReads`
+ * (default "per-kv-head") says whether the decode attention kernel shares each KV head's
+ * read across its query group or re-reads it per query head (see kernels.ts).
+ */
+export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvReads: KvReads = "per-kv-head"): void {
   const a = s.arch;
   const { batch: B, tokens: T, past } = step;
   const N = B * T;
@@ -51,13 +58,15 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink): void 
   const attnPerKey = 2 * s.heads * (a.headDim + a.vHeadDim);
   const ffnWidth = a.mlp === "gated" ? 3 : 2;
   const tp = s.tp;
+  // Generation (one new token per sequence) runs the decode attention kernel; prefill runs FMHA.
+  const kvPasses = kvReads === "per-query-head" && T === 1 ? s.heads / s.kvHeads : 1;
 
   for (const g of s.groups) {
     const c = g.count;
     emit("qkv", "gemm", c, 2 * N * s.qkvParams, s.qkvParams * sw + N * (d + qOut + kvOut) * sa);
     const keys = causalKeys(past + T, g.window) - causalKeys(past, g.window);
     const kept = g.window === null ? past + T : Math.min(past + T, g.window);
-    emit("attention", "attention", c, attnPerKey * B * keys, B * kept * kvOut * skv + N * kvOut * skv + N * s.heads * (a.headDim + a.vHeadDim) * sa);
+    emit("attention", "attention", c, attnPerKey * B * keys, kvPasses * B * kept * kvOut * skv + N * kvOut * skv + N * s.heads * (a.headDim + a.vHeadDim) * sa);
     emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa);
     if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
     if (g.moe && a.moe) {

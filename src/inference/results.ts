@@ -11,6 +11,7 @@ import { format } from "../units.js";
 import type { InferenceEngine } from "./engine.js";
 import type { MemoryParts } from "./memory.js";
 import type { Step } from "./ops.js";
+import { overheadTime } from "./overhead.js";
 import { boundOf, stepRows, type Bound, type OpRow, type StepTime } from "./roofline.js";
 
 export interface DecodeResult {
@@ -83,16 +84,20 @@ export function stepQuantity(e: InferenceEngine, step: Step, total: number, titl
   return new Quantity(total, "time", () => {
     const pp = e.shard.pp;
     const sub = pp > 1 ? { ...step, batch: Math.ceil(step.batch / pp) } : step;
-    const rows = stepRows(e.shard, e.state.dtypes, sub, e.rates()).filter((r) => r.time > 0);
+    const k = e.state.kernels;
+    const rows = stepRows(e.shard, e.state.dtypes, sub, e.rates(), k).filter((r) => r.time > 0);
     const terms: Term[] = rows.map((r) => ({ ...qty(r.time * 1e3, "ms"), note: `${r.op} (${r.bound})` }) as Term);
     const sum = rows.reduce((a, r) => a + r.time, 0);
-    if (pp > 1) terms.push({ ...qty((total / pp - sum) * 1e3, "ms"), note: "stage hand-off" } as Term);
+    const fixed = overheadTime(e.state.overhead, e.shard.layersPerStage);
+    if (fixed > 0) terms.push({ ...qty(fixed * 1e3, "ms"), note: "fixed overhead (per step + per layer)" } as Term);
+    if (pp > 1) terms.push({ ...qty((total / pp - sum - fixed) * 1e3, "ms"), note: "stage hand-off" } as Term);
+    const op = k.overlap === 1 ? "max(t_c, t_m)" : `(max(t_c, t_m) + ${+(1 - k.overlap).toFixed(4)}·min(t_c, t_m))`;
     return {
       title,
-      formula: `${pp > 1 ? "pp × (" : ""}Σ_ops count × max(FLOPs ÷ (η_c·peak), bytes ÷ (η_m·HBM)) + ring all-reduces${pp > 1 ? " + hand-off)" : ""}`,
+      formula: `${pp > 1 ? "pp × (" : ""}Σ_ops count × ${op} + ring all-reduces${fixed > 0 ? " + overhead" : ""}${pp > 1 ? " + hand-off)" : ""}; t_c = FLOPs ÷ (η_c·peak), t_m = bytes ÷ (η_m·HBM)`,
       term: pp > 1 ? mul(num(pp, "micro-batches"), add(...terms)) : add(...terms),
       source: "Williams et al., Roofline, CACM 2009; Pope et al. 2022 (arXiv:2211.05102)",
-      notes: [`efficiency ${show(e.state.efficiency)}`, `dtypes ${show(e.state.dtypes)}`],
+      notes: [`efficiency ${show(e.state.efficiency)}`, `kernels ${show(k)}`, `overhead ${show(e.state.overhead)} (s)`, `dtypes ${show(e.state.dtypes)}`],
     };
   });
 }

@@ -1,7 +1,10 @@
 /**
  * The roofline of one step: each operator takes the slower of its compute and memory time,
+ * plus the part of the faster one its kernel does not hide (kernels.ts; overlap = 1 is the
+ * classic roofline),
  *
- *   t_op = count × max( FLOPs / (η_c · peak),  bytes / (η_m · HBM bandwidth) )
+ *   t_c = FLOPs / (η_c · peak),  t_m = bytes / (η_m · HBM bandwidth)
+ *   t_op = count × ( max(t_c, t_m) + (1 − overlap) · min(t_c, t_m) )
  *
  * (Williams, Waterman & Patterson, "Roofline", CACM 52(4) 2009), collectives take their ring
  * time over the tensor-parallel link (hardware/collectives.ts), and the step is the sum — the
@@ -13,6 +16,7 @@ import { collectiveTime, wireBytes } from "../hardware/collectives.js";
 import type { LinkPath } from "../hardware/cluster.js";
 import type { Dtypes } from "./dtypes.js";
 import type { Efficiency } from "./efficiency.js";
+import { IDEAL_KERNELS, opTime, type Kernels } from "./kernels.js";
 import { forEachOp, type OpClass, type Step } from "./ops.js";
 import type { Shard } from "./shard.js";
 
@@ -41,10 +45,16 @@ export interface StepTime {
   compute: number;
   memory: number;
   link: number;
+  /** Fixed per-step overhead (overhead.ts), when the caller adds it; absent or 0 otherwise. */
+  overhead?: number;
 }
 
-/** Fast path: the step's time and its split, no per-op allocation. */
-export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates): StepTime {
+/**
+ * Fast path: the step's time and its split, no per-op allocation. `k` (default: the classic
+ * roofline, IDEAL_KERNELS) sets the compute/memory overlap and the attention KV reads; the
+ * time an operator's kernel does not overlap is booked to what binds it.
+ */
+export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels = IDEAL_KERNELS): StepTime {
   const out: StepTime = { total: 0, compute: 0, memory: 0, link: 0 };
   forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes) => {
     if (cls === "collective") {
@@ -55,10 +65,11 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates): StepTime {
     }
     const tc = flops / (cls === "attention" ? r.attention : r.gemm);
     const tm = bytes / r.memory;
-    if (tc >= tm) out.compute += count * tc;
-    else out.memory += count * tm;
-    out.total += count * (tc >= tm ? tc : tm);
-  });
+    const t = count * opTime(tc, tm, k.overlap);
+    if (tc >= tm) out.compute += t;
+    else out.memory += t;
+    out.total += t;
+  }, k.kvReads);
   return out;
 }
 
@@ -83,8 +94,11 @@ export interface OpRow {
   bound: Bound;
 }
 
-/** The step's operators, aggregated by name, in first-seen order. */
-export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates): OpRow[] {
+/**
+ * The step's operators, aggregated by name, in first-seen order. computeTime and memoryTime
+ * are each side's own roofline time; `time` is what the op costs under `k` (kernels.ts).
+ */
+export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels = IDEAL_KERNELS): OpRow[] {
   const rows = new Map<string, OpRow>();
   forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes) => {
     let row = rows.get(name);
@@ -107,8 +121,8 @@ export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates): OpRow[] {
     row.bytes += count * bytes;
     row.computeTime += count * tc;
     row.memoryTime += count * tm;
-    row.time += count * Math.max(tc, tm);
-  });
+    row.time += count * opTime(tc, tm, k.overlap);
+  }, k.kvReads);
   for (const row of rows.values()) if (row.cls !== "collective") row.bound = row.computeTime >= row.memoryTime ? "compute" : "memory";
   return [...rows.values()];
 }

@@ -6,11 +6,13 @@
  *
  *   FLOPs_op = Σ_parts FLOPs_op(part)
  *   bytes_op = W_op + Σ_parts (bytes_op(part) − W_op)        W_op = bytes of the op at batch 0
- *   t_op     = count × max(FLOPs_op ÷ rate_op, bytes_op ÷ (η_m·HBM))
+ *   t_op     = count × opTime(FLOPs_op ÷ rate_op, bytes_op ÷ (η_m·HBM), overlap)
  *   collectives: one ring over the summed message (α paid once)
+ *   + the engine's fixed per-step and per-layer overhead (inference/overhead.ts)
  *
  * (the mixed batch of Orca, Yu et al. OSDI 2022 §3, and Sarathi-Serve, Agrawal et al. 2024,
- * arXiv:2403.02310 §3). Exact against `engine.stepTime` for a single part; for MoE layers the
+ * arXiv:2403.02310 §3). Exact against `engine.stepTime` (what decode() and prefill() report)
+ * for a single part at pp = 1, under the engine's kernels (overlap, KV reads) and overhead; for MoE layers the
  * experts touched are summed per part (an upper bound). With pp > 1 each part's batch is split
  * into pp micro-batches and the stage time multiplied by pp (stage hand-offs are not counted).
  */
@@ -18,6 +20,8 @@ import { collectiveTime, type CollectiveKind } from "../hardware/collectives.js"
 import type { InferenceEngine } from "../inference/engine.js";
 import { forEachOp, type OpClass, type Step } from "../inference/ops.js";
 import type { Rates } from "../inference/roofline.js";
+import { opTime } from "../inference/kernels.js";
+import { overheadTime } from "../inference/overhead.js";
 
 /** Time and work of a mixed step (seconds, FLOP and bytes are per GPU of the busiest stage). */
 export interface MixedStep {
@@ -48,7 +52,7 @@ function slots(e: InferenceEngine): OpSlot[] {
   const out: OpSlot[] = [];
   forEachOp(e.shard, e.state.dtypes, { batch: 0, tokens: 1, past: 0 }, (_n, cls, count, _f, bytes, comm) => {
     out.push({ cls, count, comm, weights: bytes, flops: 0, bytes: 0, commBytes: 0 });
-  });
+  }, e.kernels().kvReads);
   return out;
 }
 
@@ -76,9 +80,10 @@ export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates =
       s.flops += flops;
       s.bytes += bytes - s.weights;
       s.commBytes += commBytes ?? 0;
-    });
+    }, e.kernels().kvReads);
   }
-  const out: MixedStep = { time: 0, attention: 0, link: 0, flops: 0, bytes: 0 };
+  const overlap = e.kernels().overlap;
+  const out: MixedStep = { time: overheadTime(e.overhead(), e.shard.layersPerStage), attention: 0, link: 0, flops: 0, bytes: 0 };
   for (const s of ops) {
     if (s.cls === "collective") {
       const t = s.count * collectiveTime(s.comm!, s.commBytes, e.shard.tp, r.link, r.linkEfficiency);
@@ -87,7 +92,7 @@ export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates =
       continue;
     }
     const bytes = s.weights + s.bytes;
-    const t = s.count * Math.max(s.flops / (s.cls === "attention" ? r.attention : r.gemm), bytes / r.memory);
+    const t = s.count * opTime(s.flops / (s.cls === "attention" ? r.attention : r.gemm), bytes / r.memory, overlap);
     if (s.cls === "attention") out.attention += t;
     out.time += t;
     out.flops += s.count * s.flops;

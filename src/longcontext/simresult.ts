@@ -14,6 +14,8 @@ export interface RequestRecord {
   /** Seconds, or null when the request did not get that far. */
   readonly firstToken: number | null;
   readonly finish: number | null;
+  /** Longest wait between two of its output tokens, s (the decode stall it saw); 0 before its second token. */
+  readonly maxGap: number;
   readonly status: "finished" | "running" | "queued" | "rejected";
 }
 
@@ -38,6 +40,8 @@ export interface SimulationResult {
   readonly tpot: Summary;
   /** Seconds from arrival to the last token's return. */
   readonly latency: Summary;
+  /** Each finished request's longest wait between two output tokens, s: the stalls a long prefill causes. */
+  readonly stall: Summary;
   /** Cache budget and peak cache in use, bytes per GPU. */
   readonly budget: number;
   readonly peakKv: number;
@@ -54,8 +58,17 @@ export interface Live {
   generated: number;
   firstToken: number | null;
   finish: number | null;
+  /** Time of its latest output token, and the longest gap between two. */
+  lastToken: number | null;
+  maxGap: number;
   status: RequestRecord["status"];
   reserve: number;
+}
+
+/** Record an output token of `r` at time `t` (first tokens open the gap clock). */
+export function emitToken(r: Live, t: number): void {
+  if (r.lastToken !== null) r.maxGap = Math.max(r.maxGap, t - r.lastToken);
+  r.lastToken = t;
 }
 
 export function result(policy: "static" | "inflight", live: Live[], st: { t: number; steps: number; peak: number }, budget: number, tl: { t: number; kv: number; running: number; queued: number }[], samples: number, truncated: boolean): SimulationResult {
@@ -81,10 +94,11 @@ export function result(policy: "static" | "inflight", live: Live[], st: { t: num
     ttft: summarize(done.map((r) => r.firstToken! - r.req.time)),
     tpot: summarize(done.filter((r) => r.req.output > 1).map((r) => (r.finish! - r.firstToken!) / (r.req.output - 1))),
     latency: summarize(done.map((r) => r.finish! - r.req.time)),
+    stall: summarize(done.map((r) => r.maxGap)),
     budget,
     peakKv: st.peak,
     timeline,
-    requests: live.map((r) => Object.freeze({ id: r.id, arrival: r.req.time, prompt: r.req.prompt, output: r.req.output, firstToken: r.firstToken, finish: r.finish, status: r.status })),
+    requests: live.map((r) => Object.freeze({ id: r.id, arrival: r.req.time, prompt: r.req.prompt, output: r.req.output, firstToken: r.firstToken, finish: r.finish, maxGap: r.maxGap, status: r.status })),
   });
 }
 

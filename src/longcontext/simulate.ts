@@ -28,7 +28,7 @@ import type { Step } from "../inference/ops.js";
 import { oneOf, positiveInt } from "../validate.js";
 import { mixedStep } from "./mixed.js";
 import type { Progress } from "./stats.js";
-import { result, type Live, type SimulationResult } from "./simresult.js";
+import { emitToken, result, type Live, type SimulationResult } from "./simresult.js";
 import { workload, type WorkloadOptions } from "./workload.js";
 
 export type Policy = "static" | "inflight";
@@ -68,7 +68,7 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
     throw new SuanliError("does-not-fit", `${e.describe()}: weights, workspace and reserve leave no room for a KV cache (maxBatch ${maxBatch}); no request can ever run`, { value: budget, expected: "more GPUs, smaller dtypes or a smaller maxBatch" });
   }
   const kv = (tokens: number) => kvCacheBytes(e.shard, dt, 1, tokens);
-  const live: Live[] = reqs.map((req, id) => ({ id, req, done: 0, generated: 0, firstToken: null, finish: null, status: "queued", reserve: 0 }));
+  const live: Live[] = reqs.map((req, id) => ({ id, req, done: 0, generated: 0, firstToken: null, finish: null, lastToken: null, maxGap: 0, status: "queued", reserve: 0 }));
   const st = { t: reqs.length ? reqs[0]!.time : 0, steps: 0, next: 0, finished: 0, peak: 0 };
   const queue: Live[] = [];
   const tl: { t: number; kv: number; running: number; queued: number }[] = [];
@@ -136,9 +136,15 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
         if (r.done === r.req.prompt) {
           r.generated = 1;
           r.firstToken = st.t;
+          emitToken(r, st.t);
         }
       }
-      for (const r of running) if (r.done === r.req.prompt && r.firstToken !== st.t) r.generated++;
+      for (const r of running) {
+        if (r.done === r.req.prompt && r.firstToken !== st.t) {
+          r.generated++;
+          emitToken(r, st.t);
+        }
+      }
       for (let i = running.length - 1; i >= 0; i--) {
         const r = running[i]!;
         if (r.done === r.req.prompt && r.generated >= r.req.output) {
@@ -179,11 +185,17 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
         r.done = r.req.prompt;
         r.generated = 1;
         r.firstToken = st.t;
+        emitToken(r, st.t);
       }
       record(n, n * kv(P + 1));
       for (let i = 1; i < O && st.steps < maxSteps; i++) {
         tick([{ batch: n, tokens: 1, past: P + i - 1 }]);
-        for (const r of batch) if (r.generated < r.req.output) r.generated++;
+        for (const r of batch) {
+          if (r.generated < r.req.output) {
+            r.generated++;
+            emitToken(r, st.t);
+          }
+        }
         record(n, n * kv(P + i + 1));
         arrive();
       }

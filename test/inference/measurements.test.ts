@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { measurements, predict, calibrate, errorOf, median, DEFAULT_EFFICIENCY } from "../../src/index.js";
+import { measurements, predict, calibrate, errorOf, median, DEFAULT_EFFICIENCY, NO_OVERHEAD, DEFAULT_OVERHEAD, KV_READS, type Measurement } from "../../src/index.js";
 
 describe("measurements()", () => {
   it("every row has its full setup and a source URL", () => {
@@ -9,7 +9,20 @@ describe("measurements()", () => {
       expect(r.source).toMatch(/^https:\/\//);
       for (const k of ["gpu", "model", "precision", "weights", "kv", "engine", "metric"] as const) expect(typeof r[k]).toBe("string");
       for (const k of ["count", "tp", "input", "output", "batch", "value"] as const) expect(r[k]).toBeGreaterThan(0);
+      if (r.kvReads !== undefined) {
+        expect(KV_READS).toContain(r.kvReads);
+        expect(r.note).toMatch(/kvReads per-query-head/); // the reason is stated on the row
+      }
     }
+    expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+  });
+
+  it("predict(row) honours the row's kvReads and the overrides", () => {
+    const row = measurements().find((r) => r.kvReads === "per-query-head" && r.metric !== "ttft_ms")!;
+    const shared: Measurement = { ...row, kvReads: undefined };
+    expect(predict(row).value!).toBeLessThan(predict(shared).value!); // more KV traffic: fewer tokens/s
+    expect(predict(row, undefined, { overhead: NO_OVERHEAD }).value!).toBeGreaterThan(predict(row).value!);
+    expect(predict(row, undefined, { overlap: 1 }).value!).toBeGreaterThan(predict(row).value!);
   });
 
   it("predict(row) gives a finite value for every shipped row", () => {
@@ -32,6 +45,31 @@ describe("calibrate(rows)", () => {
       expect(v).toBeLessThanOrEqual(1);
     }
     expect(c.table).toHaveLength(rows.length);
+  });
+
+  it("on the shipped rows: the defaults beat the classic roofline, and a fit does not lose to them", () => {
+    const rows = measurements();
+    const defaults = errorOf(rows, DEFAULT_EFFICIENCY);
+    const classic = errorOf(rows, DEFAULT_EFFICIENCY, { overlap: 1, overhead: NO_OVERHEAD });
+    expect(defaults.rows).toBe(rows.length);
+    expect(defaults.median).toBeLessThan(classic.median);
+    expect(defaults.worst).toBeLessThan(classic.worst);
+    expect(defaults.median).toBeLessThan(0.15); // regression guard: 8.6 % when written
+    const c = calibrate(rows, { rounds: 1, knobs: ["overlap", "perStep"] });
+    expect(c.before).toEqual(defaults);
+    expect(c.after.median).toBeLessThanOrEqual(c.before.median);
+    expect(c.overlap).toBeGreaterThanOrEqual(0);
+    expect(c.overlap).toBeLessThanOrEqual(1);
+    expect(c.overhead.perStep).toBeGreaterThanOrEqual(0);
+    expect(c.overhead.perLayer).toBe(DEFAULT_OVERHEAD.perLayer); // not in knobs: left alone
+  });
+
+  it("fits the overhead: from none, it recovers a fixed cost and lowers the TTFT error", () => {
+    const rows = measurements().filter((r) => r.metric === "ttft_ms");
+    const c = calibrate(rows, { rounds: 2, knobs: ["perStep", "perLayer"] });
+    const none = errorOf(rows, DEFAULT_EFFICIENCY, { overhead: NO_OVERHEAD });
+    expect(c.after.median).toBeLessThan(none.median);
+    expect(c.overhead.perStep + 80 * c.overhead.perLayer).toBeGreaterThan(0);
   });
 
   it("median() of odd and even lists", () => {
