@@ -160,14 +160,14 @@ export class InferenceEngine {
     const pp = this.shard.pp;
     if (pp === 1) {
       const t = stepTime(this.shard, this.state.dtypes, step, r, k);
-      return fixed > 0 ? { ...t, total: t.total + fixed, overhead: fixed } : t;
+      t.total += fixed;
+      t.overhead = fixed;
+      return t;
     }
     const mb = Math.ceil(step.batch / pp);
     const t = stepTime(this.shard, this.state.dtypes, { ...step, batch: mb }, r, k);
     const hop = p2pTime(mb * step.tokens * this.state.model.arch.hidden * ACTIVATION_BYTES, this.state.cluster.groupLinks().pp, this.state.efficiency.link);
-    const out: StepTime = { total: pp * (t.total + hop + fixed), compute: pp * t.compute, memory: pp * t.memory, link: pp * (t.link + hop) };
-    if (fixed > 0) out.overhead = pp * fixed;
-    return out;
+    return { total: pp * (t.total + hop + fixed), compute: pp * t.compute, memory: pp * t.memory, link: pp * (t.link + hop), overhead: pp * fixed };
   }
 
   /** Memory of one GPU for `batch` sequences of `context` tokens, against its capacity. */

@@ -55,7 +55,8 @@ export interface StepTime {
  * time an operator's kernel does not overlap is booked to what binds it.
  */
 export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels = IDEAL_KERNELS): StepTime {
-  const out: StepTime = { total: 0, compute: 0, memory: 0, link: 0 };
+  // every field present from the start: one object shape on the hot path
+  const out: StepTime = { total: 0, compute: 0, memory: 0, link: 0, overhead: 0 };
   forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes) => {
     if (cls === "collective") {
       const t = count * collectiveTime(comm!, commBytes!, s.tp, r.link, r.linkEfficiency);
