@@ -5,6 +5,7 @@
 import { articleClaims, type Verdict } from "./claims.js";
 import { compute } from "./computations.js";
 import { judge } from "./judge.js";
+import { BASE_UNITS } from "../units.js";
 
 export interface ReproductionRow {
   readonly id: string;
@@ -26,8 +27,6 @@ export interface ReproductionRow {
   readonly derivationMarkdown: string;
 }
 
-const BASE: Record<string, string> = { bytes: "B", flop: "FLOP", flops: "FLOP/s", bandwidth: "B/s", time: "s", params: "param", tokens: "token", intensity: "FLOP/B", power: "W", count: "" };
-
 export function reproduce(): ReproductionRow[] {
   return articleClaims().map((c) => {
     const k = compute(c.compute);
@@ -40,7 +39,7 @@ export function reproduce(): ReproductionRow[] {
       stated: c.stated.text,
       kit: k.text,
       kitValue: k.value,
-      kitUnit: BASE[k.kind] ?? "",
+      kitUnit: BASE_UNITS[k.kind],
       verdict: j.verdict,
       reason: j.reason,
       ...(c.note ? { note: c.note } : {}),
