@@ -80,7 +80,7 @@ export function plainNumber(v: number): string {
 
 type Style = "text" | "markdown" | "latex";
 
-const latexEscape = (s: string) => s.replace(/\\/g, "\\textbackslash ").replace(/([%&#_{}$])/g, "\\$1").replace(/µ/g, "\\mu ");
+const latexEscape = (s: string) => s.replace(/\\/g, "\\textbackslash ").replace(/([%&#_{}$])/g, "\\$1").replace(/µ/g, "$\\mu$").replace(/×/g, "$\\times$");
 
 function leaf(t: Extract<Term, { op: "n" }>, style: Style): string {
   const n = plainNumber(t.value);
