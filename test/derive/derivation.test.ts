@@ -31,3 +31,22 @@ describe("explain()", () => {
     );
   });
 });
+
+describe("explain().latex", () => {
+  it("every derivation typesets with KaTeX (strict: no unknown commands, no text-mode math)", async () => {
+    const katex = (await import("katex")).default;
+    const qs = [
+      model("llama2-70b").mha().kv({ batch: 8, seq: 4096 }),
+      model("gemma2-9b").kv({ batch: 2, seq: 16384 }),
+      model("deepseek-v3").kv({ batch: 1, seq: 4096, dtype: "fp8" }),
+      model("mixtral-8x7b").params,
+      model("llama3-8b").decodeFlops({ context: 8192 }),
+      gpu("H100").fp8().ridge(),
+      model("llama2-70b").kvRecompute({ batch: 8, seq: 4096 }).flops,
+    ];
+    for (const q of qs) {
+      const tex = q.explain().latex;
+      expect(() => katex.renderToString(tex, { throwOnError: true, strict: "error" }), tex).not.toThrow();
+    }
+  });
+});
