@@ -75,8 +75,11 @@ export async function mimeBundle(x: unknown, o: ShowOptions = {}): Promise<MimeB
     return { "text/html": tableHtml(t, o.limit), "text/plain": t.toString() };
   }
   if (x instanceof Quantity) {
+    // Markdown with the arithmetic typeset as display math (MathJax in Jupyter), then the source.
     const d = x.explain();
-    return { "text/markdown": d.markdown, "text/plain": d.text };
+    const s = d.spec;
+    const md = [`**${s.title}**`, "", ...(s.formula ? [`\`${s.formula}\``, ""] : []), `$$${d.latex}$$`, ...(s.notes?.length ? ["", ...s.notes.map((n) => `- ${n}`)] : []), ...(s.source ? ["", `Source: ${s.source}`] : [])].join("\n");
+    return { "text/markdown": md, "text/latex": `$$${d.latex}$$`, "text/plain": d.text };
   }
   if (x !== null && typeof x === "object" && typeof (x as { toHtml?: unknown }).toHtml === "function") {
     return { "text/html": await (x as { toHtml(o: { fragment: boolean }): Promise<string> | string }).toHtml({ fragment: true }), "text/plain": String(x) };

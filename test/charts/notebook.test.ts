@@ -15,9 +15,12 @@ describe("mimeBundle(x) — what show(x) sends", () => {
     expect(String(b["text/html"])).toMatch(/more rows/);
     expect(tableHtml(gpus(), 1)).toContain("<table");
   });
-  it("a Quantity: its derivation as Markdown; a report: its scoped HTML", async () => {
+  it("a Quantity: its derivation as Markdown with the arithmetic as display math; a report: its scoped HTML", async () => {
     const q = model("llama2-70b").kv({ batch: 8, seq: 4096 });
-    expect((await mimeBundle(q))["text/markdown"]).toBe(q.explain().markdown);
+    const b = await mimeBundle(q);
+    expect(b["text/markdown"]).toContain(`$$${q.explain().latex}$$`);
+    expect(b["text/markdown"]).toMatch(/^\*\*KV cache of llama2-70b/);
+    expect(b["text/plain"]).toBe(q.explain().text);
     const html = String((await mimeBundle(report("R").text("hi")))["text/html"]);
     expect(html.startsWith('<div class="suanli-report">')).toBe(true);
     expect(html).not.toContain("body {");
