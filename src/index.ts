@@ -58,6 +58,11 @@ export {
   readTrainOptions, TRAIN_PRECISIONS, OPTIMIZERS, RECOMPUTE, FP8_RECIPES,
   type TrainOptions, type TrainConfig, type TrainPrecision, type Optimizer, type Recompute, type Fp8Recipe, type ZeroStage,
 } from "./training/options.js";
+// training validation
+export {
+  trainingMeasurements, trainingModel, predictTraining, trainingErrorOf, calibrateTraining, DEFAULT_TRAIN_EFFICIENCY, TRAINING_METRICS,
+  type TrainingMeasurement, type TrainingMetric, type TrainingPrediction, type TrainingCalibration,
+} from "./training/calibrate.js";
 
 // article reproduction
 export { reproduce, verdictSummary, type ReproductionRow } from "./article/reproduce.js";

@@ -108,32 +108,36 @@ export class TrainingStep {
 export class TrainingRun {
   readonly step: TrainingStep;
   readonly tokens: number;
+  /** Fraction of wall-clock time spent training (options.goodput). */
+  readonly goodput: number;
 
-  constructor(step: TrainingStep, tokens: number) {
+  constructor(step: TrainingStep, tokens: number, goodput = 1) {
     this.step = step;
     this.tokens = tokens;
+    this.goodput = goodput;
     Object.freeze(this);
   }
   /** Optimizer steps: tokens ÷ tokens per step. */
   get steps(): number {
     return this.tokens / this.step.times.tokensPerStep;
   }
-  /** Wall-clock time: steps × step time. */
+  /** Wall-clock time: steps × step time ÷ goodput. */
   get wall(): Quantity<"time"> {
     const t = this.step.times;
-    return new Quantity(this.steps * t.step, "time", () => ({
+    return new Quantity((this.steps * t.step) / this.goodput, "time", () => ({
       title: `wall-clock time for ${format(this.tokens, "tokens")}`,
-      formula: "tokens ÷ tokens per step × step time",
-      term: mul(div(num(this.tokens, "tokens"), num(t.tokensPerStep, "tokens/step")), sec(t.step)),
+      formula: "tokens ÷ tokens per step × step time ÷ goodput",
+      term: div(mul(div(num(this.tokens, "tokens"), num(t.tokensPerStep, "tokens/step")), sec(t.step)), num(this.goodput, "goodput")),
     }));
   }
   /** GPU-hours: wall-clock hours × GPUs. */
   get gpuHours(): Quantity<"count"> {
     const t = this.step.times;
-    return new Quantity((this.steps * t.step * t.gpus) / 3600, "count", () => ({
+    const wall = (this.steps * t.step) / this.goodput;
+    return new Quantity((wall * t.gpus) / 3600, "count", () => ({
       title: "GPU-hours",
       formula: "wall-clock seconds × GPUs ÷ 3600",
-      term: div(mul(sec(this.steps * t.step), num(t.gpus, "GPUs")), num(3600, "s/h")),
+      term: div(mul(sec(wall), num(t.gpus, "GPUs")), num(3600, "s/h")),
     }));
   }
   toString(): string {

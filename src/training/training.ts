@@ -163,7 +163,7 @@ export class Training {
     if (raw === undefined) throw new SuanliError("bad-argument", `time() needs tokens, e.g. time({ tokens: 2e12 })`);
     const tokens = parseQuantity(raw, "tokens", "tokens");
     if (!(tokens > 0)) throw new SuanliError("bad-argument", `tokens must be > 0, got ${show(raw)}`, { value: raw });
-    return new TrainingRun(this.step(opts.checkMemory === false ? { checkMemory: false } : {}), tokens);
+    return new TrainingRun(this.step(opts.checkMemory === false ? { checkMemory: false } : {}), tokens, this.config.goodput);
   }
 
   toString(): string {

@@ -84,9 +84,10 @@ describe("train(...).on(cluster).step() / time({tokens})", () => {
     expect(x.mfu).toBeGreaterThan(0);
     expect(x.mfu).toBeLessThanOrEqual(1);
   });
-  it("time({tokens}) = tokens / tokens-per-step × step; GPU-hours = wall × GPUs", () => {
+  it("time({tokens}) = tokens / tokens-per-step × step ÷ goodput; GPU-hours = wall × GPUs", () => {
     const r = t.time({ tokens: 2e12 });
-    expectClose(r.wall.value, (2e12 / (1024 * 4096)) * step.times.step);
+    expectClose(r.wall.value, ((2e12 / (1024 * 4096)) * step.times.step) / 0.9); // default goodput 0.9 (Llama 3 §3.3.4)
+    expectClose(t.with({ goodput: 1 }).time({ tokens: 2e12 }).wall.value, (2e12 / (1024 * 4096)) * step.times.step);
     expectClose(r.gpuHours.value, (r.wall.value * 1024) / 3600);
     expect(t.time({ tokens: "2e12 tokens" }).wall.value).toBe(r.wall.value);
   });
@@ -115,6 +116,7 @@ describe("bad input", () => {
     expect(errorOf(() => llama.train({ seq: 4096, precision: "int4" })).code).toBe("unknown-precision");
     expect(errorOf(() => llama.train({ seq: 4096, recompute: "some" })).message).toMatch(/accepted: none, selective, full/);
     expect(errorOf(() => llama.train({ seq: 4096, zero: 4 })).message).toMatch(/ZeRO stage 0, 1, 2 or 3, got 4/);
+    expect(errorOf(() => llama.train({ seq: 4096, goodput: 1.2 })).message).toBe("goodput must be in (0, 1], got 1.2");
   });
   it("FP8 on a GPU without it", () => {
     const e = errorOf(() => llama.train({ ...base, precision: "fp8" }).on(a800(1024).pp(4)).step());
