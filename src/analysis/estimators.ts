@@ -1,112 +1,139 @@
 /**
- * Fast estimators for sweeps: the kit's formulas bound once to a model and a GPU, taking and
- * returning plain numbers in base units (bytes, FLOP, s) — no Quantity, no Unit, no allocation
- * beyond the small options object `kvBytes` takes. This is the path that sweeps a million rows
- * a second; the Quantity API (`model.kv(...)`, `.explain()`) gives the same numbers with their
- * derivations.
+ * `estimators(model, device, options)` — the sweep fast path: the inference engine
+ * (`model.on(device)`, inference/engine.ts) compiled once for plain-number calls
+ * (inference/compiled.ts). Every time, memory figure and refusal is the engine's own: the same
+ * operators, tensor/pipeline-parallel communication, kernel overlap, fixed overhead, storage
+ * dtypes, KV reads (MLA latents, replicated KV heads) and memory fit (weights, KV, workspace,
+ * reserve). Options mirror the engine's builders:
  *
- * - KV bytes: model/kv.ts `kvBytes` (per layer, windows and StreamingLLM included).
- * - Decode step time: a roofline (Williams, Waterman & Patterson, CACM 2009) over `tp` GPUs,
- *     t = max( (W + KV) / (tp × BW × η_mem),  B × F(ctx) / (tp × peak × η_compute) )
- *   with F(ctx) from model/flops.ts `decodeFlops` and the efficiencies of
- *   inference/efficiency.ts. Tensor-parallel communication is not counted here (see
- *   inference/tpBound.ts for when the links bind).
- * - Fits: W + KV ≤ tp × memory (activations and runtime reserve not counted).
- * - Training state bytes per GPU under ZeRO with mixed-precision Adam, 16 B/param
- *   (2 weights + 2 gradients + 12 optimizer): stage 0: 16Ψ; 1: 4Ψ + 12Ψ/N; 2: 2Ψ + 14Ψ/N;
- *   3: 16Ψ/N (Rajbhandari et al. 2020, "ZeRO", arXiv:1910.02054 §5, Figure 1).
+ *   estimators(m, gpu("H20").fp8(), { tp: 8 })
+ *     ≡ m.on(cluster(gpu("H20").fp8(), 8).tp(8)).compile()
+ *
+ * Storage dtypes follow the compute precision exactly as the engine's (inference/dtypes.ts:
+ * fp8 compute → fp8 weights and KV); `weights`/`kv` override them. `ideal: true` prices the
+ * classic roofline (engine.ideal(): perfect overlap, no fixed overhead) — an optimistic bound.
+ *
+ * Model-level figures (`kvBytes`, `decodeFlops`) are the model's own functions (model/kv.ts,
+ * model/flops.ts) at the engine's KV dtype; per-GPU figures come from the engine.
  */
 import { SuanliError, show } from "../errors.js";
+import { cluster, type Cluster } from "../hardware/cluster.js";
 import type { Gpu } from "../hardware/gpu.js";
-import { bytesOf, dtype as readDtype, type Dtype } from "../hardware/precision.js";
-import { DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "../inference/efficiency.js";
+import type { Dtype } from "../hardware/precision.js";
+import { compile, count, type CompiledEngine } from "../inference/compiled.js";
+import { kvBytesPerElement } from "../inference/dtypes.js";
+import type { Efficiency } from "../inference/efficiency.js";
+import { InferenceEngine } from "../inference/engine.js";
+import type { Kernels } from "../inference/kernels.js";
+import type { OverheadOptions } from "../inference/overhead.js";
 import { decodeFlops } from "../model/flops.js";
 import { kvBytes } from "../model/kv.js";
 import { matmulParams } from "../model/params.js";
 import type { Model } from "../model/model.js";
+import { checkOptions } from "../util/options.js";
 import { positiveInt } from "../validate.js";
 
 export interface EstimatorOptions {
-  /** weight dtype (default fp16) */
-  weights?: Dtype | string;
-  /** KV-cache dtype (default fp16) */
-  kv?: Dtype | string;
-  /** tensor-parallel degree: weights, KV, bandwidth and FLOP/s split over `tp` GPUs (default 1) */
+  /** tensor-parallel degree (default 1); with a Gpu the cluster is tp × pp GPUs */
   tp?: number;
-  /** achievable fractions of peak (default inference/efficiency.ts DEFAULT_EFFICIENCY) */
+  /** pipeline-parallel degree (default 1) */
+  pp?: number;
+  /** weight dtype (default: follows the compute precision, as the engine) */
+  weights?: Dtype | string;
+  /** KV-cache dtype (default: follows the compute precision, as the engine) */
+  kv?: Dtype | string;
+  /** weights per scale for int4 (default 128) */
+  group?: number;
+  /** achievable fractions of peak (engine.efficiency) */
   efficiency?: Partial<Efficiency>;
+  /** kernel overlap and KV reads (engine.kernels) */
+  kernels?: Partial<Kernels>;
+  /** fixed overhead (engine.overhead) */
+  overhead?: OverheadOptions;
+  /** the classic roofline: perfect overlap, no fixed overhead (engine.ideal()) */
+  ideal?: boolean;
 }
 
-/** Plain-number estimators bound to one model on one GPU (see the module comment). */
-export interface Estimators {
+const OPTION_KEYS = ["tp", "pp", "weights", "kv", "group", "efficiency", "kernels", "overhead", "ideal"] as const;
+
+/** Plain-number estimators: the compiled engine plus model-level KV and FLOPs. */
+export interface Estimators extends CompiledEngine {
   readonly model: string;
   readonly gpu: string;
-  /** weight bytes, whole model */
-  readonly weightBytes: number;
-  /** KV-cache bytes for `batch` sequences of `seq` tokens */
+  /** "llama2-70b on 8× H20 fp8 (tp 8) · weights fp8 · kv fp8" */
+  readonly describe: string;
+  /** KV-cache bytes of the whole model for `batch` sequences of `seq` tokens at the engine's KV dtype (= model.kv). */
   kvBytes(batch: number, seq: number): number;
-  /** FLOPs of one decode step for `batch` sequences at context `ctx` */
+  /** Model FLOPs of one decode step for `batch` sequences at context `ctx` (= batch × model.decodeFlops). */
   decodeFlops(batch: number, ctx: number): number;
-  /** seconds per decode step (one token for each of `batch` sequences) */
-  decodeTime(batch: number, ctx: number): number;
-  /** whether weights + KV fit in the tp GPUs' memory */
-  fits(batch: number, seq: number): boolean;
-  /** training-state bytes per GPU under ZeRO `stage` over `dp` data-parallel GPUs */
-  trainStateBytes(stage: 0 | 1 | 2 | 3, dp: number): number;
 }
 
 /**
- * Bind the fast estimators to a model and a GPU (at the GPU's chosen precision).
+ * The engine's arithmetic on plain numbers, for a model on a Gpu or Cluster (or an engine).
  * @example
  * const e = estimators(model("llama2-70b"), gpu("H20").fp8(), { tp: 8 });
- * e.kvBytes(8, 4096) / 2 ** 30 // returns 10
+ * e.decodeTime(8, 4096)   // seconds per output token — the same number as m.on(…).decode(…).time
+ * e.fits(64, 32768)       // weights + KV + workspace + reserve within 96 GiB per GPU?
  */
-export function estimators(m: Model, g: Gpu, o: EstimatorOptions = {}): Estimators {
-  const a = m.arch;
-  const wBytes = bytesOf(readDtype(o.weights ?? "fp16", "weight dtype"));
-  const kvB = bytesOf(readDtype(o.kv ?? "fp16", "KV dtype"));
-  const tp = positiveInt(o.tp ?? 1, "tp");
-  const eff = withEfficiency(DEFAULT_EFFICIENCY, o.efficiency ?? {});
-  const counts = m.paramBreakdown();
-  const P = matmulParams(a, counts);
-  const W = counts.total * wBytes;
-  const peak = g.spec.peak[g.precisionName];
-  if (peak === undefined) throw new SuanliError("unsupported-precision", `${g.id} has no ${g.precisionName} peak`, { value: g.precisionName });
-  const memBw = tp * g.spec.bandwidth * eff.memory;
-  const flops = tp * peak * eff.compute;
-  const capacity = tp * g.spec.memory;
+export function estimators(m: Model | InferenceEngine, device?: Gpu | Cluster | EstimatorOptions, o: EstimatorOptions = {}): Estimators {
+  let engine: InferenceEngine;
+  if (m instanceof InferenceEngine) {
+    const opts = (device ?? {}) as EstimatorOptions;
+    checkOptions(opts, ["ideal"], "estimators(engine, options)");
+    engine = opts.ideal ? m.ideal() : m;
+  } else {
+    if (device === undefined || device === null) throw new SuanliError("bad-argument", "estimators(model, device, options) needs a GPU or cluster, e.g. estimators(m, gpu(\"H20\"), { tp: 8 })", { value: device });
+    engine = buildEngine(m, device as Gpu | Cluster, o);
+  }
+  return withModelFigures(engine, compile(engine));
+}
+
+function buildEngine(m: Model, device: Gpu | Cluster, o: EstimatorOptions): InferenceEngine {
+  checkOptions(o, OPTION_KEYS, "estimators options");
+  let c: Cluster;
+  if (device && typeof device === "object" && "layout" in device) {
+    c = device as Cluster;
+    if (o.tp !== undefined || o.pp !== undefined) c = c.tp(positiveInt(o.tp ?? c.layout.tp, "tp")).pp(positiveInt(o.pp ?? c.layout.pp, "pp"));
+  } else {
+    const tp = positiveInt(o.tp ?? 1, "tp");
+    const pp = positiveInt(o.pp ?? 1, "pp");
+    c = cluster(device as Gpu, tp * pp).tp(tp).pp(pp);
+  }
+  let e = m.on(c);
+  if (o.weights !== undefined || o.kv !== undefined || o.group !== undefined) {
+    e = e.dtypes({ ...(o.weights !== undefined ? { weights: o.weights } : {}), ...(o.kv !== undefined ? { kv: o.kv } : {}), ...(o.group !== undefined ? { group: o.group } : {}) });
+  }
+  if (o.efficiency !== undefined) e = e.efficiency(o.efficiency);
+  if (o.kernels !== undefined) e = e.kernels(o.kernels);
+  if (o.overhead !== undefined) e = e.overhead(o.overhead);
+  if (o.ideal !== undefined && typeof o.ideal !== "boolean") throw new SuanliError("bad-argument", `estimators option ideal must be true or false, got ${show(o.ideal)}`, { value: o.ideal, expected: "true or false" });
+  return o.ideal ? e.ideal() : e;
+}
+
+function withModelFigures(e: InferenceEngine, c: CompiledEngine): Estimators {
+  const a = e.model.arch;
+  const kvB = kvBytesPerElement(e.state.dtypes);
+  const P = matmulParams(a, e.model.paramBreakdown());
   // Without sliding windows KV bytes are B × T × (bytes per token) and decode FLOPs are affine
-  // in the context: take the constants from the pure functions once, exactly (integers).
+  // in the context: take the constants from the model's functions once (exact integers).
   const dense = a.windows.every((w) => w === null);
   const kvPerToken = kvBytes(a, { batch: 1, seq: 1, bytesPerElement: kvB });
   const f1 = decodeFlops(a, 1, P);
   const fSlope = decodeFlops(a, 2, P) - f1;
-  const kv = dense
-    ? (batch: number, seq: number) => batch * seq * kvPerToken
-    : (batch: number, seq: number) => kvBytes(a, { batch, seq, bytesPerElement: kvB });
-  const stepFlops = dense ? (ctx: number) => f1 + (ctx - 1) * fSlope : (ctx: number) => decodeFlops(a, ctx, P);
   return Object.freeze({
-    model: m.id,
-    gpu: g.id,
-    weightBytes: W,
-    kvBytes: kv,
-    decodeFlops: (batch: number, ctx: number) => batch * stepFlops(ctx),
-    decodeTime(batch: number, ctx: number) {
-      const tm = (W + kv(batch, ctx)) / memBw;
-      const tc = (batch * stepFlops(ctx)) / flops;
-      return tm > tc ? tm : tc;
+    ...c,
+    model: e.model.id,
+    gpu: e.gpu.id,
+    describe: e.describe(),
+    kvBytes: (batch: number, seq: number) => {
+      count(batch, "batch");
+      count(seq, "seq");
+      return dense ? batch * seq * kvPerToken : kvBytes(a, { batch, seq, bytesPerElement: kvB });
     },
-    fits: (batch: number, seq: number) => W + kv(batch, seq) <= capacity,
-    trainStateBytes(stage: 0 | 1 | 2 | 3, dp: number) {
-      const psi = counts.total;
-      switch (stage) {
-        case 0: return 16 * psi;
-        case 1: return 4 * psi + (12 * psi) / dp;
-        case 2: return 2 * psi + (14 * psi) / dp;
-        case 3: return (16 * psi) / dp;
-        default:
-          throw new SuanliError("bad-argument", `ZeRO stage must be 0, 1, 2 or 3, got ${show(stage)}`, { value: stage, expected: "0, 1, 2, 3" });
-      }
+    decodeFlops: (batch: number, ctx: number) => {
+      count(batch, "batch");
+      count(ctx, "context");
+      return dense ? batch * (f1 + (ctx - 1) * fSlope) : batch * decodeFlops(a, ctx, P);
     },
   });
 }

@@ -7,21 +7,26 @@ import { parseArgs } from "node:util";
 import { SuanliError, show } from "../errors.js";
 import { gpu } from "../hardware/gpu.js";
 import { model } from "../model/model.js";
-import { estimators } from "../analysis/estimators.js";
+import { estimators, type Estimators } from "../analysis/estimators.js";
 import { sweep } from "../analysis/sweep.js";
 import { toCsv, toJson, exportTable } from "../analysis/export.js";
 import { cell } from "../report/blocks.js";
 import { columnTitle } from "../analysis/columns.js";
 
-export const SWEEP_HELP = `usage: suanli sweep MODEL --gpu GPU [--tp N] [--batch LIST] [--seq LIST]
-                    [--precision fp16|bf16|fp8|int8] [--weights DTYPE] [--kv DTYPE]
+export const SWEEP_HELP = `usage: suanli sweep MODEL --gpu GPU [--tp N] [--pp N] [--batch LIST] [--context LIST]
+                    [--precision fp16|bf16|fp8|int8|fp4] [--weights DTYPE] [--kv DTYPE] [--ideal]
                     [--csv | --json] [--out FILE.csv|.json|.arrow] [--max-rows N]
 
-Every batch × seq pair: kv_GiB (KV cache), decode_ms (one decode step, roofline with the kit's
-default efficiencies; TP communication not counted), throughput_tokens_s and fits (weights + KV
-within tp × memory). LIST is 1,8,64 or 1..64 (every integer) or 1024..131072*2 (geometric).
-Defaults: --tp 1, --batch 1,8,32,64, --seq 2048,4096,8192,32768. --max-rows (default 10,000,000)
-raises the row limit.`;
+Every batch × context pair, priced by the same engine as \`suanli decode\` (per-operator roofline,
+kernel overlap, fixed overhead, TP/PP communication, memory fit): kv_GiB (the model's KV cache),
+mem_per_gpu_GiB (weights + KV + workspace + reserve on one GPU), fits, decode_ms (one decode
+step = time per output token) and throughput_tok_s (output tokens/s of the tp × pp GPUs).
+Rows that do not fit keep fits = false and empty timings. --ideal prices the classic roofline
+(perfect overlap, no fixed overhead). LIST is 1,8,64 or 1..64 (every integer) or
+1024..131072*2 (geometric). Defaults: --tp 1, --pp 1, --batch 1,8,32,64,
+--context 2048,4096,8192,32768 (--seq is the same flag), --precision: the GPU's fp16,
+--weights/--kv: follow --precision (fp8 → fp8 weights and KV). --max-rows (default
+10,000,000) raises the row limit.`;
 
 /** Read "1,8,64", "1..64" or "1024..131072*2" as a list of positive integers. */
 export function parseList(s: string, name: string): number[] {
@@ -45,15 +50,31 @@ function progressBar(done: number, total: number): void {
   process.stderr.write(`\r[${"#".repeat(f)}${" ".repeat(w - f)}] ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}${done === total ? "\n" : ""}`);
 }
 
+/**
+ * One row of the sweep: the engine's decode step (compiled), null timings where it does not fit.
+ * Columns: kv_GiB, mem_per_gpu_GiB, fits, decode_ms, throughput_tok_s.
+ */
+export function decodeRow(e: Estimators, batch: number, context: number): Record<string, number | boolean | null> {
+  const fits = e.fits(batch, context);
+  const s = fits ? e.decodeStep(batch, context) : 0;
+  return {
+    kv_GiB: e.kvBytes(batch, context) / 2 ** 30,
+    mem_per_gpu_GiB: e.memoryPerGpu(batch, context) / 2 ** 30,
+    fits,
+    decode_ms: fits ? s * 1e3 : null,
+    throughput_tok_s: fits ? (e.replicas * batch) / s : null,
+  };
+}
+
 /** Run `suanli sweep`; returns the exit code. */
 export async function runSweep(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
-      gpu: { type: "string" }, tp: { type: "string", default: "1" },
-      batch: { type: "string", default: "1,8,32,64" }, seq: { type: "string", default: "2048,4096,8192,32768" },
-      precision: { type: "string" }, weights: { type: "string", default: "fp16" }, kv: { type: "string", default: "fp16" },
+      gpu: { type: "string" }, tp: { type: "string", default: "1" }, pp: { type: "string", default: "1" },
+      batch: { type: "string", default: "1,8,32,64" }, context: { type: "string" }, seq: { type: "string" },
+      precision: { type: "string" }, weights: { type: "string" }, kv: { type: "string" }, ideal: { type: "boolean", default: false },
       csv: { type: "boolean", default: false }, json: { type: "boolean", default: false }, out: { type: "string" },
       "max-rows": { type: "string" }, help: { type: "boolean", short: "h", default: false },
     },
@@ -67,19 +88,23 @@ export async function runSweep(argv: string[]): Promise<number> {
   if (!values.gpu) throw new SuanliError("bad-argument", "sweep needs --gpu GPU (e.g. --gpu H20)", { value: undefined });
   const m = model(positionals[0]!);
   const g = values.precision ? gpu(values.gpu).precision(values.precision) : gpu(values.gpu);
-  const tp = parseList(values.tp!, "tp");
-  if (tp.length !== 1) throw new SuanliError("bad-argument", `--tp takes one degree, got ${show(values.tp)}`, { value: values.tp });
-  const e = estimators(m, g, { tp: tp[0]!, weights: values.weights!, kv: values.kv! });
+  const one = (v: string, name: string) => {
+    const l = parseList(v, name);
+    if (l.length !== 1) throw new SuanliError("bad-argument", `--${name} takes one degree, got ${show(v)}`, { value: v });
+    return l[0]!;
+  };
+  if (values.context !== undefined && values.seq !== undefined) throw new SuanliError("bad-argument", "--context and --seq are the same flag; give one", { value: values.seq });
+  const e = estimators(m, g, {
+    tp: one(values.tp!, "tp"), pp: one(values.pp!, "pp"), ideal: values.ideal === true,
+    ...(values.weights !== undefined ? { weights: values.weights } : {}), ...(values.kv !== undefined ? { kv: values.kv } : {}),
+  });
   const batch = parseList(values.batch!, "batch");
-  const seq = parseList(values.seq!, "seq");
+  const context = parseList(values.context ?? values.seq ?? "2048,4096,8192,32768", values.seq !== undefined ? "seq" : "context");
   const maxRows = values["max-rows"] === undefined ? undefined : parseList(values["max-rows"], "max-rows")[0];
-  const total = batch.length * seq.length;
+  const total = batch.length * context.length;
   const t = sweep(
-    { batch, seq },
-    ({ batch, seq }) => {
-      const s = e.decodeTime(batch, seq);
-      return { kv_GiB: e.kvBytes(batch, seq) / 2 ** 30, decode_ms: s * 1e3, throughput_tokens_s: batch / s, fits: e.fits(batch, seq) };
-    },
+    { batch, context },
+    ({ batch, context }) => decodeRow(e, batch, context),
     { ...(maxRows !== undefined ? { maxRows } : {}), ...(process.stderr.isTTY && total >= 200_000 ? { onProgress: progressBar } : {}) },
   );
   if (values.out) {
@@ -92,7 +117,7 @@ export async function runSweep(argv: string[]): Promise<number> {
     const rows = t.objects({ limit: 40 }) as Record<string, unknown>[];
     const cells = [names.map(columnTitle), ...rows.map((r) => names.map((n) => cell(r[n])))];
     const widths = names.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
-    process.stdout.write(`${m.id} on ${tp[0]}× ${g.id} ${g.precisionName}, weights ${values.weights}, KV ${values.kv}\n`);
+    process.stdout.write(`${e.describe}${values.ideal ? " · ideal roofline" : ""}\n`);
     for (const c of cells) process.stdout.write(c.map((x, i) => x.padStart(widths[i]!)).join("  ") + "\n");
     if (t.numRows() > 40) process.stdout.write(`… ${t.numRows() - 40} more rows (use --csv or --out FILE)\n`);
   }

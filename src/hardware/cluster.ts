@@ -181,8 +181,14 @@ export class Cluster {
   }
 
   groupLinks(): { tp: LinkPath; dp: LinkPath; pp: LinkPath } {
+    const { dp, tp } = this.layout;
+    return { tp: this.tpLink(), dp: this.linkFor(dp, tp), pp: this.ppLink() };
+  }
+
+  /** The link between adjacent pipeline stages (stride tp·dp in Megatron rank order). */
+  ppLink(): LinkPath {
     const { pp, dp, tp } = this.layout;
-    return { tp: this.tpLink(), dp: this.linkFor(dp, tp), pp: this.linkFor(Math.min(pp, 2), tp * dp) };
+    return this.linkFor(Math.min(pp, 2), tp * dp);
   }
 
   toString(): string {

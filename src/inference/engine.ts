@@ -34,7 +34,8 @@ import type { Unit } from "mathjs";
 import { ACTIVATION_BYTES, defaultDtypes, withDtypes, type DtypeOptions, type Dtypes } from "./dtypes.js";
 import { DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
 import { DEFAULT_KERNELS, withKernels, type Kernels } from "./kernels.js";
-import { DEFAULT_OVERHEAD, overheadTime, withOverhead, type Overhead, type OverheadOptions } from "./overhead.js";
+import { compile, type CompiledEngine } from "./compiled.js";
+import { DEFAULT_OVERHEAD, NO_OVERHEAD, overheadTime, withOverhead, type Overhead, type OverheadOptions } from "./overhead.js";
 import { DEFAULT_RESERVE, largest, memoryParts, type MemoryParts } from "./memory.js";
 import { rates, stepRows, stepTime, type Bound, type OpRow, type Rates, type StepTime } from "./roofline.js";
 import { shard, type Shard } from "./shard.js";
@@ -67,6 +68,9 @@ export class InferenceEngine {
     this.state = state;
     const { tp, pp } = state.cluster.layout;
     this.shard = shard(state.model.arch, tp, pp, state.model.id);
+    // Every link a step uses must exist (a group spanning nodes needs a network): refuse here, not mid-sweep.
+    state.cluster.tpLink();
+    if (pp > 1) state.cluster.ppLink();
     Object.freeze(this);
   }
 
@@ -126,6 +130,20 @@ export class InferenceEngine {
     return this.with({ maxTokens: positiveInt(n, "maxTokens") });
   }
 
+  /**
+   * The classic ideal roofline as an engine of its own: every operator at max(t_c, t_m)
+   * (perfect compute/memory overlap) and no fixed overhead — an optimistic bound, available
+   * to every door (`estimators(…, { ideal: true })`, `suanli decode|sweep --ideal`).
+   */
+  ideal(): InferenceEngine {
+    return this.with({ kernels: withKernels(this.state.kernels, { overlap: 1 }), overhead: NO_OVERHEAD });
+  }
+
+  /** The engine specialised for plain-number sweeps (compiled.ts): the same arithmetic, no Quantities. */
+  compile(): CompiledEngine {
+    return compile(this);
+  }
+
   /** Achievable rates of one GPU under the current efficiency. */
   rates(): Rates {
     const g = this.gpu;
@@ -166,7 +184,7 @@ export class InferenceEngine {
     }
     const mb = Math.ceil(step.batch / pp);
     const t = stepTime(this.shard, this.state.dtypes, { ...step, batch: mb }, r, k);
-    const hop = p2pTime(mb * step.tokens * this.state.model.arch.hidden * ACTIVATION_BYTES, this.state.cluster.groupLinks().pp, this.state.efficiency.link);
+    const hop = p2pTime(mb * step.tokens * this.state.model.arch.hidden * ACTIVATION_BYTES, this.state.cluster.ppLink(), this.state.efficiency.link);
     return { total: pp * (t.total + hop + fixed), compute: pp * t.compute, memory: pp * t.memory, link: pp * (t.link + hop), overhead: pp * fixed };
   }
 

@@ -26,12 +26,12 @@ describe("runSweep(argv)", () => {
     const { code, out } = await capture(() => runSweep(["llama2-70b", "--gpu", "H20", "--tp", "8", "--batch", "1,8", "--seq", "4096", "--csv"]));
     expect(code).toBe(0);
     const lines = out.trim().split("\n");
-    expect(lines[0]).toBe("batch,seq,kv_GiB,decode_ms,throughput_tokens_s,fits");
+    expect(lines[0]).toBe("batch,context,kv_GiB,mem_per_gpu_GiB,fits,decode_ms,throughput_tok_s");
     expect(lines[2]!.startsWith("8,4096,10,")).toBe(true);
   });
   it("--json prints rows; --help prints usage", async () => {
     const { out } = await capture(() => runSweep(["llama2-70b", "--gpu", "H20", "--batch", "1", "--seq", "128", "--json"]));
-    expect(JSON.parse(out)[0]).toMatchObject({ batch: 1, seq: 128, fits: false });
+    expect(JSON.parse(out)[0]).toMatchObject({ batch: 1, context: 128, fits: false, decode_ms: null, throughput_tok_s: null });
     expect((await capture(() => runSweep(["--help"]))).out).toContain("usage: suanli sweep MODEL --gpu GPU");
   });
   it("refuses a missing --gpu and an oversize grid", async () => {

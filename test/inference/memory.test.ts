@@ -22,7 +22,7 @@ describe("memory({ batch, context })", () => {
   });
 
   it("KV heads fewer than tp are replicated: one KV head per GPU at tp 16", () => {
-    const e16 = llama.on(cluster(gpu("H20"), 16).tp(16));
+    const e16 = llama.on(cluster(gpu("H20"), 16).tp(16).network("400 Gb/s"));
     expect(e16.shard.kvHeads).toBe(1);
     expect(e16.shard.kvReplicated).toBe(true);
     expect(e16.memory({ batch: 1, context: 1024 }).kv.value).toBe(llama.on(cluster(gpu("H20"), 8).tp(8)).memory({ batch: 1, context: 1024 }).kv.value);
