@@ -78,7 +78,8 @@ export { type ChartSpec, type ChartData, type ChartOptions, type Row } from "./c
 export { columnUnit, columnName, columnTitle, convertColumn, unitFactor } from "./analysis/columns.js";
 export { sweep, DEFAULT_COLUMN_UNITS, type SweepOptions, type SweepValue } from "./analysis/sweep.js";
 export { zip, DEFAULT_MAX_ROWS, type Grid, type GridRow, type GridValue, type ZipGrid } from "./analysis/grid.js";
-export { estimators, type Estimators, type EstimatorOptions } from "./analysis/estimators.js";
+export { estimators, type Estimators, type EstimatorOptions, type DecodeRow } from "./analysis/estimators.js";
+export { compile, type CompiledEngine } from "./inference/compiled.js";
 export { line, type LineOptions } from "./charts/line.js";
 export { roofline, type RooflineOptions, type RooflineOp } from "./charts/roofline.js";
 export { memoryBreakdown, type MemoryBreakdownOptions } from "./charts/memory.js";

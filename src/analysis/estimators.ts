@@ -66,7 +66,21 @@ export interface Estimators extends CompiledEngine {
   kvBytes(batch: number, seq: number): number;
   /** Model FLOPs of one decode step for `batch` sequences at context `ctx` (= batch × model.decodeFlops). */
   decodeFlops(batch: number, ctx: number): number;
+  /**
+   * The standard decode sweep row (what `suanli sweep` prints): kv_GiB (the model's KV cache),
+   * mem_per_gpu_GiB, fits, decode_ms and throughput_tok_s — null timings where it does not fit.
+   */
+  decodeRow(batch: number, context: number): DecodeRow;
 }
+
+/** One row of a decode sweep; see `Estimators.decodeRow`. */
+export type DecodeRow = {
+  kv_GiB: number;
+  mem_per_gpu_GiB: number;
+  fits: boolean;
+  decode_ms: number | null;
+  throughput_tok_s: number | null;
+};
 
 /**
  * The engine's arithmetic on plain numbers, for a model on a Gpu or Cluster (or an engine).
@@ -120,20 +134,32 @@ function withModelFigures(e: InferenceEngine, c: CompiledEngine): Estimators {
   const kvPerToken = kvBytes(a, { batch: 1, seq: 1, bytesPerElement: kvB });
   const f1 = decodeFlops(a, 1, P);
   const fSlope = decodeFlops(a, 2, P) - f1;
+  const kvOf = (batch: number, seq: number) => {
+    count(batch, "batch");
+    count(seq, "seq");
+    return dense ? batch * seq * kvPerToken : kvBytes(a, { batch, seq, bytesPerElement: kvB });
+  };
   return Object.freeze({
     ...c,
     model: e.model.id,
     gpu: e.gpu.id,
     describe: e.describe(),
-    kvBytes: (batch: number, seq: number) => {
-      count(batch, "batch");
-      count(seq, "seq");
-      return dense ? batch * seq * kvPerToken : kvBytes(a, { batch, seq, bytesPerElement: kvB });
-    },
+    kvBytes: kvOf,
     decodeFlops: (batch: number, ctx: number) => {
       count(batch, "batch");
       count(ctx, "context");
       return dense ? batch * (f1 + (ctx - 1) * fSlope) : batch * decodeFlops(a, ctx, P);
+    },
+    decodeRow(batch: number, context: number): DecodeRow {
+      const fits = c.fits(batch, context);
+      const s = fits ? c.decodeStep(batch, context) : 0;
+      return {
+        kv_GiB: kvOf(batch, context) / 2 ** 30,
+        mem_per_gpu_GiB: c.memoryPerGpu(batch, context) / 2 ** 30,
+        fits,
+        decode_ms: fits ? s * 1e3 : null,
+        throughput_tok_s: fits ? (c.replicas * batch) / s : null,
+      };
     },
   });
 }

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { SuanliError, show } from "../errors.js";
 import { gpu } from "../hardware/gpu.js";
 import { model } from "../model/model.js";
-import { estimators, type Estimators } from "../analysis/estimators.js";
+import { estimators } from "../analysis/estimators.js";
 import { sweep } from "../analysis/sweep.js";
 import { toCsv, toJson, exportTable } from "../analysis/export.js";
 import { cell } from "../report/blocks.js";
@@ -50,22 +50,6 @@ function progressBar(done: number, total: number): void {
   process.stderr.write(`\r[${"#".repeat(f)}${" ".repeat(w - f)}] ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}${done === total ? "\n" : ""}`);
 }
 
-/**
- * One row of the sweep: the engine's decode step (compiled), null timings where it does not fit.
- * Columns: kv_GiB, mem_per_gpu_GiB, fits, decode_ms, throughput_tok_s.
- */
-export function decodeRow(e: Estimators, batch: number, context: number): Record<string, number | boolean | null> {
-  const fits = e.fits(batch, context);
-  const s = fits ? e.decodeStep(batch, context) : 0;
-  return {
-    kv_GiB: e.kvBytes(batch, context) / 2 ** 30,
-    mem_per_gpu_GiB: e.memoryPerGpu(batch, context) / 2 ** 30,
-    fits,
-    decode_ms: fits ? s * 1e3 : null,
-    throughput_tok_s: fits ? (e.replicas * batch) / s : null,
-  };
-}
-
 /** Run `suanli sweep`; returns the exit code. */
 export async function runSweep(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -104,7 +88,7 @@ export async function runSweep(argv: string[]): Promise<number> {
   const total = batch.length * context.length;
   const t = sweep(
     { batch, context },
-    ({ batch, context }) => decodeRow(e, batch, context),
+    ({ batch, context }) => e.decodeRow(batch, context),
     { ...(maxRows !== undefined ? { maxRows } : {}), ...(process.stderr.isTTY && total >= 200_000 ? { onProgress: progressBar } : {}) },
   );
   if (values.out) {

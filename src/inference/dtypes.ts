@@ -12,7 +12,8 @@
  * - activations: 2 bytes (fp16/bf16) on the wire and between kernels.
  *
  * Defaults follow the compute precision: fp8 compute → fp8 weights and fp8 KV (TensorRT-LLM's
- * FP8 recipe); int8 → int8 weights; fp4 → fp4 weights with fp8 KV; otherwise 16-bit everything.
+ * FP8 recipe); int8 → int8 weights; fp4 → fp4 weights with fp8 KV; fp32/tf32 (and fp64) → fp32
+ * weights and KV; otherwise 16-bit everything. README.md "What a precision means" tabulates it.
  */
 import { SuanliError, show } from "../errors.js";
 import { bytesOf, dtype as readDtype, type Dtype, type Precision } from "../hardware/precision.js";
@@ -36,8 +37,9 @@ const KV_DTYPES: readonly Dtype[] = ["fp32", "bf16", "fp16", "fp8", "int8", "int
 
 /** Defaults for a compute precision (see the module comment). */
 export function defaultDtypes(p: Precision): Dtypes {
-  const weights: Dtype = p === "fp8" ? "fp8" : p === "int8" ? "int8" : p === "fp4" ? "fp4" : p === "bf16" ? "bf16" : "fp16";
-  const kv: Dtype = p === "fp8" || p === "fp4" ? "fp8" : p === "bf16" ? "bf16" : "fp16";
+  const wide = p === "fp32" || p === "tf32" || p === "fp64" || p === "fp64Tensor";
+  const weights: Dtype = wide ? "fp32" : p === "fp8" ? "fp8" : p === "int8" ? "int8" : p === "fp4" ? "fp4" : p === "bf16" ? "bf16" : "fp16";
+  const kv: Dtype = wide ? "fp32" : p === "fp8" || p === "fp4" ? "fp8" : p === "bf16" ? "bf16" : "fp16";
   return Object.freeze({ weights, kv, group: 128 });
 }
 
