@@ -42,6 +42,8 @@ interface OutColumn {
   /** multiply a Quantity's base-unit value by this; null: the key takes plain values */
   factor: number | null;
   data: Float64Array | unknown[];
+  /** rows of a numeric column that hold null (the column becomes an array with nulls at the end) */
+  nulls: Uint8Array | null;
 }
 
 function outColumn(key: string, first: SweepValue, rows: number): OutColumn {
@@ -50,9 +52,10 @@ function outColumn(key: string, first: SweepValue, rows: number): OutColumn {
     const target = unit ?? DEFAULT_COLUMN_UNITS[first.kind];
     const name = unit ? key : target ? columnName(key, target) : key;
     const factor = target === null ? 1 : unit ? unitFactor(first.baseUnit, unit, `sweep column ${show(key)}`) : convert(1, first.kind, target);
-    return { name, factor, data: new Float64Array(rows) };
+    return { name, factor, data: new Float64Array(rows), nulls: null };
   }
-  return { name: key, factor: null, data: typeof first === "number" ? new Float64Array(rows) : new Array<unknown>(rows) };
+  const numeric = typeof first === "number" || first === null;
+  return { name: key, factor: null, data: numeric ? new Float64Array(rows) : new Array<unknown>(rows), nulls: null };
 }
 
 function badValue(key: string, v: unknown, row: object): never {
@@ -73,8 +76,22 @@ function store(col: OutColumn, i: number, key: string, v: SweepValue | undefined
     return;
   }
   if (v instanceof Quantity || (v !== null && v !== undefined && typeof v === "object")) badValue(key, v, row);
-  if (col.data instanceof Float64Array) col.data = Array.from(col.data);
+  if (col.data instanceof Float64Array) {
+    if (v === null || v === undefined) {
+      (col.nulls ??= new Uint8Array(col.data.length))[i] = 1;
+      return;
+    }
+    col.data = Array.from(col.data, (x, j) => (col.nulls?.[j] ? null : x));
+    col.nulls = null;
+  }
   col.data[i] = v ?? null;
+}
+
+/** A numeric column's values, with its null rows restored. */
+function columnData(col: OutColumn): ArrayLike<unknown> {
+  const { data, nulls } = col;
+  if (nulls === null) return data;
+  return Array.from(data as Float64Array, (x, j) => (nulls[j] ? null : x));
 }
 
 /**
@@ -125,7 +142,7 @@ export function sweep(
   keys.forEach((k, c) => (columns[k] = inCols[c]!));
   for (const c of outCols) {
     if (c.name in columns) throw new SuanliError("bad-argument", `sweep: fn returns ${show(c.name)}, which is already a grid axis; rename one`, { value: c.name });
-    columns[c.name] = c.data;
+    columns[c.name] = columnData(c);
   }
   return aqTable(columns);
 }

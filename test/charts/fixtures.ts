@@ -4,15 +4,12 @@ import { sweep, model, gpu, estimators, chart, type ChartSpec } from "../../src/
 export function specs(): Record<string, ChartSpec> {
   const m = model("llama2-70b");
   const kv = sweep({ batch: [1, 8, 32], seq: [1024, 4096, 32768] }, ({ batch, seq }) => ({ kv: m.kv({ batch, seq }) }));
-  const heat = sweep({ gpu: ["H20", "H100", "A100"], context: [4096, 32768, 131072] }, ({ gpu: g, context }) => {
-    const e = estimators(m, gpu(g), { tp: 8 });
-    let b = 0;
-    while (b < 4096 && e.fits(b + 1, context)) b++;
-    return { max_batch: b };
-  });
+  const heat = sweep({ gpu: ["H20", "H100", "A100"], context: [4096, 32768, 131072] }, ({ gpu: g, context }) => ({
+    max_batch: estimators(m, gpu(g), { tp: 8 }).maxBatch(context),
+  }));
   const lat = sweep({ gpu: ["H20", "H100"], batch: [1, 4, 16, 64, 256] }, ({ gpu: g, batch }) => {
-    const t = estimators(m, gpu(g), { tp: 8 }).decodeTime(batch, 4096);
-    return { tpot_ms: t * 1e3, throughput_tokens_s: batch / t };
+    const r = estimators(m, gpu(g), { tp: 8 }).decodeRow(batch, 4096);
+    return { tpot_ms: r.decode_ms, throughput_tokens_s: r.throughput_tok_s };
   });
   const mem = [1, 8, 32].flatMap((batch) => [
     { batch, part: "weights", memory_GiB: m.weights().value / 2 ** 30 / 8 },
