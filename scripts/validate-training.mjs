@@ -3,7 +3,7 @@
 // run in datasets/training-measurements.json (GPU-hours, MFU, TFLOP/s per GPU, tokens/s per GPU),
 // with the median and worst absolute percentage error at the defaults (matmul efficiency by GPU
 // architecture and precision, datasets/training-efficiency.json) and after calibrateTraining()
-// fits one scale on it; then the errors by metric and source, and the leave-one-source-out error
+// fits one scale on it per regime (GPU architecture × 16-bit/fp8); then the errors by metric and source, and the leave-one-source-out error
 // (fit on every other source, predict this one) by regime: GPU generation, precision, model
 // size, scale.
 // Inline GPT models (Megatron-LM Table 1) are built inside the kit from (layers, hidden, heads)
@@ -63,7 +63,7 @@ function groups(title, key) {
 }
 groups("metric", (r) => r.metric);
 groups("source", (r) => r.source.replace(/^https?:\/\//, "").slice(0, 34));
-console.log("\nleave-one-source-out (LOSO columns above and below): the efficiency scale is fitted on every other source and this source's rows are predicted with it");
+console.log("\nleave-one-source-out (LOSO columns above and below): the regimes' efficiency scales are fitted on every other source and this source's rows are predicted with them");
 groups("GPU generation", generation);
 groups("precision", (r) => r.precision);
 groups("model size", sizeBand);
@@ -72,6 +72,6 @@ groups("all rows", () => "all");
 
 const losoAll = [...loso.values()].map((x) => x.error).sort((a, b) => a - b);
 console.log(`\ndefaults: median |error| ${pct(cal.before.median)}, worst ${pct(cal.before.worst)} over ${cal.before.rows} rows`);
-console.log(`calibrated (scale ${cal.scale.toFixed(3)} on the default matmul efficiency): median |error| ${pct(cal.after.median)}, worst ${pct(cal.after.worst)}`);
+console.log(`calibrated (scale on the default matmul efficiency per regime: ${Object.entries(cal.scales).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ")}): median |error| ${pct(cal.after.median)}, worst ${pct(cal.after.worst)}`);
 console.log(`leave-one-source-out: median |error| ${pct(losoAll[losoAll.length >> 1])}, worst ${pct(losoAll[losoAll.length - 1])}`);
 console.log(`sources: ${[...new Set(rows.map((r) => r.source))].join(", ")}`);

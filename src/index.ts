@@ -61,7 +61,7 @@ export {
 } from "./training/options.js";
 // training validation
 export {
-  trainingMeasurements, trainingModel, predictTraining, trainingErrorOf, calibrateTraining, leaveOneSourceOut, TRAINING_METRICS,
+  trainingMeasurements, trainingModel, predictTraining, trainingErrorOf, calibrateTraining, leaveOneSourceOut, trainingRegime, TRAINING_METRICS,
   type LeaveOneSourceOutRow, type TrainingMeasurement, type TrainingMetric, type TrainingPrediction, type TrainingCalibration,
 } from "./training/calibrate.js";
 

@@ -1,9 +1,11 @@
 /**
  * Training validation: published training runs (datasets/training-measurements.json), the
- * kit's prediction for each, and `calibrateTraining(rows)` — a 1-D fit of one scale k on the
+ * kit's prediction for each, and `calibrateTraining(rows)` — one scale k per regime on the
  * matmuls' default fraction of the dense peak (η = k × the GPU's entry in
- * datasets/training-efficiency.json, capped at 1; k = 1 is the default), with the error before
- * and after; `leaveOneSourceOut(rows)` fits k on every other source and predicts each source's rows.
+ * datasets/training-efficiency.json, capped at 1; k = 1 is the default), the regime being what
+ * that default depends on: GPU architecture × precision class (16-bit or fp8); with the error
+ * before and after. `leaveOneSourceOut(rows)` fits the scales on every other source and predicts
+ * each source's rows (k = 1 for a regime no other source covers).
  *
  * Metrics and what the kit computes for them (time.ts, step.ts):
  *   gpu_hours             time({ tokens }).gpuHours = tokens ÷ tokens per step × step × GPUs ÷ goodput ÷ 3600
@@ -13,7 +15,7 @@
  *                         — Narayanan et al. 2021 (arXiv:2104.04473) eq. 3 counts it this way
  *   tokens_per_s_per_gpu  tokens per step ÷ (step × GPUs)
  *
- * Error: |predicted − measured| ÷ measured. Fit: the median error over the rows is minimised on
+ * Error: |predicted − measured| ÷ measured. Fit, per regime: the median error over its rows is minimised on
  * a grid of k = 0.40, 0.41, …, 1.60 (it holds the default 1, so the fit never does worse than
  * the default), then refined by golden-section search (Kiefer 1953) on the grid cell either
  * side of the best point. Steps are evaluated with `checkMemory: false`: a row whose assumed
@@ -79,8 +81,8 @@ export interface TrainingPrediction {
 }
 
 export interface TrainingCalibration {
-  /** The fitted scale on the default matmul efficiency (1: the defaults). */
-  readonly scale: number;
+  /** The fitted scale on the default matmul efficiency per regime (trainingRegime; 1: the defaults). */
+  readonly scales: Readonly<Record<string, number>>;
   readonly before: ErrorSummary;
   readonly after: ErrorSummary;
   readonly table: readonly { id: string; metric: TrainingMetric; measured: number; before: number; after: number; errorBefore: number; errorAfter: number; fits: boolean }[];
@@ -172,9 +174,16 @@ function summary(errs: readonly number[]): ErrorSummary {
   return Object.freeze({ median: errs.length ? median(errs) : 0, worst: errs.length ? Math.max(...errs) : 0, rows: errs.length });
 }
 
-/** Error summary of `rows` with the matmul efficiency scaled by `scale`. */
-export function trainingErrorOf(rows: readonly TrainingMeasurement[], scale = 1): ErrorSummary {
-  return summary(rows.map((r) => absError(predictTraining(r, scale).value, r.value)));
+/** The calibration regime of a row: the GPU's architecture × precision class ("Ampere · 16-bit", "Hopper · fp8"). */
+export function trainingRegime(r: Pick<TrainingMeasurement, "gpu" | "precision">): string {
+  return `${gpu(r.gpu).spec.architecture} · ${r.precision.toLowerCase() === "fp8" ? "fp8" : "16-bit"}`;
+}
+
+const scaleOf = (r: TrainingMeasurement, scale: number | Readonly<Record<string, number>>) => (typeof scale === "number" ? scale : (scale[trainingRegime(r)] ?? 1));
+
+/** Error summary of `rows` with the matmul efficiency scaled by `scale` (one number, or one per regime). */
+export function trainingErrorOf(rows: readonly TrainingMeasurement[], scale: number | Readonly<Record<string, number>> = 1): ErrorSummary {
+  return summary(rows.map((r) => absError(predictTraining(r, scaleOf(r, scale)).value, r.value)));
 }
 
 const better = (a: ErrorSummary, b: ErrorSummary) => a.median < b.median - 1e-12 || (Math.abs(a.median - b.median) <= 1e-12 && a.worst < b.worst);
@@ -202,28 +211,37 @@ function fitScale(rows: readonly TrainingMeasurement[]): { scale: number; before
   return { scale: best, before, after: bestErr };
 }
 
+/** One scale per regime present in `rows`, each fitted on that regime's rows. */
+function fitScales(rows: readonly TrainingMeasurement[]): Record<string, number> {
+  const by = new Map<string, TrainingMeasurement[]>();
+  for (const r of rows) { const k = trainingRegime(r); if (!by.has(k)) by.set(k, []); by.get(k)!.push(r); }
+  return Object.fromEntries([...by].map(([k, rs]) => [k, fitScale(rs).scale]));
+}
+
 function needRows(rows: unknown, what: string): void {
   if (!Array.isArray(rows) || rows.length === 0) throw new SuanliError("bad-argument", `${what}(rows) needs a non-empty array of training measurements, got ${show(rows)}`, { value: rows });
 }
 
 /**
- * Fit the efficiency scale k to `rows` (default: the shipped dataset). Returns k, the error
- * summaries at the defaults (k = 1) and at k, and a per-row table.
+ * Fit the efficiency scale k of each regime to `rows` (default: the shipped dataset). Returns the
+ * scales, the error summaries at the defaults (k = 1) and at the scales, and a per-row table.
  */
 export function calibrateTraining(rows: readonly TrainingMeasurement[] = trainingMeasurements()): TrainingCalibration {
   needRows(rows, "calibrateTraining");
-  const { scale, before, after } = fitScale(rows);
+  const scales = Object.freeze(fitScales(rows));
   const table = rows.map((r) => {
-    const b = predictTraining(r, 1), a = predictTraining(r, scale);
+    const b = predictTraining(r, 1), a = predictTraining(r, scaleOf(r, scales));
     return { id: r.id, metric: r.metric, measured: r.value, before: b.value, after: a.value, errorBefore: absError(b.value, r.value), errorAfter: absError(a.value, r.value), fits: b.fits };
   });
-  return Object.freeze({ scale, before, after, table: Object.freeze(table) });
+  const after = summary(table.map((t) => t.errorAfter));
+  return Object.freeze({ scales, before: trainingErrorOf(rows, 1), after, table: Object.freeze(table) });
 }
 
 export interface LeaveOneSourceOutRow {
   readonly id: string;
   readonly source: string;
-  /** The scale fitted on every other source. */
+  readonly regime: string;
+  /** The regime's scale fitted on every other source (1 where none covers the regime). */
   readonly scale: number;
   readonly predicted: number;
   readonly measured: number;
@@ -232,8 +250,8 @@ export interface LeaveOneSourceOutRow {
 }
 
 /**
- * Leave-one-source-out: for each source, fit the scale k on the rows of every other source and
- * predict this source's rows with it — the error a new, unseen source should expect, so that
+ * Leave-one-source-out: for each source, fit the regimes' scales on the rows of every other source
+ * and predict this source's rows with them — the error a new, unseen source should expect, so that
  * overfitting shows. One row per measurement.
  */
 export function leaveOneSourceOut(rows: readonly TrainingMeasurement[] = trainingMeasurements()): readonly LeaveOneSourceOutRow[] {
@@ -242,10 +260,11 @@ export function leaveOneSourceOut(rows: readonly TrainingMeasurement[] = trainin
   const out: LeaveOneSourceOutRow[] = [];
   for (const src of sources) {
     const rest = rows.filter((r) => r.source !== src);
-    const k = rest.length ? fitScale(rest).scale : 1;
+    const scales = rest.length ? fitScales(rest) : {};
     for (const r of rows.filter((x) => x.source === src)) {
+      const k = scaleOf(r, scales);
       const p = predictTraining(r, k).value;
-      out.push(Object.freeze({ id: r.id, source: src, scale: k, predicted: p, measured: r.value, error: absError(p, r.value) }));
+      out.push(Object.freeze({ id: r.id, source: src, regime: trainingRegime(r), scale: k, predicted: p, measured: r.value, error: absError(p, r.value) }));
     }
   }
   return Object.freeze(out);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import {
-  trainingMeasurements, trainingModel, predictTraining, trainingErrorOf, calibrateTraining, leaveOneSourceOut, TRAINING_METRICS,
+  trainingMeasurements, trainingModel, predictTraining, trainingErrorOf, calibrateTraining, leaveOneSourceOut, trainingRegime, TRAINING_METRICS,
   SuanliError, train, cluster, gpu, type TrainingMeasurement,
 } from "../../src/index.js";
 
@@ -68,14 +68,18 @@ describe("predictTraining(row, scale)", () => {
 });
 
 describe("calibrateTraining(rows)", () => {
-  it("does not increase the median error and returns a positive scale", () => {
+  it("fits one scale per regime (architecture × 16-bit/fp8), none worse than the defaults on its rows", () => {
     const rows = trainingMeasurements();
     const c = calibrateTraining(rows);
-    expect(c.scale).toBeGreaterThan(0.4);
-    expect(c.scale).toBeLessThan(1.6);
-    expect(c.after.median).toBeLessThanOrEqual(c.before.median);
+    expect(Object.keys(c.scales).sort()).toEqual([...new Set(rows.map(trainingRegime))].sort());
+    for (const [regime, k] of Object.entries(c.scales)) {
+      expect(k).toBeGreaterThan(0.4);
+      expect(k).toBeLessThan(1.6);
+      const mine = rows.filter((r) => trainingRegime(r) === regime);
+      expect(trainingErrorOf(mine, k).median).toBeLessThanOrEqual(trainingErrorOf(mine, 1).median);
+    }
     expect(c.before).toEqual(trainingErrorOf(rows, 1));
-    expect(c.after.median).toBeCloseTo(trainingErrorOf(rows, c.scale).median, 12);
+    expect(c.after.median).toBeCloseTo(trainingErrorOf(rows, c.scales).median, 12);
     expect(c.table).toHaveLength(rows.length);
     for (const t of c.table) for (const v of [t.before, t.after, t.errorBefore, t.errorAfter]) expect(Number.isFinite(v)).toBe(true);
   });
@@ -84,7 +88,7 @@ describe("calibrateTraining(rows)", () => {
     const base = trainingMeasurements().filter((r) => r.metric === "hw_tflops_per_gpu");
     const synthetic: TrainingMeasurement[] = base.map((r) => ({ ...r, value: predictTraining(r, 0.83).value }));
     const c = calibrateTraining(synthetic);
-    expect(c.scale).toBeCloseTo(0.83, 2);
+    for (const k of Object.values(c.scales)) expect(k).toBeCloseTo(0.83, 2);
     expect(c.after.median).toBeLessThan(1e-3);
   });
 
@@ -101,14 +105,18 @@ describe("leaveOneSourceOut(rows)", () => {
     expect(l).toHaveLength(rows.length);
     for (const x of l) {
       const others = rows.filter((r) => r.source !== x.source);
-      expect(x.scale).toBeCloseTo(calibrateTraining(others).scale, 12);
+      expect(x.scale).toBeCloseTo(calibrateTraining(others).scales[x.regime] ?? 1, 12);
       expect(x.error).toBeCloseTo(Math.abs(x.predicted - x.measured) / x.measured, 12);
       expect(Number.isFinite(x.predicted)).toBe(true);
     }
   });
   it("recovers a synthetic scale on unseen sources", () => {
     const synthetic = trainingMeasurements().filter((r) => r.metric !== "gpu_hours").map((r) => ({ ...r, value: predictTraining(r, 0.9).value }));
-    for (const x of leaveOneSourceOut(synthetic)) expect(x.error).toBeLessThan(2e-3);
+    const sourcesOf = (regime: string) => new Set(synthetic.filter((r) => trainingRegime(r) === regime).map((r) => r.source));
+    for (const x of leaveOneSourceOut(synthetic)) {
+      if (sourcesOf(x.regime).size > 1) expect(x.error, x.id).toBeLessThan(2e-3);
+      else expect(x.scale, x.id).toBe(1); // no other source covers the regime: the defaults
+    }
   });
   it("refuses an empty list", () => {
     expect(() => leaveOneSourceOut([])).toThrow(/leaveOneSourceOut\(rows\) needs a non-empty array/);
