@@ -64,7 +64,7 @@ export function stateBytes(c: Pick<TrainConfig, "precision" | "optimizer" | "fp8
     case "fp16":
       return {
         weights: 2, fp8Copies: 0, grads, optimizer: sgd ? 8 : 12,
-        optimizerParts: sgd ? "fp32 master + momentum" : "fp32 master + m + v", source: `${ZERO_SRC}; Micikevicius et al. 2018 (arXiv:1710.03740) §3.1`,
+        optimizerParts: sgd ? "fp32 master + momentum" : "fp32 master + m + v", source: `${ZERO_SRC}; Micikevicius et al. 2018 (arXiv:1710.03740) §3.1${grads === 4 ? "; fp32 gradients: Megatron-LM megatron/training/arguments.py (accumulate_allreduce_grads_in_fp32 for bf16)" : ""}`,
       };
     case "fp8":
       if (c.fp8Recipe === "deepseek-v3") {
