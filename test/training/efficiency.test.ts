@@ -36,6 +36,10 @@ describe("gemmEfficiency(architecture, precision)", () => {
     expect(gemmEfficiency("Hopper", "fp32")).toBe(gemmEfficiency("Hopper", "bf16"));
     expect(gemmEfficiency("Hopper", "fp8").precision).toBe("fp8");
   });
+  it("refuses efficiencies outside (0, 1], naming the option", () => {
+    expect(() => readTrainOptions({ seq: 1, efficiency: 1.5 })).toThrow(/efficiency must be in \(0, 1\], got 1.5/);
+    expect(() => readTrainOptions({ seq: 1, memoryEfficiency: 0 })).toThrow(/memoryEfficiency must be in \(0, 1\], got 0/);
+  });
   it("options.efficiency overrides the default", () => {
     const cl = cluster(gpu("H100-SXM"), 8);
     const m = model("llama2-7b");
