@@ -1,13 +1,16 @@
 #!/usr/bin/env node
 // npm run validate:training: the kit's training-time prediction beside every published training
 // run in datasets/training-measurements.json (GPU-hours, MFU, TFLOP/s per GPU, tokens/s per GPU),
-// with the median and worst absolute percentage error at the default achievable fraction of
-// peak and after calibrateTraining() fits that one knob; then the errors by metric and source.
+// with the median and worst absolute percentage error at the defaults (matmul efficiency by GPU
+// architecture and precision, datasets/training-efficiency.json) and after calibrateTraining()
+// fits one scale on it per regime (GPU architecture × 16-bit/fp8); then the errors by metric and source, and the leave-one-source-out error
+// (fit on every other source, predict this one) by regime: GPU generation, precision, model
+// size, scale.
 // Inline GPT models (Megatron-LM Table 1) are built inside the kit from (layers, hidden, heads)
 // as GPT-2-style configs: see trainingModel() in src/training/calibrate.ts.
 // Not a timed test: it reads the built package (dist/), so run `npm run build` first
 // (npm run validate:training does).
-import { trainingMeasurements, calibrateTraining, DEFAULT_TRAIN_EFFICIENCY } from "../dist/index.js";
+import { trainingMeasurements, calibrateTraining, leaveOneSourceOut, trainingModel, gpu } from "../dist/index.js";
 
 const rows = trainingMeasurements();
 const pad = (s, n) => String(s).padEnd(n);
@@ -17,7 +20,7 @@ const pct = (x) => `${(100 * x).toFixed(1)} %`;
 const sgn = (pred, meas) => `${pred >= meas ? "+" : "−"}${(100 * Math.abs(pred - meas) / meas).toFixed(1)}%`;
 
 console.log(`suanli validate:training: ${rows.length} published training runs`);
-console.log(`default achievable fraction of dense peak: ${DEFAULT_TRAIN_EFFICIENCY}\n`);
+console.log("defaults: matmul efficiency by GPU architecture and precision (datasets/training-efficiency.json)\n");
 const cal = calibrateTraining(rows);
 const byId = new Map(cal.table.map((t) => [t.id, t]));
 
@@ -34,27 +37,41 @@ for (const r of rows) {
 }
 console.log("* layout assumed (not published); see the row's note in the dataset");
 
+const loso = new Map(leaveOneSourceOut(rows).map((x) => [x.id, x]));
+const generation = (r) => gpu(r.gpu).spec.architecture;
+const sizeBand = (r) => { const p = trainingModel(r).params.value; return p < 10e9 ? "< 10B" : p < 100e9 ? "10–100B" : p < 400e9 ? "100–400B" : "≥ 400B"; };
+const scaleBand = (r) => (r.count <= 64 ? "≤ 64 GPUs" : r.count <= 1024 ? "65–1024 GPUs" : "> 1024 GPUs");
+
 function groups(title, key) {
   const by = new Map();
   for (const r of rows) {
     const t = byId.get(r.id);
     const k = key(r);
-    if (!by.has(k)) by.set(k, { before: [], after: [], signed: [] });
+    if (!by.has(k)) by.set(k, { before: [], after: [], signed: [], loso: [] });
     by.get(k).before.push(t.errorBefore);
     by.get(k).after.push(t.errorAfter);
+    by.get(k).loso.push(loso.get(r.id).error);
     by.get(k).signed.push((t.before - r.value) / r.value);
   }
   const med = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
   console.log(`\nby ${title}:`);
-  console.log(`  ${pad("", 34)} ${lpad("rows", 4)}  ${lpad("median before", 13)} ${lpad("bias before", 11)} ${lpad("worst before", 12)}  ${lpad("median after", 12)} ${lpad("worst after", 11)}`);
+  console.log(`  ${pad("", 34)} ${lpad("rows", 4)}  ${lpad("median before", 13)} ${lpad("bias before", 11)} ${lpad("worst before", 12)}  ${lpad("median after", 12)} ${lpad("worst after", 11)}  ${lpad("LOSO median", 11)} ${lpad("LOSO worst", 10)}`);
   for (const [k, g] of [...by].sort()) {
     const b = med(g.signed);
-    console.log(`  ${pad(k, 34)} ${lpad(g.before.length, 4)}  ${lpad(pct(med(g.before)), 13)} ${lpad((b >= 0 ? "+" : "−") + pct(Math.abs(b)), 11)} ${lpad(pct(Math.max(...g.before)), 12)}  ${lpad(pct(med(g.after)), 12)} ${lpad(pct(Math.max(...g.after)), 11)}`);
+    console.log(`  ${pad(k, 34)} ${lpad(g.before.length, 4)}  ${lpad(pct(med(g.before)), 13)} ${lpad((b >= 0 ? "+" : "−") + pct(Math.abs(b)), 11)} ${lpad(pct(Math.max(...g.before)), 12)}  ${lpad(pct(med(g.after)), 12)} ${lpad(pct(Math.max(...g.after)), 11)}  ${lpad(pct(med(g.loso)), 11)} ${lpad(pct(Math.max(...g.loso)), 10)}`);
   }
 }
 groups("metric", (r) => r.metric);
 groups("source", (r) => r.source.replace(/^https?:\/\//, "").slice(0, 34));
+console.log("\nleave-one-source-out (LOSO columns above and below): the regimes' efficiency scales are fitted on every other source and this source's rows are predicted with them");
+groups("GPU generation", generation);
+groups("precision", (r) => r.precision);
+groups("model size", sizeBand);
+groups("scale", scaleBand);
+groups("all rows", () => "all");
 
-console.log(`\ndefault (η = ${DEFAULT_TRAIN_EFFICIENCY}): median |error| ${pct(cal.before.median)}, worst ${pct(cal.before.worst)} over ${cal.before.rows} rows`);
-console.log(`calibrated (η = ${cal.efficiency.toFixed(3)}): median |error| ${pct(cal.after.median)}, worst ${pct(cal.after.worst)}`);
+const losoAll = [...loso.values()].map((x) => x.error).sort((a, b) => a - b);
+console.log(`\ndefaults: median |error| ${pct(cal.before.median)}, worst ${pct(cal.before.worst)} over ${cal.before.rows} rows`);
+console.log(`calibrated (scale on the default matmul efficiency per regime: ${Object.entries(cal.scales).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(", ")}): median |error| ${pct(cal.after.median)}, worst ${pct(cal.after.worst)}`);
+console.log(`leave-one-source-out: median |error| ${pct(losoAll[losoAll.length >> 1])}, worst ${pct(losoAll[losoAll.length - 1])}`);
 console.log(`sources: ${[...new Set(rows.map((r) => r.source))].join(", ")}`);

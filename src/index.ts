@@ -50,18 +50,19 @@ export { type ModelOptions } from "./inference/measurements.js";
 export { train, Training, type MaxMicroBatch } from "./training/training.js";
 export { TrainingMemory, MEMORY_TERMS, memoryTerms, type MemoryTerm } from "./training/memory.js";
 export { TrainingStep, TrainingRun } from "./training/step.js";
-export { stepTimes, trainingPeaks, type StepTimes } from "./training/time.js";
+export { stepTimes, trainingPeaks, trainingEfficiency, type StepTimes } from "./training/time.js";
+export { gemmEfficiency, gemmEfficiencies, type GemmEfficiencyEntry } from "./training/efficiency.js";
 export { trainFlops, keysPerQuery, type TrainFlops } from "./training/flops.js";
 export { stateBytes, zeroDivisors, paramsOnGpu, type StateBytes } from "./training/states.js";
 export { layerActivationBytes, layerTerms, inFlight, type LayerActivations } from "./training/activations.js";
 export {
-  readTrainOptions, TRAIN_PRECISIONS, OPTIMIZERS, RECOMPUTE, FP8_RECIPES,
-  type TrainOptions, type TrainConfig, type TrainPrecision, type Optimizer, type Recompute, type Fp8Recipe, type ZeroStage,
+  readTrainOptions, TRAIN_PRECISIONS, OPTIMIZERS, RECOMPUTE, FP8_RECIPES, GRAD_DTYPES, defaultGradDtype,
+  type GradDtype, type TrainOptions, type TrainConfig, type TrainPrecision, type Optimizer, type Recompute, type Fp8Recipe, type ZeroStage,
 } from "./training/options.js";
 // training validation
 export {
-  trainingMeasurements, trainingModel, predictTraining, trainingErrorOf, calibrateTraining, DEFAULT_TRAIN_EFFICIENCY, TRAINING_METRICS,
-  type TrainingMeasurement, type TrainingMetric, type TrainingPrediction, type TrainingCalibration,
+  trainingMeasurements, trainingModel, predictTraining, trainingErrorOf, calibrateTraining, leaveOneSourceOut, trainingRegime, TRAINING_METRICS,
+  type LeaveOneSourceOutRow, type TrainingMeasurement, type TrainingMetric, type TrainingPrediction, type TrainingCalibration,
 } from "./training/calibrate.js";
 
 // article reproduction

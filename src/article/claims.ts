@@ -2,7 +2,11 @@
 import { SuanliError } from "../errors.js";
 import { readJson } from "../data/paths.js";
 
-export const VERDICTS = ["matches", "rounding", "unit slip", "different assumption", "arithmetic error"] as const;
+/**
+ * matches / rounding / unit slip / different assumption / arithmetic error: numbers; typo: a name
+ * one letter off a real one; does not hold: a qualitative claim the kit's numbers refute.
+ */
+export const VERDICTS = ["matches", "rounding", "unit slip", "different assumption", "arithmetic error", "typo", "does not hold"] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 export type Stated =
@@ -28,6 +32,8 @@ export interface Claim {
   expect: Verdict;
   note?: string;
   variant?: string;
+  /** A qualitative claim: when the kit's numbers refute it, the verdict is "does not hold", not "arithmetic error". */
+  qualitative?: boolean;
 }
 
 export function articleClaims(): Claim[] {

@@ -12,6 +12,8 @@ import { tensorParallelBound } from "../inference/tpBound.js";
 import { recomputeReadTime } from "../inference/recompute.js";
 import { cluster, type Cluster } from "../hardware/cluster.js";
 import type { TrainOptions } from "../training/options.js";
+import { gemmEfficiency } from "../training/efficiency.js";
+import { DTYPES } from "../hardware/precision.js";
 import { format, roundSig, type Kind } from "../units.js";
 import type { ComputeSpec } from "./claims.js";
 
@@ -24,6 +26,8 @@ export interface Computed {
   /** One line of arithmetic: operands substituted, with units. */
   readonly derivation: string;
   readonly markdown: string;
+  /** For a name the kit does not know: the known name one edit away, if any. */
+  readonly typoOf?: string;
 }
 
 const str = (s: ComputeSpec, k: string): string => {
@@ -166,8 +170,22 @@ function theCluster(s: ComputeSpec, k: "a" | "b"): Cluster {
 
 const label = (c: Cluster) => `${c.size}×${c.gpu.id} ${c.gpu.precisionName}`;
 
-function trainOptions(s: ComputeSpec): TrainOptions {
-  return { seq: int(s, "seq"), microBatch: int(s, "microBatch", 1), accumulation: int(s, "accumulation", 1), zero: int(s, "zero", 1) as 0 | 1 | 2 | 3, recompute: (s.recompute as "none" | "selective" | "full") ?? "selective" };
+function trainOptions(s: ComputeSpec, cl?: Cluster): TrainOptions {
+  // sameFraction: both GPUs' matmuls at the bf16 fraction of their own dense peak (FP8 included) — the article's reading of peaks.
+  const eff = s.sameFraction === true && cl ? { efficiency: gemmEfficiency(cl.gpu.spec.architecture, "bf16").value } : {};
+  return { seq: int(s, "seq"), microBatch: int(s, "microBatch", 1), accumulation: int(s, "accumulation", 1), zero: int(s, "zero", 1) as 0 | 1 | 2 | 3, recompute: (s.recompute as "none" | "selective" | "full") ?? "selective", ...eff };
+}
+
+/** Known names at one edit (a deleted, inserted or changed letter) from `name`. */
+function oneEditFrom(name: string, known: readonly string[]): string | undefined {
+  const n = name.toLowerCase();
+  const near = (a: string, b: string): boolean => {
+    if (Math.abs(a.length - b.length) > 1) return false;
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return a.slice(i + 1) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i) || a.slice(i) === b.slice(i + 1);
+  };
+  return known.find((k) => k !== n && near(n, k));
 }
 
 const plain = (value: number, text: string, line: string): Computed => ({ value, kind: "count", text, derivation: line, markdown: line });
@@ -192,9 +210,38 @@ Object.assign(COMPUTATIONS, {
   trainRatio: (s: ComputeSpec) => {
     const m = theModel(s);
     const [a, b] = [theCluster(s, "a"), theCluster(s, "b")];
-    const [sa, sb] = [m.train(trainOptions(s)).on(a).step(), m.train(trainOptions(s)).on(b).step()];
+    const [sa, sb] = [m.train(trainOptions(s, a)).on(a).step(), m.train(trainOptions(s, b)).on(b).step()];
     const r = sa.throughput / sb.throughput;
-    return plain(r, `${roundSig(r, 4)}×`, `training throughput ${label(a)} ${roundSig(sa.throughput, 5)} tok/s (MFU ${roundSig(sa.mfu.value * 100, 3)} %) ÷ ${label(b)} ${roundSig(sb.throughput, 5)} tok/s (MFU ${roundSig(sb.mfu.value * 100, 3)} %) = ${roundSig(r, 4)}×`);
+    const eff = (x: typeof sa) => `matmuls at ${roundSig(x.times.efficiency * 100, 3)} % of peak`;
+    return plain(r, `${roundSig(r, 4)}×`, `training throughput ${label(a)} ${roundSig(sa.throughput, 5)} tok/s (${eff(sa)}, MFU ${roundSig(sa.mfu.value * 100, 3)} %) ÷ ${label(b)} ${roundSig(sb.throughput, 5)} tok/s (${eff(sb)}, MFU ${roundSig(sb.mfu.value * 100, 3)} %) = ${roundSig(r, 4)}×`);
+  },
+  formatName: (s: ComputeSpec) => {
+    const name = str(s, "name");
+    const known = DTYPES as readonly string[];
+    const ok = known.includes(name.toLowerCase());
+    const typo = ok ? undefined : oneEditFrom(name, known);
+    const line = `numeric formats: ${known.join(", ")}; ${ok ? `${name} is one` : typo ? `no "${name}"; "${typo}" is one letter away` : `no "${name}"`}`;
+    return { value: ok, kind: "count", text: ok ? name : `no format "${name}"`, derivation: line, markdown: line, ...(typo ? { typoOf: typo.toUpperCase() } : {}) };
+  },
+  stepsRatio: (s: ComputeSpec) => {
+    const m = theModel(s);
+    const a = theCluster(s, "a");
+    const tokens = int(s, "tokens");
+    const small = int(s, "microBatch"), big = int(s, "largerMicroBatch");
+    const run = (microBatch: number) => m.train({ ...trainOptions(s), microBatch, ...(s.globalBatch !== undefined ? { globalBatch: int(s, "globalBatch"), accumulation: undefined } : {}) }).on(a).time({ tokens, checkMemory: false });
+    const [x, y] = [run(small), run(big)];
+    const r = x.steps / y.steps;
+    const how = s.globalBatch !== undefined ? `global batch fixed at ${int(s, "globalBatch")} sequences` : `accumulation fixed at ${int(s, "accumulation", 1)}, so the global batch grows with the micro-batch`;
+    return plain(r, `${roundSig(r, 4)}× the steps`, `optimizer steps for ${format(tokens, "tokens")} on ${label(a)} (${how}): micro-batch ${small} → ${roundSig(x.steps, 6)}, micro-batch ${big} → ${roundSig(y.steps, 6)}; ratio ${roundSig(r, 4)}`);
+  },
+  decodeLinkShare: (s: ComputeSpec) => {
+    const m = theModel(s);
+    const a = theCluster(s, "a");
+    const d = m.on(a).decode({ batch: int(s, "batch"), context: int(s, "context") });
+    const t = d.split;
+    const r = t.link / t.total;
+    const ms = (x: number) => `${roundSig(x * 1e3, 3)} ms`;
+    return plain(r, `${roundSig(r * 100, 3)} % of the step on the links`, `decode step of ${m.id}, batch ${d.batch} @ ${d.context} on ${label(a)}: ${ms(t.total)} = memory-bound ${ms(t.memory)} + compute-bound ${ms(t.compute)} + collectives ${ms(t.link)}${t.overhead ? ` + fixed overhead ${ms(t.overhead)}` : ""}; links ${roundSig(r * 100, 3)} %`);
   },
   computeShare: (s: ComputeSpec) => {
     const m = theModel(s);

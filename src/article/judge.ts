@@ -44,8 +44,11 @@ export interface Judgement {
   readonly reason: string;
 }
 
-export function judge(kit: Computed, stated: Stated, variant?: string): Judgement {
-  const fail = (why: string): Judgement => (variant ? { verdict: "different assumption", reason: `${variant}: ${kit.text}, not ${stated.text}` } : { verdict: "arithmetic error", reason: why });
+export function judge(kit: Computed, stated: Stated, variant?: string, qualitative = false): Judgement {
+  const fail = (why: string): Judgement =>
+    variant ? { verdict: "different assumption", reason: `${variant}: ${kit.text}, not ${stated.text}` }
+    : kit.typoOf ? { verdict: "typo", reason: `${kit.text}: a typo for ${kit.typoOf}` }
+    : { verdict: qualitative ? "does not hold" : "arithmetic error", reason: why };
   if ((stated.op === "=" && typeof stated.value === "boolean") || typeof kit.value === "boolean") {
     return stated.op === "=" && kit.value === stated.value ? { verdict: "matches", reason: kit.text } : fail(`the kit finds ${kit.text}`);
   }

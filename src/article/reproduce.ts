@@ -2,7 +2,7 @@
  * Reproduce the seed article: one row per numeric claim, with the kit's value computed through
  * the DSL, the article's stated value, a verdict and the derivation.
  */
-import { articleClaims, type Verdict } from "./claims.js";
+import { articleClaims, VERDICTS, type Verdict } from "./claims.js";
 import { compute } from "./computations.js";
 import { judge } from "./judge.js";
 import { BASE_UNITS } from "../units.js";
@@ -30,7 +30,7 @@ export interface ReproductionRow {
 export function reproduce(): ReproductionRow[] {
   return articleClaims().map((c) => {
     const k = compute(c.compute);
-    const j = judge(k, c.stated, c.variant);
+    const j = judge(k, c.stated, c.variant, c.qualitative === true);
     return Object.freeze({
       id: c.id,
       section: c.section,
@@ -51,7 +51,7 @@ export function reproduce(): ReproductionRow[] {
 
 /** Verdict counts, e.g. { matches: 22, rounding: 2, … }. */
 export function verdictSummary(rows: readonly ReproductionRow[]): Record<Verdict, number> {
-  const out = { matches: 0, rounding: 0, "unit slip": 0, "different assumption": 0, "arithmetic error": 0 } as Record<Verdict, number>;
+  const out = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const r of rows) out[r.verdict]++;
   return out;
 }

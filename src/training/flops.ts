@@ -5,9 +5,17 @@
  *   forward per token   F = 2·P_matmul + A,   A = Σ_layers 2·a·(d_qk + d_v) × keys per query
  *   model FLOPs         3·F   (backward = 2 × forward: Kaplan et al. 2020 §2.1; "6N" + attention,
  *                              Hoffmann et al. 2022 (Chinchilla) App. F; PaLM App. B)
- *   hardware FLOPs      3·F + recompute:  full + F − 2·V·h (the layers again, not the LM head → 8N: Narayanan et al. 2021, arXiv:2104.04473
- *                       §5.1, eq. 3: 96·B·s·l·h²(1 + s/6h + V/16lh) per iteration);
- *                       selective (or FlashAttention, whose backward recomputes the scores) +A
+ *   hardware FLOPs      matmuls 3·2P, + 2P − 2·V·h with full recomputation (the layers again, not the LM
+ *                       head → 8N: Narayanan et al. 2021, arXiv:2104.04473 §5.1, eq. 3:
+ *                       96·B·s·l·h²(1 + s/6h + V/16lh) per iteration);
+ *                       attention core, as multiples of its forward A:
+ *                         FlashAttention     1 + 2.5 = 3.5·A; full recomputation + A → 4.5·A. The backward
+ *                                            runs five matmuls (S = QKᵀ again, dV, dP, dQ, dK) to the
+ *                                            forward's two: 2.5× (Dao 2023, FlashAttention-2,
+ *                                            arXiv:2307.08691 §3.1.2 and §4.1, whose benchmarks count
+ *                                            backward FLOPs as 2.5 × forward)
+ *                         unfused attention  1 + 2 = 3·A (dS, dQ, dK, dP, dV from the kept scores);
+ *                                            selective or full recomputation + A → 4·A
  *
  * keys per query: (s+1)/2 averaged over a causal sequence (default), or s for the full s×s
  * square as Narayanan et al. and PaLM count it (`attentionFlops: "full"`); sliding windows cap it.
@@ -43,10 +51,10 @@ export function trainFlops(a: Architecture, matmulParams: number, c: Pick<TrainC
   const linearForward = 2 * matmulParams;
   const attentionForward = attnFlopsPerKey(a) * keysPerQuery(a, c.seq, c.attentionFlops);
   const full = c.recompute === "full";
-  const attnRecompute = full || c.recompute === "selective" || c.flashAttention;
+  const attnPasses = c.flashAttention ? (full ? 4.5 : 3.5) : full || c.recompute === "selective" ? 4 : 3;
   // The LM head is not inside a recomputed layer: full recomputation repeats the layers' matmuls only.
   const linear = 3 * linearForward + (full ? linearForward - 2 * a.vocab * a.hidden : 0);
-  const attention = (attnRecompute ? 4 : 3) * attentionForward;
+  const attention = attnPasses * attentionForward;
   return Object.freeze({
     linearForward,
     attentionForward,

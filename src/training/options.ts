@@ -21,6 +21,9 @@ export type Recompute = (typeof RECOMPUTE)[number];
 export const FP8_RECIPES = ["transformer-engine", "deepseek-v3"] as const;
 export type Fp8Recipe = (typeof FP8_RECIPES)[number];
 export type ZeroStage = 0 | 1 | 2 | 3;
+export const GRAD_DTYPES = ["fp32", "bf16", "fp16"] as const;
+/** The dtype gradients are accumulated in and reduced over the data-parallel group in. */
+export type GradDtype = (typeof GRAD_DTYPES)[number];
 
 export interface TrainOptions {
   /** Tokens per sequence. */
@@ -57,8 +60,27 @@ export interface TrainOptions {
   interleave?: number;
   /** CUDA context, NCCL/cuBLAS workspaces and allocator fragmentation per GPU (default "4 GiB"). */
   reserve?: string | number | Unit;
-  /** Achievable fraction of the dense peak for the matmuls (default 0.5). */
+  /**
+   * Achievable fraction of the dense peak for the matmuls (default: by GPU architecture and
+   * precision, datasets/training-efficiency.json; see efficiency.ts).
+   */
   efficiency?: number;
+  /**
+   * Achievable fraction of HBM bandwidth for the memory-bound kernels — norms, activations,
+   * residual adds, softmax, FP8 casts, the optimizer step (default 0.8: streaming kernels reach
+   * ~85–92 % of HBM peak in BabelStream-class measurements; elementwise kernels on training
+   * shapes a little less).
+   */
+  memoryEfficiency?: number;
+  /**
+   * Gradient dtype: accumulation buffer and data-parallel reduction. Default: Megatron-LM's rule —
+   * fp32 for bf16 and fp8 (bf16's 8-bit significand drops small contributions when micro-batches
+   * and replicas are summed, so Megatron-LM sets accumulate_allreduce_grads_in_fp32 for bf16
+   * unless --grad-reduce-in-bf16 is given: megatron/training/arguments.py), the compute dtype for
+   * fp16 (loss-scaled fp16 gradients, as in ZeRO's 16 B/param) and fp32. "bf16" models PyTorch
+   * FSDP with reduce_dtype bf16 or Megatron's --grad-reduce-in-bf16: 2 B/param and half the DP traffic.
+   */
+  gradDtype?: GradDtype | string;
   /** Achievable fraction of link bandwidth for collectives (default 0.8). */
   linkEfficiency?: number;
   /**
@@ -94,7 +116,10 @@ export interface TrainConfig {
   readonly dp: number;
   readonly interleave: number;
   readonly reserve: number;
-  readonly efficiency: number;
+  /** The matmuls' fraction of the dense peak; undefined: the default for the cluster's GPU (efficiency.ts). */
+  readonly efficiency: number | undefined;
+  readonly memoryEfficiency: number;
+  readonly gradDtype: GradDtype;
   readonly linkEfficiency: number;
   readonly goodput: number;
   readonly attentionFlops: "causal" | "full";
@@ -173,13 +198,20 @@ export function readTrainOptions(o: TrainOptions, layout?: { tp: number; pp: num
     dp,
     interleave: positiveInt(o.interleave ?? 1, "interleave"),
     reserve: parseQuantity(o.reserve ?? "4 GiB", "bytes", "reserve"),
-    efficiency: unitFraction(o.efficiency ?? 0.5, "efficiency"),
+    efficiency: o.efficiency === undefined ? undefined : unitFraction(o.efficiency, "efficiency"),
+    memoryEfficiency: unitFraction(o.memoryEfficiency ?? 0.8, "memoryEfficiency"),
+    gradDtype: keyword(o.gradDtype, GRAD_DTYPES, "gradient dtype", defaultGradDtype(keyword(o.precision, TRAIN_PRECISIONS, "precision", "bf16"))),
     linkEfficiency: unitFraction(o.linkEfficiency ?? 0.8, "linkEfficiency"),
     goodput: unitFraction(o.goodput ?? 0.9, "goodput"),
     attentionFlops: oneOf(o.attentionFlops ?? "causal", ["causal", "full"], "attentionFlops"),
     tokens: o.tokens === undefined ? undefined : positiveNumberOf(o.tokens, "tokens"),
   };
   return Object.freeze(cfg);
+}
+
+/** Megatron-LM's gradient dtype for a training precision (see TrainOptions.gradDtype). */
+export function defaultGradDtype(p: TrainPrecision): GradDtype {
+  return p === "fp16" ? "fp16" : "fp32";
 }
 
 function positiveNumberOf(v: unknown, name: string): number {

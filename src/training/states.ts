@@ -6,11 +6,17 @@
  * Bytes per parameter before sharding (K = optimizer bytes, Rajbhandari et al. 2020 §3.1):
  *
  *   recipe                          weights  fp8 copies  grads  optimizer (K)                 total
- *   bf16/fp16 mixed + Adam            2         –          2     12 (fp32 master, m, v)        16
- *   bf16/fp16 mixed + SGD-momentum    2         –          2      8 (fp32 master, momentum)    12
+ *   bf16 mixed + Adam                 2         –          4     12 (fp32 master, m, v)        18
+ *   fp16 mixed + Adam                 2         –          2     12 (fp32 master, m, v)        16
+ *   bf16/fp16 mixed + SGD-momentum    2         –        4 / 2    8 (fp32 master, momentum)    14 / 12
  *   fp32 + Adam                       4         –          4      8 (m, v)                     16
- *   fp8 Transformer Engine + Adam     2         2          2     12                            18
+ *   fp8 Transformer Engine + Adam     2         2          4     12                            20
  *   fp8 DeepSeek-V3 + Adam            2         –          4      8 (fp32 master, bf16 m, v)   14
+ *
+ * Gradients take the bytes of `gradDtype` (options.ts): by default fp32 for bf16 and fp8, as
+ * Megatron-LM accumulates and all-reduces them (megatron/training/arguments.py sets
+ * accumulate_allreduce_grads_in_fp32 for bf16), the compute dtype for fp16 and fp32;
+ * gradDtype "bf16" gives ZeRO's 16 B/param for bf16 Adam.
  *
  * - Mixed precision: Micikevicius et al. 2018 (arXiv:1710.03740) §3.1 keep an fp32 master copy;
  *   ZeRO (arXiv:1910.02054) §3.1 counts 2Ψ + 2Ψ + KΨ with K = 12 for Adam: 16Ψ.
@@ -29,7 +35,7 @@
  */
 import type { Architecture } from "../model/architecture.js";
 import type { ParamBreakdown } from "../model/params.js";
-import type { TrainConfig } from "./options.js";
+import { defaultGradDtype, type TrainConfig } from "./options.js";
 
 export interface StateBytes {
   /** Working weights (bf16/fp16, or fp32). */
@@ -47,26 +53,28 @@ export interface StateBytes {
 const ZERO_SRC = "Rajbhandari et al. 2020, ZeRO (arXiv:1910.02054) §3.1, Fig. 1";
 
 /** Bytes per parameter of each state for a recipe (table above). */
-export function stateBytes(c: Pick<TrainConfig, "precision" | "optimizer" | "fp8Recipe">): StateBytes {
+export function stateBytes(c: Pick<TrainConfig, "precision" | "optimizer" | "fp8Recipe"> & { gradDtype?: TrainConfig["gradDtype"] }): StateBytes {
   const sgd = c.optimizer === "sgd";
+  const g = c.gradDtype ?? defaultGradDtype(c.precision);
+  const grads = g === "fp32" ? 4 : 2;
   switch (c.precision) {
     case "fp32":
-      return { weights: 4, fp8Copies: 0, grads: 4, optimizer: sgd ? 4 : 8, optimizerParts: sgd ? "momentum fp32" : "m, v fp32", source: ZERO_SRC };
+      return { weights: 4, fp8Copies: 0, grads, optimizer: sgd ? 4 : 8, optimizerParts: sgd ? "momentum fp32" : "m, v fp32", source: ZERO_SRC };
     case "bf16":
     case "fp16":
       return {
-        weights: 2, fp8Copies: 0, grads: 2, optimizer: sgd ? 8 : 12,
-        optimizerParts: sgd ? "fp32 master + momentum" : "fp32 master + m + v", source: `${ZERO_SRC}; Micikevicius et al. 2018 (arXiv:1710.03740) §3.1`,
+        weights: 2, fp8Copies: 0, grads, optimizer: sgd ? 8 : 12,
+        optimizerParts: sgd ? "fp32 master + momentum" : "fp32 master + m + v", source: `${ZERO_SRC}; Micikevicius et al. 2018 (arXiv:1710.03740) §3.1${grads === 4 ? "; fp32 gradients: Megatron-LM megatron/training/arguments.py (accumulate_allreduce_grads_in_fp32 for bf16)" : ""}`,
       };
     case "fp8":
       if (c.fp8Recipe === "deepseek-v3") {
         return {
-          weights: 2, fp8Copies: 0, grads: 4, optimizer: sgd ? 6 : 8,
+          weights: 2, fp8Copies: 0, grads, optimizer: sgd ? 6 : 8,
           optimizerParts: sgd ? "fp32 master + bf16 momentum" : "fp32 master + bf16 m + bf16 v", source: "DeepSeek-AI 2024, DeepSeek-V3 (arXiv:2412.19437) §3.3.3",
         };
       }
       return {
-        weights: 2, fp8Copies: 2, grads: 2, optimizer: sgd ? 8 : 12,
+        weights: 2, fp8Copies: 2, grads, optimizer: sgd ? 8 : 12,
         optimizerParts: sgd ? "fp32 master + momentum" : "fp32 master + m + v",
         source: "NVIDIA Transformer Engine, FP8 primer and FP8 weight caching (https://docs.nvidia.com/deeplearning/transformer-engine/user-guide/examples/advanced_optimizations.html); " + ZERO_SRC,
       };

@@ -26,15 +26,22 @@ export class TrainingStep {
     const t = this.times;
     return new Quantity(t.step, "time", () => ({
       title: `step time, ${this.label}`,
-      formula: "compute + pipeline bubble + TP all-reduces + PP sends + exposed DP communication",
-      term: add(sec(t.compute), sec(t.bubble), sec(t.tp), sec(t.pp), sec(t.dp)),
+      formula: "compute + pipeline bubble + TP all-reduces + PP sends + exposed DP communication + optimizer step",
+      term: add(sec(t.compute), sec(t.bubble), sec(t.tp), sec(t.pp), sec(t.dp), sec(t.optimizer)),
       source: NARAYANAN,
     }));
   }
 
-  /** Compute time of the m micro-batches (no bubble). */
+  /** Compute time of the m micro-batches (no bubble): matmuls + attention core + memory-bound kernels. */
   get compute(): Quantity<"time"> {
-    return new Quantity(this.times.compute, "time");
+    const t = this.times;
+    const m = t.compute / t.microBatchTime;
+    return new Quantity(t.compute, "time", () => ({
+      title: `compute of ${m} micro-batches, ${this.label}`,
+      formula: "micro-batches × (matmuls + attention core + memory-bound kernels)",
+      term: mul(num(m, "micro-batches"), add(sec(t.gemm), sec(t.attention), sec(t.memoryBound))),
+      source: "time.ts: matmuls at η × peak (η from datasets/training-efficiency.json), memory-bound kernels at η_mem × HBM bandwidth (traffic.ts)",
+    }));
   }
   /** Pipeline bubble: (p−1)/v micro-batch times. */
   get bubble(): Quantity<"time"> {
@@ -85,12 +92,16 @@ export class TrainingStep {
   /** One row per component of the step: component, time_s, share, and bytes sent. */
   breakdown(): ColumnTable {
     const t = this.times;
+    const m = t.compute / t.microBatchTime;
     const rows = [
-      { component: "compute", time_s: t.compute, volume_GB: 0 },
+      { component: "matmuls", time_s: m * t.gemm, volume_GB: 0 },
+      { component: "attention core", time_s: m * t.attention, volume_GB: 0 },
+      { component: "memory-bound kernels", time_s: m * t.memoryBound, volume_GB: 0 },
       { component: "pipeline bubble", time_s: t.bubble, volume_GB: 0 },
       { component: "TP all-reduces", time_s: t.tp, volume_GB: t.volume.tp / 1e9 },
       { component: "PP sends", time_s: t.pp, volume_GB: t.volume.pp / 1e9 },
       { component: "DP gradients (exposed)", time_s: t.dp, volume_GB: t.volume.dp / 1e9 },
+      { component: "optimizer step", time_s: t.optimizer, volume_GB: 0 },
     ];
     return from(rows.map((r) => ({ ...r, share: r.time_s / t.step })));
   }

@@ -1,10 +1,20 @@
 /**
  * Time of one optimizer step on a cluster, in plain seconds and bytes (the fast path).
  *
- *   t_mb      = FLOPs per token × s·b ÷ (tp·pp) ÷ (η × peak)          one micro-batch on one stage
+ *   t_mb      = t_gemm + t_attention + t_memory                         one micro-batch on one stage
+ *   t_gemm    = max(matmul FLOPs × s·b ÷ (tp·pp) ÷ (η × peak),            roofline of the matmuls: the
+ *                   weight bytes read and gradient bytes accumulated ÷ (η_mem × HBM))   weights are read
+ *               by the forward (again with full recomputation) and the data-gradient GEMM, and the
+ *               weight-gradient GEMM reads and writes the accumulated gradient: bound only at small s·b
+ *   t_attention = attention-core FLOPs × s·b ÷ (tp·pp) ÷ (η × attention peak)
  *               (fp8: matmuls at the FP8 peak, the attention core at the bf16 peak, as
  *               Transformer Engine runs FlashAttention in bf16)
+ *   t_memory  = (norms, activations, residuals, unfused softmax, FP8 casts) bytes ÷ (η_mem × HBM)
+ *               (traffic.ts): the part that does not speed up with the tensor cores
+ *   η         = the matmuls' fraction of the dense peak: options.efficiency, else the default for
+ *               the GPU's architecture and precision (efficiency.ts, datasets/training-efficiency.json)
  *   compute   = m × t_mb                                                m micro-batches per step
+ *   optimizer = (weight casts + optimizer update) bytes ÷ (η_mem × HBM)  once per step (traffic.ts)
  *   bubble    = (p − 1)/v × t_mb        fraction (p−1)/(v·m) of compute (Narayanan et al. 2021 §2.2)
  *   TP        = m × layers × (4, or 6 with full recompute) ring all-reduces of s·b·h·2 B
  *               (2 forward + 2 backward per layer, Shoeybi et al. 2019 §3; with sequence
@@ -20,7 +30,7 @@
  *                       gradients every micro-batch (1.5× ZeRO-0's volume at m = 1).
  *               Per-step collectives overlap the backward of the last micro-batch (⅔ t_mb);
  *               per-micro-batch ones overlap that micro-batch (ZeRO-3: all of t_mb, ZeRO-2: ⅔).
- *   step      = compute + bubble + TP + PP + exposed DP
+ *   step      = compute + bubble + TP + PP + exposed DP + optimizer
  *   MFU       = model FLOPs per step ÷ (step × GPUs × peak)   (Chowdhery et al. 2022, PaLM App. B)
  */
 import type { Cluster } from "../hardware/cluster.js";
@@ -30,11 +40,21 @@ import type { ParamBreakdown } from "../model/params.js";
 import { SuanliError } from "../errors.js";
 import type { TrainConfig } from "./options.js";
 import { trainFlops, type TrainFlops } from "./flops.js";
-import { layersPerStage, paramsOnGpu, stateBytes } from "./states.js";
+import { layersPerStage, paramsOnGpu, stateBytes, zeroDivisors } from "./states.js";
+import { gemmEfficiency } from "./efficiency.js";
+import { castBytes, elementwiseBytes, perStepBytes } from "./traffic.js";
 
 export interface StepTimes {
   readonly flops: TrainFlops;
   readonly microBatchTime: number;
+  /** Per micro-batch: the matmuls, the attention core, the memory-bound kernels (s). */
+  readonly gemm: number;
+  readonly attention: number;
+  readonly memoryBound: number;
+  /** Once per step: weight casts and the optimizer update (s). */
+  readonly optimizer: number;
+  /** The matmuls' fraction of the dense peak used. */
+  readonly efficiency: number;
   readonly compute: number;
   readonly bubble: number;
   readonly tp: number;
@@ -62,6 +82,11 @@ export function trainingPeaks(cl: Cluster, precision: TrainConfig["precision"]):
   return { linear, attention, mfu: linear };
 }
 
+/** The matmuls' fraction of the dense peak: options.efficiency, else the default for the cluster's GPU. */
+export function trainingEfficiency(cl: Cluster, c: Pick<TrainConfig, "efficiency" | "precision">): number {
+  return c.efficiency ?? gemmEfficiency(cl.gpu.spec.architecture, c.precision).value;
+}
+
 export function stepTimes(a: Architecture, p: ParamBreakdown, matmulParams: number, c: TrainConfig, cl: Cluster): StepTimes {
   const { tp, pp, dp } = c;
   if (tp * pp * dp !== cl.size) {
@@ -71,10 +96,19 @@ export function stepTimes(a: Architecture, p: ParamBreakdown, matmulParams: numb
   }
   const flops = trainFlops(a, matmulParams, c);
   const peaks = trainingPeaks(cl, c.precision);
-  const eta = c.efficiency;
+  const eta = trainingEfficiency(cl, c);
+  const bw = cl.gpu.spec.bandwidth * c.memoryEfficiency;
   const tokensMb = c.seq * c.microBatch;
   const share = tokensMb / (tp * pp);
-  const microBatchTime = (flops.linear * share) / (eta * peaks.linear) + (flops.attention * share) / (eta * peaks.attention);
+  const sb = stateBytes(c);
+  const P = paramsOnGpu(p, a, tp, pp, pp === 1 ? "only" : "first");
+  const layers = layersPerStage(a, pp);
+  const weightPasses = c.recompute === "full" ? 3 : 2;
+  const gemm = Math.max((flops.linear * share) / (eta * peaks.linear), (P * (sb.weights * weightPasses + 2 * sb.grads)) / bw);
+  const attention = (flops.attention * share) / (eta * peaks.attention);
+  const memoryBound = (elementwiseBytes(a, c, layers) + castBytes(a, c, layers)) / bw;
+  const microBatchTime = gemm + attention + memoryBound;
+  const optimizer = perStepBytes(P, sb, c, zeroDivisors(c.zero, dp).optimizer) / bw;
   const m = c.accumulation;
   const compute = m * microBatchTime;
   const bubble = ((pp - 1) / c.interleave) * microBatchTime;
@@ -90,8 +124,6 @@ export function stepTimes(a: Architecture, p: ParamBreakdown, matmulParams: numb
   const ppTime = ppSends * p2pTime(ppMsg, links.pp, le);
   const ppVol = ppSends * ppMsg;
 
-  const sb = stateBytes(c);
-  const P = paramsOnGpu(p, a, tp, pp, pp === 1 ? "only" : "first");
   const grad = P * sb.grads;
   const wts = P * (sb.weights);
   const t = (kind: "allReduce" | "allGather" | "reduceScatter", bytes: number) => collectiveTime(kind, bytes, dp, links.dp, le);
@@ -106,11 +138,11 @@ export function stepTimes(a: Architecture, p: ParamBreakdown, matmulParams: numb
   const bwd = (2 / 3) * microBatchTime;
   const dpExposed = m * Math.max(0, perMb - window) + Math.max(0, perStep - bwd);
   const dpTotal = m * perMb + perStep;
-  const step = compute + bubble + tpTime + ppTime + dpExposed;
+  const step = compute + bubble + tpTime + ppTime + dpExposed + optimizer;
   const tokensPerStep = c.seq * c.microBatch * dp * m;
   const mfu = (flops.model * tokensPerStep) / (step * cl.size * peaks.mfu);
   return Object.freeze({
-    flops, microBatchTime, compute, bubble, tp: tpTime, pp: ppTime, dp: dpExposed, dpTotal, step,
+    flops, microBatchTime, gemm, attention, memoryBound, optimizer, efficiency: eta, compute, bubble, tp: tpTime, pp: ppTime, dp: dpExposed, dpTotal, step,
     volume: Object.freeze({ tp: tpVol, pp: ppVol, dp: m * volMb + volStep }),
     tokensPerStep, mfu, peak: peaks.mfu, gpus: cl.size,
   });

@@ -52,4 +52,19 @@ describe("trainFlops — 6N + attention", () => {
     expect(at("none")).toBeLessThan(at("selective"));
     expect(at("selective")).toBeLessThan(at("full"));
   });
+  // Dao 2023, FlashAttention-2 (arXiv:2307.08691) §3.1.2, §4.1: the backward runs five matmuls to the
+  // forward's two (S = QKᵀ recomputed, dV, dP, dQ, dK): backward = 2.5 × forward, 3.5 × in all;
+  // full recomputation adds one more forward: 4.5 ×. Unfused attention: 3 × (4 × when recomputed).
+  it("FlashAttention-2: attention core 3.5 × forward, 4.5 × with full recomputation; unfused 3 × / 4 ×", () => {
+    const a = GPT3;
+    const f = (recompute: "none" | "selective" | "full", flashAttention: boolean) => trainFlops(a, P(a), { seq: 2048, recompute, flashAttention, attentionFlops: "causal" });
+    const A = f("none", true).attentionForward;
+    expectClose(f("none", true).attention, 3.5 * A, 1e-12);
+    expectClose(f("selective", true).attention, 3.5 * A, 1e-12);
+    expectClose(f("full", true).attention, 4.5 * A, 1e-12);
+    expectClose(f("none", false).attention, 3 * A, 1e-12);
+    expectClose(f("selective", false).attention, 4 * A, 1e-12);
+    expectClose(f("full", false).attention, 4 * A, 1e-12);
+    expectClose(f("none", true).model, 3 * (f("none", true).linearForward + A), 1e-12);
+  });
 });

@@ -1,23 +1,39 @@
 import { describe, it, expect } from "vitest";
-import { model } from "../../src/index.js";
+import { model, readTrainOptions, defaultGradDtype } from "../../src/index.js";
 import { paramsOnGpu, stateBytes, zeroDivisors } from "../../src/training/states.js";
 import { expectClose } from "../helpers.js";
 
 const perParam = (s: ReturnType<typeof stateBytes>) => s.weights + s.fp8Copies + s.grads + s.optimizer;
 
 describe("stateBytes({precision, optimizer})", () => {
-  it("mixed-precision Adam: 2 + 2 + 12 = 16 B per parameter (ZeRO §3.1)", () => {
-    const s = stateBytes({ precision: "bf16", optimizer: "adam", fp8Recipe: "transformer-engine" });
+  it("mixed-precision Adam with 16-bit gradients: 2 + 2 + 12 = 16 B per parameter (ZeRO §3.1)", () => {
+    const s = stateBytes({ precision: "bf16", optimizer: "adam", fp8Recipe: "transformer-engine", gradDtype: "bf16" });
     expect([s.weights, s.grads, s.optimizer]).toEqual([2, 2, 12]);
     expect(perParam(s)).toBe(16);
     expect(perParam(stateBytes({ precision: "fp16", optimizer: "adamw", fp8Recipe: "transformer-engine" }))).toBe(16);
   });
-  it("fp32 Adam: 4 + 4 + 8; mixed SGD-momentum: 2 + 2 + 8", () => {
-    expect(perParam(stateBytes({ precision: "fp32", optimizer: "adam", fp8Recipe: "transformer-engine" }))).toBe(16);
-    expect(perParam(stateBytes({ precision: "bf16", optimizer: "sgd", fp8Recipe: "transformer-engine" }))).toBe(12);
+  // Megatron-LM megatron/training/arguments.py: for --bf16, accumulate_allreduce_grads_in_fp32 is set
+  // ("accumulate and all-reduce gradients in fp32 for bfloat16 data type") unless --grad-reduce-in-bf16.
+  it("bf16 by default keeps fp32 gradients as Megatron-LM does: 2 + 4 + 12 = 18 B; fp16 keeps fp16 gradients", () => {
+    const s = stateBytes({ precision: "bf16", optimizer: "adam", fp8Recipe: "transformer-engine" });
+    expect([s.weights, s.grads, s.optimizer]).toEqual([2, 4, 12]);
+    expect(perParam(s)).toBe(18);
+    expect(defaultGradDtype("bf16")).toBe("fp32");
+    expect(defaultGradDtype("fp8")).toBe("fp32");
+    expect(defaultGradDtype("fp16")).toBe("fp16");
+    expect(readTrainOptions({ seq: 1 }).gradDtype).toBe("fp32");
+    expect(readTrainOptions({ seq: 1, precision: "fp16" }).gradDtype).toBe("fp16");
+    expect(readTrainOptions({ seq: 1, gradDtype: "BF16" }).gradDtype).toBe("bf16");
+    expect(() => readTrainOptions({ seq: 1, gradDtype: "fp64" })).toThrow(/unknown training gradient dtype "fp64"; accepted: fp32, bf16, fp16/);
   });
-  it("FP8: Transformer Engine adds the cached FP8 weight and transpose (18 B); DeepSeek-V3 keeps fp32 grads and bf16 moments (14 B)", () => {
-    expect(perParam(stateBytes({ precision: "fp8", optimizer: "adam", fp8Recipe: "transformer-engine" }))).toBe(18);
+  it("fp32 Adam: 4 + 4 + 8; mixed SGD-momentum: 2 + 2 (4 with fp32 gradients) + 8", () => {
+    expect(perParam(stateBytes({ precision: "fp32", optimizer: "adam", fp8Recipe: "transformer-engine" }))).toBe(16);
+    expect(perParam(stateBytes({ precision: "bf16", optimizer: "sgd", fp8Recipe: "transformer-engine", gradDtype: "bf16" }))).toBe(12);
+    expect(perParam(stateBytes({ precision: "bf16", optimizer: "sgd", fp8Recipe: "transformer-engine" }))).toBe(14);
+  });
+  it("FP8: Transformer Engine adds the cached FP8 weight and transpose (18 B with bf16 gradients, 20 B with fp32); DeepSeek-V3 keeps fp32 grads and bf16 moments (14 B)", () => {
+    expect(perParam(stateBytes({ precision: "fp8", optimizer: "adam", fp8Recipe: "transformer-engine", gradDtype: "bf16" }))).toBe(18);
+    expect(perParam(stateBytes({ precision: "fp8", optimizer: "adam", fp8Recipe: "transformer-engine" }))).toBe(20);
     const ds = stateBytes({ precision: "fp8", optimizer: "adam", fp8Recipe: "deepseek-v3" });
     expect([ds.weights, ds.fp8Copies, ds.grads, ds.optimizer]).toEqual([2, 0, 4, 8]);
   });

@@ -1,7 +1,7 @@
 import { describe, it, expect } from "vitest";
 import {
-  trainingMeasurements, trainingModel, predictTraining, trainingErrorOf, calibrateTraining, DEFAULT_TRAIN_EFFICIENCY, TRAINING_METRICS,
-  readTrainOptions, SuanliError, type TrainingMeasurement,
+  trainingMeasurements, trainingModel, predictTraining, trainingErrorOf, calibrateTraining, leaveOneSourceOut, trainingRegime, TRAINING_METRICS,
+  SuanliError, train, cluster, gpu, type TrainingMeasurement,
 } from "../../src/index.js";
 
 describe("trainingMeasurements()", () => {
@@ -35,7 +35,7 @@ describe("trainingMeasurements()", () => {
   });
 });
 
-describe("predictTraining(row, efficiency)", () => {
+describe("predictTraining(row, scale)", () => {
   it("is finite and positive for every shipped row", () => {
     for (const r of trainingMeasurements()) {
       const p = predictTraining(r);
@@ -50,40 +50,75 @@ describe("predictTraining(row, efficiency)", () => {
     for (const metric of TRAINING_METRICS) {
       const r = trainingMeasurements().find((x) => x.metric === metric);
       if (!r) continue;
-      const lo = predictTraining(r, 0.3).value, hi = predictTraining(r, 0.6).value;
+      const lo = predictTraining(r, 0.6).value, hi = predictTraining(r, 1.2).value;
       if (metric === "gpu_hours") expect(hi).toBeLessThan(lo);
       else expect(hi).toBeGreaterThan(lo);
     }
   });
 
-  it("uses the training model's default efficiency", () => {
-    expect(DEFAULT_TRAIN_EFFICIENCY).toBe(readTrainOptions({ seq: 1 }).efficiency);
+  it("scores GPU-hours as time().gpuHours does, goodput included (the quantity calibrateTraining fits)", () => {
+    const r = trainingMeasurements().find((x) => x.metric === "gpu_hours")!;
+    const cl = cluster(gpu(r.gpu), r.count).tp(r.tp).pp(r.pp).network(r.network);
+    const t = train(trainingModel(r), { seq: r.seq, microBatch: r.microBatch, globalBatch: r.globalBatch, precision: r.precision, zero: r.zero, recompute: r.recompute }).on(cl);
+    const run = t.time({ tokens: r.tokens!, checkMemory: false });
+    expect(predictTraining(r).value).toBeCloseTo(run.gpuHours.value, 6);
+    const noGoodput = (r.tokens! / run.step.times.tokensPerStep) * run.step.times.step * r.count / 3600;
+    expect(predictTraining(r).value / noGoodput).toBeCloseTo(1 / 0.9, 9);
   });
 });
 
 describe("calibrateTraining(rows)", () => {
-  it("does not increase the median error and returns a fraction in (0, 1]", () => {
+  it("fits one scale per regime (architecture × 16-bit/fp8), none worse than the defaults on its rows", () => {
     const rows = trainingMeasurements();
     const c = calibrateTraining(rows);
-    expect(c.efficiency).toBeGreaterThan(0);
-    expect(c.efficiency).toBeLessThanOrEqual(1);
-    expect(c.after.median).toBeLessThanOrEqual(c.before.median);
-    expect(c.before).toEqual(trainingErrorOf(rows, DEFAULT_TRAIN_EFFICIENCY));
-    expect(c.after.median).toBeCloseTo(trainingErrorOf(rows, c.efficiency).median, 12);
+    expect(Object.keys(c.scales).sort()).toEqual([...new Set(rows.map(trainingRegime))].sort());
+    for (const [regime, k] of Object.entries(c.scales)) {
+      expect(k).toBeGreaterThan(0.4);
+      expect(k).toBeLessThan(1.6);
+      const mine = rows.filter((r) => trainingRegime(r) === regime);
+      expect(trainingErrorOf(mine, k).median).toBeLessThanOrEqual(trainingErrorOf(mine, 1).median);
+    }
+    expect(c.before).toEqual(trainingErrorOf(rows, 1));
+    expect(c.after.median).toBeCloseTo(trainingErrorOf(rows, c.scales).median, 12);
     expect(c.table).toHaveLength(rows.length);
     for (const t of c.table) for (const v of [t.before, t.after, t.errorBefore, t.errorAfter]) expect(Number.isFinite(v)).toBe(true);
   });
 
-  it("recovers the efficiency a synthetic dataset was generated with", () => {
+  it("recovers the scale a synthetic dataset was generated with", () => {
     const base = trainingMeasurements().filter((r) => r.metric === "hw_tflops_per_gpu");
-    const synthetic: TrainingMeasurement[] = base.map((r) => ({ ...r, value: predictTraining(r, 0.42).value }));
+    const synthetic: TrainingMeasurement[] = base.map((r) => ({ ...r, value: predictTraining(r, 0.83).value }));
     const c = calibrateTraining(synthetic);
-    expect(c.efficiency).toBeCloseTo(0.42, 2);
+    for (const k of Object.values(c.scales)) expect(k).toBeCloseTo(0.83, 2);
     expect(c.after.median).toBeLessThan(1e-3);
   });
 
   it("refuses an empty list, naming it", () => {
     expect(() => calibrateTraining([])).toThrow(SuanliError);
     expect(() => calibrateTraining([])).toThrow(/non-empty/);
+  });
+});
+
+describe("leaveOneSourceOut(rows)", () => {
+  it("predicts each source's rows with the scale fitted on the other sources", () => {
+    const rows = trainingMeasurements();
+    const l = leaveOneSourceOut(rows);
+    expect(l).toHaveLength(rows.length);
+    for (const x of l) {
+      const others = rows.filter((r) => r.source !== x.source);
+      expect(x.scale).toBeCloseTo(calibrateTraining(others).scales[x.regime] ?? 1, 12);
+      expect(x.error).toBeCloseTo(Math.abs(x.predicted - x.measured) / x.measured, 12);
+      expect(Number.isFinite(x.predicted)).toBe(true);
+    }
+  });
+  it("recovers a synthetic scale on unseen sources", () => {
+    const synthetic = trainingMeasurements().filter((r) => r.metric !== "gpu_hours").map((r) => ({ ...r, value: predictTraining(r, 0.9).value }));
+    const sourcesOf = (regime: string) => new Set(synthetic.filter((r) => trainingRegime(r) === regime).map((r) => r.source));
+    for (const x of leaveOneSourceOut(synthetic)) {
+      if (sourcesOf(x.regime).size > 1) expect(x.error, x.id).toBeLessThan(2e-3);
+      else expect(x.scale, x.id).toBe(1); // no other source covers the regime: the defaults
+    }
+  });
+  it("refuses an empty list", () => {
+    expect(() => leaveOneSourceOut([])).toThrow(/leaveOneSourceOut\(rows\) needs a non-empty array/);
   });
 });
