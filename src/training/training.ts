@@ -49,8 +49,16 @@ export class Training {
     this.cluster = cl;
     let opts = options;
     if (cl && options.precision === undefined) {
-      const p = cl.gpu.precisionName as string;
-      opts = { ...options, precision: (TRAIN_PRECISIONS as readonly string[]).includes(p) ? p : "bf16" };
+      // The GPU's precision is the training recipe (README "What a precision means"): tf32 trains
+      // in fp32; int8/fp4/fp64 have no training recipe and are refused, not silently replaced.
+      const p = cl.gpu.precisionName === "tf32" ? "fp32" : (cl.gpu.precisionName as string);
+      if (!(TRAIN_PRECISIONS as readonly string[]).includes(p)) {
+        throw new SuanliError("unknown-precision", `training has no ${cl.gpu.precisionName} recipe (the cluster's GPU is set to ${cl.gpu.precisionName}); pass precision: "bf16", "fp16", "fp8" or "fp32", or use a GPU view at one of those`, {
+          value: cl.gpu.precisionName,
+          expected: TRAIN_PRECISIONS.join(", "),
+        });
+      }
+      opts = { ...options, precision: p };
     }
     const cfg = readTrainOptions(opts, cl?.layout);
     if (cfg.pp > m.arch.layers) {

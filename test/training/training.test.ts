@@ -141,3 +141,12 @@ describe("bad input", () => {
     expect(errorOf(() => llama.train({ seq: 4096, pp: 81 })).message).toMatch(/pp = 81 pipeline stages exceeds the 80 layers/);
   });
 });
+
+describe("the GPU's precision is the training recipe", () => {
+  it("tf32 trains in fp32; int8 and fp4 views are refused naming the precision", () => {
+    const m = model("llama2-7b");
+    expect(m.train({ seq: 4096, microBatch: 1, globalBatch: 64 }).on(cluster(gpu("A100").precision("tf32"), 8).tp(8)).config.precision).toBe("fp32");
+    expect(m.train({ seq: 4096, microBatch: 1, globalBatch: 64 }).on(cluster(gpu("H100").fp8(), 8).tp(8)).config.precision).toBe("fp8");
+    expect(() => m.train({ seq: 4096, microBatch: 1, globalBatch: 64 }).on(cluster(gpu("H100").precision("int8"), 8).tp(8))).toThrowError(/training has no int8 recipe/);
+  });
+});
