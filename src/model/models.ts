@@ -1,5 +1,6 @@
 /**
- * `models()` — the model catalog as an arquero table with parameter counts from the configs.
+ * `models()` — the model catalog as an arquero table with parameter counts from the configs and
+ * the published checkpoint's size (`checkpoint_GB`: bf16, or its quantization_config's format).
  * `family` is the catalog's family ("llama", "qwen3", "deepseek", …); the `family` option
  * matches its start, so `models({ family: "qwen" })` lists Qwen2, 2.5 and 3.
  *
@@ -9,7 +10,7 @@
  */
 import { from, type ColumnTable } from "arquero";
 import { modelCatalog, type ModelEntry } from "./catalog.js";
-import { countParams } from "./params.js";
+import { checkpointBytes, countParams } from "./params.js";
 import { kvElementsPerToken } from "./kv.js";
 import { moeLayerCount } from "./architecture.js";
 import { filterText, matchesFilter, nothingFound } from "../util/filter.js";
@@ -62,6 +63,7 @@ export function modelRow(m: ModelEntry): Record<string, string | number | null> 
     params_B: p.total / 1e9,
     active_params_B: p.active / 1e9,
     published_params_B: m.publishedParams ? m.publishedParams.value / 1e9 : null,
+    checkpoint_GB: checkpointBytes(a, p) / 1e9,
     kv_fp16_KiB_per_token: (a.layers * kvElementsPerToken(a) * 2) / 1024,
     max_position: a.maxPosition,
   };

@@ -102,6 +102,17 @@ describe("the catalog's data", () => {
     }
     expect(n).toBeGreaterThan(30 * 8);
   });
+  it("dense peaks are consistent across precisions (a dense/sparse slip would break these ratios)", () => {
+    const near = (x: number, targets: number[]) => targets.some((t) => Math.abs(x / t - 1) < 0.06);
+    for (const s of gpuSpecs()) {
+      const half = s.peak.fp16 ?? s.peak.bf16;
+      if (half === undefined) continue;
+      if (s.peak.fp16 !== undefined && s.peak.bf16 !== undefined) expect(s.peak.bf16 / s.peak.fp16, `${s.id} bf16/fp16`).toBeCloseTo(1, 6);
+      if (s.peak.fp8 !== undefined) expect(near(s.peak.fp8 / half, [1, 2]), `${s.id} fp8/16-bit`).toBe(true);
+      if (s.peak.fp4 !== undefined) expect(near(s.peak.fp4 / s.peak.fp8!, [2]), `${s.id} fp4/fp8`).toBe(true);
+      if (s.peak.tf32 !== undefined) expect(near(s.peak.tf32 / half, [0.5]), `${s.id} tf32/16-bit`).toBe(true);
+    }
+  });
   it("every part's scale-up link names its domain; parts without one have a PCIe path with generation and lanes", () => {
     for (const s of gpuSpecs()) {
       const up = (["nvlink", "xgmi", "hccs", "roce"] as const).map((k) => s.links[k]).find((l) => l);

@@ -61,7 +61,9 @@ describe("gpus({ filter, vendor }) and models({ filter, family })", () => {
     const q = models({ family: "qwen" }).array("family") as string[];
     expect(new Set(q)).toEqual(new Set(["qwen2", "qwen3"]));
     expect(models({ filter: "mla" }).array("id")).toContain("kimi-k2");
-    expect((models({ filter: "gpt-oss" }).objects() as { experts: number }[]).map((r) => r.experts)).toEqual([128, 32]);
+    const oss = models({ filter: "gpt-oss" }).objects() as { experts: number; checkpoint_GB: number; params_B: number }[];
+    expect(oss.map((r) => r.experts)).toEqual([128, 32]);
+    expect(oss[0]!.checkpoint_GB).toBeLessThan(oss[0]!.params_B * 0.6); // MXFP4 experts: ~65 GB for 117B parameters
   });
   it("refuses a search that finds nothing, with suggestions", () => {
     const e = errorOf(() => gpus({ filter: "H2O" }));
