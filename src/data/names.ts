@@ -90,7 +90,6 @@ export type GpuName =
   | "NVIDIA A10G"
   | "A10G 24GB"
   | "AWS A10G"
-  | "g5"
   | "T4"
   | "NVIDIA T4"
   | "Tesla T4"
@@ -153,8 +152,7 @@ export type GpuName =
   | "Ascend-910B"
   | "910B"
   | "Ascend 910B"
-  | "Huawei 910B"
-  | "Atlas 800T A2";
+  | "Huawei 910B";
 
 /** Model ids and aliases in datasets/models/index.json. */
 export type ModelName =
