@@ -38,6 +38,12 @@ describe("link domains: NVLink where the domain reaches, PCIe inside the node, n
     expect(c.tpLink().kind).toBe("roce");
     expect(c.linkFor(2, 8)).toMatchObject({ kind: "network", perDirection: 75e9 });
   });
+  it("gpu.custom({ nvlinkDomain }): a 16-GPU domain makes 16-GPU nodes; a bad domain is refused", () => {
+    const x = gpu.custom({ name: "X16", memory: "192 GiB", bandwidth: "8 TB/s", peak: { fp8: "4500 TFLOPS" }, nvlink: "1800 GB/s", pcie: "128 GB/s", nvlinkDomain: 16 });
+    expect(x.domain).toBe(16);
+    expect(cluster(x, 16).tp(16).tpLink().kind).toBe("nvlink");
+    expect(errorOf(() => gpu.custom({ name: "Y", memory: 1, bandwidth: 1, peak: { fp16: 1 }, nvlink: 1, nvlinkDomain: 0 })).message).toContain("nvlinkDomain");
+  });
   it("perNode() caps the domain: an H100 board split in two talks over PCIe between halves", () => {
     const c = cluster(gpu("H100"), 8).perNode(4);
     expect(c.domain).toBe(4);
