@@ -12,6 +12,7 @@ export { type Term } from "./derive/term.js";
 // hardware
 export { gpu, Gpu, type Link, type CustomGpuOptions } from "./hardware/gpu.js";
 export { gpus } from "./hardware/gpus.js";
+export { gpuSpecs, type GpusOptions } from "./hardware/gpus.js";
 export { type GpuName, type ModelName } from "./data/names.js";
 export { type GpuSpec, type LinkKind, type LinkSpec } from "./hardware/catalog.js";
 export { DTYPES, COMPUTE_PRECISIONS, bytesOf, type Dtype, type Precision } from "./hardware/precision.js";
@@ -22,10 +23,13 @@ export { collectiveTime, allReduceTime, allGatherTime, reduceScatterTime, p2pTim
 // model
 export { model, Model, type KvCallOptions, type KvRecompute } from "./model/model.js";
 export { models } from "./model/models.js";
+export { modelEntries, type ModelsOptions } from "./model/models.js";
 export { KvCache } from "./model/kvCache.js";
 export { type Architecture, type AttentionKind } from "./model/architecture.js";
 export { parseHFConfig } from "./model/config.js";
 export { countParams, type ParamBreakdown } from "./model/params.js";
+export { checkpointBytes } from "./model/params.js";
+export { type MoeSpec, type SparseAttention, type CheckpointQuantization } from "./model/architecture.js";
 
 // inference
 export { tensorParallelBound, type TpBound, type TpBoundOptions } from "./inference/tpBound.js";

@@ -20,3 +20,13 @@ export function errorOf(fn: () => unknown): { code: string; message: string; val
   }
   throw new Error("expected a SuanliError, nothing was thrown");
 }
+
+/** Every {value, …} leaf of a dataset entry (a sourced figure), with its path. */
+export function figures(o: unknown, path: string, out: [string, Record<string, unknown>][] = []): [string, Record<string, unknown>][] {
+  if (o && typeof o === "object" && !Array.isArray(o)) {
+    const r = o as Record<string, unknown>;
+    if ("value" in r) out.push([path, r]);
+    else for (const [k, v] of Object.entries(r)) figures(v, `${path}.${k}`, out);
+  }
+  return out;
+}

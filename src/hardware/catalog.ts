@@ -9,8 +9,15 @@ import { parseQuantity, type Kind } from "../units.js";
 import { NameIndex } from "../util/names.js";
 import { COMPUTE_PRECISIONS, type Precision } from "./precision.js";
 
-export type LinkKind = "nvlink" | "pcie" | "xgmi" | "network";
-export const LINK_KINDS: readonly LinkKind[] = ["nvlink", "pcie", "xgmi", "network"];
+/**
+ * nvlink (NVIDIA), xgmi (AMD Infinity Fabric), hccs (Huawei Cache Coherence System), roce (Intel
+ * Gaudi's on-die RoCE ports used as the scale-up fabric), pcie, network (a part's own
+ * scale-out ports, where it has them).
+ */
+export type LinkKind = "nvlink" | "pcie" | "xgmi" | "hccs" | "roce" | "network";
+export const LINK_KINDS: readonly LinkKind[] = ["nvlink", "pcie", "xgmi", "hccs", "roce", "network"];
+/** Scale-up links, preferred in this order as a part's default link; then pcie, then network. */
+export const SCALE_UP_LINKS: readonly LinkKind[] = ["nvlink", "xgmi", "hccs", "roce"];
 
 export interface LinkSpec {
   readonly kind: LinkKind;
@@ -19,6 +26,13 @@ export interface LinkSpec {
   readonly total: number;
   /** One direction (B/s): what a ring all-reduce step can send while it receives. */
   readonly perDirection: number;
+  /**
+   * GPUs this link joins all-to-all — the NVLink domain: 8 on an HGX board, 72 in a GB200
+   * NVL72 rack, 2 for bridged PCIe pairs. Absent when the catalog does not say.
+   */
+  readonly domain?: number;
+  /** PCIe lanes (x16). */
+  readonly lanes?: number;
 }
 
 export interface GpuSpec {
@@ -78,7 +92,17 @@ function link(kind: LinkKind, raw: Raw, id: string, sources: Record<string, stri
   const total = amount(raw.total, "bandwidth", `${where}.total`, sources);
   const perDirection = raw.perDirection ? amount(raw.perDirection, "bandwidth", `${where}.perDirection`, sources) : total / 2;
   const generation = raw.generation as number | string | undefined;
-  return generation === undefined ? { kind, total, perDirection } : { kind, generation, total, perDirection };
+  const domain = raw.domain === undefined ? undefined : amount(raw.domain, "count", `${where}.domain`, sources);
+  if (domain !== undefined && (!Number.isInteger(domain) || domain < 1)) {
+    throw new SuanliError("bad-dataset", `gpus.json: ${where}.domain must be a whole number of GPUs ≥ 1, got ${domain}`, { value: domain });
+  }
+  const lanes = typeof raw.lanes === "number" ? raw.lanes : undefined;
+  return {
+    kind, total, perDirection,
+    ...(generation !== undefined ? { generation } : {}),
+    ...(domain !== undefined ? { domain } : {}),
+    ...(lanes !== undefined ? { lanes } : {}),
+  };
 }
 
 /** Turn one raw catalog entry into a validated spec. Exported for tests and gpu.custom. */

@@ -1,10 +1,13 @@
 /**
  * `cluster(gpu, n)` — n identical GPUs with a parallel layout: tensor parallel (`.tp`),
  * pipeline parallel (`.pp`) and the data-parallel replicas that are left (dp = n / (tp·pp)).
- * GPUs sit `gpusPerNode` to a node (default 8, an HGX/DGX board); inside a node they talk
- * over the GPU's configured link (NVLink by default, `.pcie()` on the Gpu to choose PCIe),
- * between nodes over a network given with `.network("400 Gb/s")` (per GPU, per direction:
- * one NIC per GPU, as in DGX H100 with ConnectX-7).
+ * GPUs sit `gpusPerNode` to a node (default 8, an HGX/DGX board, or the part's NVLink domain
+ * when it is larger: 72 for GB200 NVL72). A group of GPUs talks over the GPU's configured link
+ * (NVLink by default, `.pcie()` on the Gpu to choose PCIe) while it fits in that link's domain
+ * (the catalog's `interconnects.<kind>.domain`: 8 on HGX, 2 for bridged PCIe pairs), over PCIe
+ * while it fits in a node, and between nodes over a network given with `.network("400 Gb/s")`
+ * (per GPU, per direction: one NIC per GPU, as in DGX H100 with ConnectX-7) or the part's own
+ * scale-out ports (Gaudi).
  *
  * Rank order is Megatron-LM's: tensor-parallel ranks are adjacent, then data-parallel, then
  * pipeline stages (Narayanan et al. 2021, arXiv:2104.04473 §3: TP inside a node, PP across).
@@ -15,6 +18,8 @@
  * c.layout                 // returns { tp: 8, pp: 1, dp: 2 }
  * c.linkFor(8).kind        // returns "nvlink"   (one node)
  * c.linkFor(2, 8).kind     // returns "network"  (the two replicas sit in different nodes)
+ * cluster(gpu("GB200"), 72).tp(72).tpLink().kind   // returns "nvlink" (one NVL72 domain)
+ * cluster(gpu("H100 NVL"), 8).tp(8).tpLink().kind  // returns "pcie"   (NVLink joins pairs only)
  */
 import type { Unit } from "mathjs";
 import { warn } from "../warnings.js";
@@ -39,12 +44,16 @@ export interface LinkPath {
  * - nvlink/xgmi 1 µs, pcie 2 µs: NCCL's small-message (LL protocol) all-reduce on 8 NVLink
  *   GPUs takes on the order of 10–20 µs, i.e. ~1 µs per ring step of the 14 it takes
  *   (nccl-tests, https://github.com/NVIDIA/nccl-tests/blob/master/doc/PERFORMANCE.md).
+ * - hccs 2 µs, roce 3 µs: assumed between NVLink and the network (Gaudi's scale-up links are
+ *   RDMA NICs; no published per-step figure was found).
  * - network 5 µs: InfiniBand NDR port-to-port latency is ~1 µs; NCCL inter-node step costs
  *   several µs more in software (NCCL tuning notes, https://docs.nvidia.com/deeplearning/nccl/user-guide/docs/env.html).
  */
 export const DEFAULT_LATENCY: Readonly<Record<LinkKind, number>> = Object.freeze({
   nvlink: 1e-6,
   xgmi: 1e-6,
+  hccs: 2e-6,
+  roce: 3e-6,
   pcie: 2e-6,
   network: 5e-6,
 });
@@ -89,6 +98,14 @@ export class Cluster {
   get gpusPerNode(): number {
     return this.state.gpusPerNode;
   }
+  /**
+   * GPUs the configured link joins all-to-all: the part's link domain (NVLink domain) capped
+   * by the node size; the node size where the catalog gives none.
+   */
+  get domain(): number {
+    const d = this.state.gpu.domain;
+    return d === undefined ? this.state.gpusPerNode : Math.min(d, this.state.gpusPerNode);
+  }
   /** Nodes the cluster spans: ⌈size / gpusPerNode⌉. */
   get nodes(): number {
     return Math.ceil(this.state.size / this.state.gpusPerNode);
@@ -113,7 +130,7 @@ export class Cluster {
     return this.with({ pp });
   }
 
-  /** GPUs per node (default 8). */
+  /** GPUs per node (default 8, or the part's link domain when larger: 72 for GB200 NVL72). */
   perNode(n: number): Cluster {
     return this.with({ gpusPerNode: positiveInt(n, "gpusPerNode") });
   }
@@ -141,22 +158,27 @@ export class Cluster {
 
   /**
    * The link a group of `groupSize` ranks placed `stride` apart communicates over: the GPU's
-   * configured intra-node link when the group fits in one node (groupSize · stride ≤ gpusPerNode),
-   * else the network (refused, saying how to give one, when none is configured).
-   * A group of one sends nothing: it gets the intra-node link (or, on a part with none, a
-   * local path at memory bandwidth) with zero latency, so collectives over it cost 0.
+   * configured link when the group fits in that link's domain (groupSize · stride ≤ domain),
+   * PCIe when it fits in one node (a server's GPUs beyond one NVLink domain — bridged PCIe
+   * pairs — talk over PCIe), else the network (refused, saying how to give one, when none is
+   * configured). A group of one sends nothing: it gets the configured link (or, on a part with
+   * none, a local path at memory bandwidth) with zero latency, so collectives over it cost 0.
    */
   linkFor(groupSize: number, stride = 1): LinkPath {
     const n = positiveInt(groupSize, "groupSize");
     const s = positiveInt(stride, "stride");
     const { gpu, gpusPerNode, network, latency } = this.state;
-    if (n * s <= gpusPerNode || n === 1) {
-      const kind = gpu.state.link;
-      const l = kind ? gpu.spec.links[kind] : undefined;
-      if (n === 1) return Object.freeze({ kind: kind ?? "pcie", perDirection: l?.perDirection ?? gpu.spec.bandwidth, latency: 0 });
+    const kind = gpu.state.link;
+    const l = kind ? gpu.spec.links[kind] : undefined;
+    if (n === 1) return Object.freeze({ kind: kind ?? "pcie", perDirection: l?.perDirection ?? gpu.spec.bandwidth, latency: 0 });
+    const span = n * s;
+    if (span <= gpusPerNode) {
       if (!kind || !l) {
         throw new SuanliError("unknown-link", `${gpu.id} has no intra-node link in the catalog; give one with gpu.custom({ …, pcie: "64 GB/s" })`, { value: gpu.id });
       }
+      if (span <= this.domain) return Object.freeze({ kind, perDirection: l.perDirection, latency: latency[kind] });
+      const pcie = gpu.spec.links.pcie;
+      if (pcie) return Object.freeze({ kind: "pcie" as const, perDirection: pcie.perDirection, latency: latency.pcie });
       return Object.freeze({ kind, perDirection: l.perDirection, latency: latency[kind] });
     }
     const bw = network ?? gpu.spec.links.network?.perDirection;
@@ -176,6 +198,8 @@ export class Cluster {
     const { tp } = this.layout;
     if (tp > this.state.gpusPerNode) {
       warn(`tensor parallelism of ${tp} spans nodes of ${this.state.gpusPerNode} GPUs: its all-reduces cross the network, which is rarely worth it`, "tp-spans-nodes");
+    } else if (tp > this.domain && this.state.gpu.state.link !== "pcie") {
+      warn(`tensor parallelism of ${tp} spans ${this.state.gpu.id}'s ${this.state.gpu.state.link} domain of ${this.domain} GPUs: its all-reduces run over PCIe`, "tp-spans-domain");
     }
     return this.linkFor(tp);
   }
@@ -228,7 +252,7 @@ export function cluster(g: Gpu, n: number, opts: { gpusPerNode?: number } = {}):
   if (!(g instanceof Gpu)) throw new SuanliError("bad-argument", `cluster(gpu, n) needs a Gpu, e.g. cluster(gpu("H20"), 8); got ${show(g)}`, { value: g });
   const size = positiveInt(n, "cluster size");
   return new Cluster({
-    gpu: g, size, tp: 1, pp: 1, gpusPerNode: positiveInt(opts.gpusPerNode ?? 8, "gpusPerNode"), network: undefined, latency: DEFAULT_LATENCY,
+    gpu: g, size, tp: 1, pp: 1, gpusPerNode: positiveInt(opts.gpusPerNode ?? Math.max(8, g.domain ?? 8), "gpusPerNode"), network: undefined, latency: DEFAULT_LATENCY,
   });
 }
 

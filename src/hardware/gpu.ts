@@ -11,7 +11,8 @@ import { SuanliError, show } from "../errors.js";
 import { quantity, type Quantity } from "../quantity.js";
 import { div, qty } from "../derive/term.js";
 import { format, parseQuantity } from "../units.js";
-import { gpuCatalog, parseGpuEntry, LINK_KINDS, type GpuSpec, type LinkKind, type LinkSpec } from "./catalog.js";
+import { positiveInt } from "../validate.js";
+import { gpuCatalog, parseGpuEntry, LINK_KINDS, SCALE_UP_LINKS, type GpuSpec, type LinkKind, type LinkSpec } from "./catalog.js";
 import { COMPUTE_PRECISIONS, type Precision } from "./precision.js";
 import type { GpuName } from "../data/names.js";
 
@@ -27,10 +28,13 @@ export interface Link {
   readonly generation?: number | string;
   readonly total: Quantity<"bandwidth">;
   readonly perDirection: Quantity<"bandwidth">;
+  /** GPUs the link joins all-to-all (8 on HGX, 72 on GB200 NVL72), where the catalog says. */
+  readonly domain?: number;
+  readonly lanes?: number;
 }
 
 function defaultLink(spec: GpuSpec): LinkKind | undefined {
-  return (["nvlink", "xgmi", "pcie", "network"] as const).find((k) => spec.links[k]);
+  return [...SCALE_UP_LINKS, "pcie" as const, "network" as const].find((k) => spec.links[k]);
 }
 
 export class Gpu {
@@ -103,6 +107,18 @@ export class Gpu {
   nvlink(): Gpu { return this.via("nvlink"); }
   pcie(): Gpu { return this.via("pcie"); }
   xgmi(): Gpu { return this.via("xgmi"); }
+  hccs(): Gpu { return this.via("hccs"); }
+  roce(): Gpu { return this.via("roce"); }
+
+  /**
+   * GPUs the chosen link joins all-to-all — its NVLink (or Infinity Fabric, HCCS, RoCE)
+   * domain — or undefined where the catalog does not say (PCIe).
+   * @example gpu("GB200").domain // returns 72
+   */
+  get domain(): number | undefined {
+    const k = this.state.link;
+    return k ? this.state.spec.links[k]?.domain : undefined;
+  }
 
   /** Dense peak at the chosen precision (FP16 unless one is chosen). Source: the vendor datasheet. */
   peak(): Quantity<"flops"> {
@@ -142,6 +158,8 @@ export class Gpu {
       ...(l.generation !== undefined ? { generation: l.generation } : {}),
       total: bw(l.total, "total (both directions)"),
       perDirection: bw(l.perDirection, "per direction"),
+      ...(l.domain !== undefined ? { domain: l.domain } : {}),
+      ...(l.lanes !== undefined ? { lanes: l.lanes } : {}),
     });
   }
 
@@ -190,6 +208,8 @@ export interface CustomGpuOptions {
   /** Dense peak per precision, e.g. { fp16: "148 TFLOPS", fp8: "296 TFLOPS" }. */
   peak: Partial<Record<Precision, string | number | Unit>>;
   nvlink?: string | number | Unit;
+  /** GPUs the NVLink joins all-to-all (default: the cluster's node size). */
+  nvlinkDomain?: number;
   pcie?: string | number | Unit;
   network?: string | number | Unit;
   sms?: number;
@@ -211,7 +231,7 @@ gpu.custom = function custom(o: CustomGpuOptions): Gpu {
     const v = o[k];
     if (v !== undefined) {
       const total = parseQuantity(v, "bandwidth", k);
-      links[k] = { kind: k, total, perDirection: total / 2 };
+      links[k] = { kind: k, total, perDirection: total / 2, ...(k === "nvlink" && o.nvlinkDomain !== undefined ? { domain: positiveInt(o.nvlinkDomain, "nvlinkDomain") } : {}) };
     }
   }
   const spec: GpuSpec = {

@@ -1,17 +1,28 @@
 /**
  * Read a HuggingFace config.json into an Architecture. Understands the Llama family (llama,
- * mistral, mixtral, qwen2, phi3), Gemma 2/3, DeepSeek V2/V3 (MLA + MoE), Falcon (MQA) and
- * GPT-2-style configs (used for GPT-3 175B). Missing required fields and inconsistent head
- * counts are refused with the field's name.
+ * mistral, mixtral, qwen2, phi3), Qwen 3 dense and MoE (QK-norm), Llama 4 (text_config:
+ * interleaved MoE with a shared expert, chunked attention), Gemma 2/3, DeepSeek V2/V3/V3.2 and
+ * Kimi K2 (MLA + MoE with group-limited routing; V3.2's sparse-attention indexer), gpt-oss
+ * (attention sinks, alternating sliding windows, MXFP4 experts), Falcon (MQA) and GPT-2-style
+ * configs (used for GPT-3 175B). Missing required fields and inconsistent head counts are
+ * refused with the field's name.
  */
 import { SuanliError, show } from "../errors.js";
-import { attentionKind, type Architecture, type MlaDims, type MoeSpec } from "./architecture.js";
+import { attentionKind, type Architecture, type CheckpointQuantization, type MlaDims, type MoeSpec, type SparseAttention } from "./architecture.js";
+import { readMoe } from "./moeConfig.js";
 
 export type HFConfig = Record<string, unknown>;
 
-const SUPPORTED = ["llama", "mistral", "mixtral", "qwen2", "phi3", "gemma", "gemma2", "gemma3_text", "deepseek_v2", "deepseek_v3", "falcon", "RefinedWebModel", "gpt2"];
+const SUPPORTED = [
+  "llama", "mistral", "mixtral", "qwen2", "qwen3", "qwen3_moe", "phi3", "gemma", "gemma2", "gemma3_text", "llama4", "llama4_text",
+  "deepseek_v2", "deepseek_v3", "deepseek_v32", "kimi_k2", "gpt_oss", "falcon", "RefinedWebModel", "gpt2",
+];
+/** Multimodal wrappers whose language model lives under "text_config". */
+const WRAPPERS = ["llama4"];
+/** DeepSeek-style MLA + MoE configs. */
+const DEEPSEEK_LIKE = ["deepseek_v2", "deepseek_v3", "deepseek_v32", "kimi_k2"];
 
-class Reader {
+export class Reader {
   constructor(private readonly c: HFConfig, private readonly name: string) {}
 
   /** A required positive integer, under the first of `keys` present. */
@@ -39,7 +50,23 @@ class Reader {
   }
 }
 
+/**
+ * Llama 4: layers with RoPE attend within chunks of attention_chunk_size; every
+ * no_rope_layer_interval-th layer (default 4, counting from 1) is global NoPE attention
+ * (HF Llama4TextConfig.no_rope_layers; Meta's "iRoPE").
+ */
+function llama4Chunks(c: HFConfig, layers: number): (number | null)[] {
+  const chunk = typeof c.attention_chunk_size === "number" && c.attention_chunk_size > 0 ? c.attention_chunk_size : null;
+  const nope = Array.isArray(c.no_rope_layers) && c.no_rope_layers.length === layers ? (c.no_rope_layers as unknown[]) : undefined;
+  const interval = typeof c.no_rope_layer_interval === "number" ? c.no_rope_layer_interval : 4;
+  return Array.from({ length: layers }, (_, i) => {
+    const rope = nope ? nope[i] !== 0 : (i + 1) % interval !== 0;
+    return rope ? chunk : null;
+  });
+}
+
 function windowsFor(c: HFConfig, type: string, layers: number): (number | null)[] {
+  if (type === "llama4_text") return llama4Chunks(c, layers);
   const w = typeof c.sliding_window === "number" && c.sliding_window > 0 ? c.sliding_window : null;
   const all = (x: number | null) => Array.from({ length: layers }, () => x);
   const types = c.layer_types;
@@ -56,6 +83,8 @@ function windowsFor(c: HFConfig, type: string, layers: number): (number | null)[
       return Array.from({ length: layers }, (_, i) => ((i + 1) % n === 0 ? null : w));
     }
     case "qwen2":
+    case "qwen3":
+    case "qwen3_moe":
       return c.use_sliding_window === true ? all(w) : all(null);
     case "mistral":
     case "mixtral":
@@ -66,13 +95,29 @@ function windowsFor(c: HFConfig, type: string, layers: number): (number | null)[
   }
 }
 
+/**
+ * The checkpoint's weight format from quantization_config: fp8 (e4m3, 8 bits; DeepSeek, Qwen3
+ * FP8, Kimi K2 — block scales are 1 fp32 per 128 × 128 weights, negligible) or mxfp4 (gpt-oss:
+ * blocks of 32 FP4 values sharing one 8-bit power-of-two scale, OCP Microscaling Formats v1.0,
+ * so 4.25 bits; only the routed experts, per modules_to_not_convert).
+ */
+function checkpointQuantization(c: HFConfig, type: string): CheckpointQuantization | undefined {
+  const q = c.quantization_config as Record<string, unknown> | undefined;
+  if (!q || typeof q !== "object") return undefined;
+  const method = String(q.quant_method ?? "");
+  if (method === "mxfp4") return { method, bitsPerWeight: 4.25, scope: type === "gpt_oss" ? "experts" : "linear" };
+  if (method === "fp8") return { method, bitsPerWeight: 8, scope: "linear" };
+  return undefined;
+}
+
 /** Parse a HuggingFace config.json object into an Architecture. */
 export function parseHFConfig(config: unknown, name = "config"): Architecture {
   if (!config || typeof config !== "object" || Array.isArray(config)) {
     throw new SuanliError("bad-config", `${name}: a config must be a JSON object (HuggingFace config.json), got ${show(config)}`, { value: config });
   }
-  const c = config as HFConfig;
-  const type = String(c.model_type ?? "");
+  const outer = config as HFConfig;
+  const c = WRAPPERS.includes(String(outer.model_type)) && outer.text_config && typeof outer.text_config === "object" ? (outer.text_config as HFConfig) : outer;
+  const type = String(c.model_type ?? (c === outer ? "" : `${String(outer.model_type)}_text`));
   if (!SUPPORTED.includes(type)) {
     throw new SuanliError("bad-config", `${name}: model_type ${show(c.model_type)} is not supported (supported: ${SUPPORTED.join(", ")})`, {
       value: c.model_type,
@@ -85,7 +130,7 @@ export function parseHFConfig(config: unknown, name = "config"): Architecture {
   const hidden = r.int("hidden_size", "n_embd", "d_model");
   const layers = r.int("num_hidden_layers", "n_layer", "num_layers");
   const heads = r.int("num_attention_heads", "n_head", "num_heads");
-  const isMla = type.startsWith("deepseek") && typeof c.kv_lora_rank === "number";
+  const isMla = DEEPSEEK_LIKE.includes(type) && typeof c.kv_lora_rank === "number";
   let kvHeads: number;
   if (isFalcon) {
     kvHeads = c.new_decoder_architecture ? r.int("num_kv_heads") : c.multi_query ? 1 : heads;
@@ -115,24 +160,22 @@ export function parseHFConfig(config: unknown, name = "config"): Architecture {
     headDim = mla.qkNopeHeadDim + mla.qkRopeHeadDim;
     vHeadDim = mla.vHeadDim;
   }
-  const intermediate = isGpt ? (r.optInt("n_inner") ?? 4 * hidden) : isFalcon ? (r.optInt("ffn_hidden_size") ?? 4 * hidden) : r.int("intermediate_size");
-  let moe: MoeSpec | undefined;
-  if (type === "mixtral") {
-    moe = { experts: r.int("num_local_experts"), active: r.int("num_experts_per_tok"), shared: 0, expertIntermediate: intermediate, firstDense: 0, every: 1, routerBias: false };
-  } else if (type.startsWith("deepseek") && c.n_routed_experts) {
-    moe = {
-      experts: r.int("n_routed_experts"),
-      active: r.int("num_experts_per_tok"),
-      shared: r.optInt("n_shared_experts") ?? 0,
-      expertIntermediate: r.int("moe_intermediate_size"),
-      firstDense: typeof c.first_k_dense_replace === "number" ? c.first_k_dense_replace : 0,
-      every: r.optInt("moe_layer_freq") ?? 1,
-      routerBias: c.topk_method === "noaux_tc",
-    };
-  }
+  const intermediate = isGpt
+    ? (r.optInt("n_inner") ?? 4 * hidden)
+    : isFalcon
+      ? (r.optInt("ffn_hidden_size") ?? 4 * hidden)
+      : type === "llama4_text"
+        ? r.int("intermediate_size_mlp", "intermediate_size")
+        : r.int("intermediate_size");
+  const moe: MoeSpec | undefined = readMoe(c, type, r, intermediate);
   if (moe && moe.active > moe.experts) {
     throw new SuanliError("bad-config", `${name}: num_experts_per_tok (${moe.active}) exceeds the number of experts (${moe.experts})`, { value: moe.active });
   }
+  const sparse: SparseAttention | undefined =
+    isMla && typeof c.index_topk === "number"
+      ? { topk: r.int("index_topk"), indexHeads: r.int("index_n_heads"), indexHeadDim: r.int("index_head_dim") }
+      : undefined;
+  const quantization = checkpointQuantization(c, type);
   const tiedDefault = isGpt || isFalcon || type.startsWith("gemma");
   const gemma = type.startsWith("gemma");
   const arch: Architecture = {
@@ -151,12 +194,17 @@ export function parseHFConfig(config: unknown, name = "config"): Architecture {
     learnedPositions: isGpt,
     norm: isGpt || isFalcon ? "layer" : "rms",
     normsPerLayer: gemma && type !== "gemma" ? 4 : isFalcon && c.parallel_attn !== false && !c.new_decoder_architecture ? 1 : 2,
-    qkNorm: type === "gemma3_text",
-    bias: isGpt ? "all" : type === "qwen2" ? "qkv" : isFalcon && c.bias === true ? "all" : "none",
+    qkNorm: type === "gemma3_text" || type === "qwen3" || type === "qwen3_moe",
+    qkL2Norm: type === "llama4_text" && c.use_qk_norm === true,
+    sinks: type === "gpt_oss",
+    bias: isGpt || type === "gpt_oss" ? "all" : type === "qwen2" ? "qkv" : isFalcon && c.bias === true ? "all" : "none",
     windows: windowsFor(c, type, layers),
+    chunked: type === "llama4_text",
     attention: attentionKind(heads, kvHeads, isMla),
     ...(mla ? { mla } : {}),
     ...(moe ? { moe } : {}),
+    ...(sparse ? { sparse } : {}),
+    ...(quantization ? { quantization } : {}),
   };
   return Object.freeze(arch);
 }

@@ -7,8 +7,11 @@
  * the elements a layer stores per token:
  * - MHA/GQA/MQA: e = n_kv × (d_head + d_v)  (= 2 × n_kv × d_head; Shazeer 2019 for MQA,
  *   Ainslie et al. 2023 for GQA);
- * - MLA: e = d_c + d_rope — the compressed latent plus the shared RoPE key (DeepSeek-V2 §2.1.2).
- * Sliding-window layers keep only their window (Gemma 2, Mistral); a StreamingLLM cache keeps
+ * - MLA: e = d_c + d_rope — the compressed latent plus the shared RoPE key (DeepSeek-V2 §2.1.2);
+ *   with DeepSeek Sparse Attention (V3.2) the indexer's key adds d_index (DeepSeek-V3.2-Exp §2;
+ *   its reference stores that key in fp8, the kit counts it at the cache's dtype).
+ * Sliding-window layers keep only their window (Gemma 2/3, Mistral, gpt-oss's alternate layers),
+ * chunked-attention layers at most one chunk (Llama 4); a StreamingLLM cache keeps
  * `window` recent tokens plus `sinks` initial ones in every layer (Xiao et al. 2023).
  */
 import { SuanliError } from "../errors.js";
@@ -27,7 +30,7 @@ export interface KvOptions {
 
 /** Elements one layer stores per cached token. */
 export function kvElementsPerToken(a: Architecture): number {
-  if (a.mla) return a.mla.kvLoraRank + a.mla.qkRopeHeadDim;
+  if (a.mla) return a.mla.kvLoraRank + a.mla.qkRopeHeadDim + (a.sparse?.indexHeadDim ?? 0);
   return a.kvHeads * (a.headDim + a.vHeadDim);
 }
 

@@ -2,19 +2,9 @@ import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { gpu } from "../../src/index.js";
 import { parseGpuEntry } from "../../src/hardware/gpu.js";
-import { errorOf } from "../helpers.js";
+import { errorOf, figures } from "../helpers.js";
 
 const raw = JSON.parse(readFileSync(new URL("../../datasets/gpus.json", import.meta.url), "utf8")) as { gpus: Record<string, unknown>[] };
-
-/** Every {value, …} object in the entry, with its path. */
-function figures(o: unknown, path: string, out: [string, Record<string, unknown>][] = []): [string, Record<string, unknown>][] {
-  if (o && typeof o === "object" && !Array.isArray(o)) {
-    const r = o as Record<string, unknown>;
-    if ("value" in r) out.push([path, r]);
-    else for (const [k, v] of Object.entries(r)) figures(v, `${path}.${k}`, out);
-  }
-  return out;
-}
 
 describe("datasets/gpus.json", () => {
   const required = ["H20", "A800-SXM-80GB", "A100-SXM-80GB", "A100-PCIe-40GB", "H100-SXM", "H100-PCIe", "H800-SXM", "H200-SXM", "B200", "L20", "L40S", "L4", "RTX-4090", "MI300X"];

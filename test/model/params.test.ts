@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { model } from "../../src/index.js";
 import { roundSig } from "../../src/units.js";
 
-interface Published { value: number; source: string; rounded?: boolean }
+interface Published { value: number; source: string; rounded?: boolean; scope?: string }
 interface Entry { id: string; publishedParams?: Published; publishedActiveParams?: Published; uniqueParams?: { value: number } }
 // The published figures and their sources live in the dataset (datasets/models/index.json).
 const index = JSON.parse(readFileSync(new URL("../../datasets/models/index.json", import.meta.url), "utf8")) as { models: Entry[] };
@@ -18,7 +18,9 @@ describe("model(name).params — counted from config.json", () => {
     // falcon-7b: the hub figure counts the tied LM head twice (see the dataset note); the
     // unique count is what transformers loads.
     const target = m.uniqueParams ?? m.publishedParams;
-    if (!target) continue;
+    // A figure that also counts parts the config does not describe (a vision encoder, an MTP
+    // module) is checked below as an upper bound, not to 0.5 %.
+    if (!target || m.publishedParams?.scope) continue;
     it(`${m.id}: within 0.5 % of the published ${target.value.toExponential(4)}`, () => {
       const p = model(m.id).params.value;
       expect(Math.abs(p / target.value - 1)).toBeLessThan(0.005);
