@@ -26,6 +26,7 @@ import { absError, median } from "../inference/measurements.js";
 import type { ErrorSummary } from "../inference/calibrate.js";
 import { readTrainOptions, type TrainOptions } from "./options.js";
 import { train } from "./training.js";
+import { percent, withText } from "../display/result.js";
 
 /** The training model's default achievable fraction of the dense peak, as options.ts sets it. */
 export const DEFAULT_TRAIN_EFFICIENCY: number = readTrainOptions({ seq: 1 }).efficiency;
@@ -82,6 +83,8 @@ export interface TrainingCalibration {
   readonly before: ErrorSummary;
   readonly after: ErrorSummary;
   readonly table: readonly { id: string; metric: TrainingMetric; measured: number; before: number; after: number; errorBefore: number; errorAfter: number; fits: boolean }[];
+  /** A short summary with units. */
+  toString(): string;
 }
 
 function bad(where: string, k: string, v: unknown, expected: string): never {
@@ -199,5 +202,12 @@ export function calibrateTraining(rows: readonly TrainingMeasurement[] = trainin
     const b = predictTraining(r, DEFAULT_TRAIN_EFFICIENCY), a = predictTraining(r, best);
     return { id: r.id, metric: r.metric, measured: r.value, before: b.value, after: a.value, errorBefore: absError(b.value, r.value), errorAfter: absError(a.value, r.value), fits: b.fits };
   });
-  return Object.freeze({ efficiency: best, before, after: bestErr, table: Object.freeze(table) });
+  return withText({ efficiency: best, before, after: bestErr, table: Object.freeze(table) }, describeTrainingCalibration);
+}
+
+function describeTrainingCalibration(c: TrainingCalibration): string {
+  return [
+    `training calibration on ${c.after.rows} published runs: achieved fraction of dense peak ${percent(DEFAULT_TRAIN_EFFICIENCY)} (default) → ${percent(c.efficiency)} (fitted)`,
+    `median error ${percent(c.before.median)} → ${percent(c.after.median)}, worst ${percent(c.before.worst)} → ${percent(c.after.worst)}`,
+  ].join("\n");
 }
