@@ -50,7 +50,9 @@ export function rowsOf(data: ChartData, chart: string): { rows: Row[]; columns: 
   } else {
     throw new SuanliError("bad-argument", `${chart}: data must be an arquero table or an array of rows, got ${show(data)}`, { value: data });
   }
-  if (rows.length === 0) throw new SuanliError("bad-argument", `${chart}: no rows to plot`, { value: [], expected: "at least one row" });
+  if (rows.length === 0) {
+    throw new SuanliError("bad-argument", `${chart}: no rows to plot (the table is empty; its columns: ${columns.length ? columns.join(", ") : "none"})`, { value: [], expected: "at least one row" });
+  }
   for (const r of rows) {
     for (const [k, v] of Object.entries(r)) {
       if (typeof v === "number" && !Number.isFinite(v)) {
