@@ -56,14 +56,16 @@ const isRecord = (x: unknown): x is Record<string, unknown> =>
 const ACCEPTS =
   "a chart spec (chart.*), an arquero table or an array of row objects, a Quantity, a report, a result of the kit (decode, memory, training step, simulation, calibration …), an object of plain fields, or a string or number";
 
+const escapeAttr = (s: string) => s.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
+
 function svgSize(svg: string): { width: number; height: number } | undefined {
   const m = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
   return m ? { width: Number(m[1]), height: Number(m[2]) } : undefined;
 }
 
 /**
- * What `show` sends for a value, with its metadata: a chart → PNG + SVG (+ vega-lite JSON, +
- * text) in one bundle, so nbconvert's HTML, GitHub and VS Code all draw it; a table or rows →
+ * What `show` sends for a value, with its metadata: a chart → PNG + SVG (+ the PNG as an HTML
+ * <img>, + vega-lite JSON, + text) in one bundle, so nbconvert's HTML, GitHub and VS Code all draw it; a table or rows →
  * HTML with rounded numbers and unit headers, and the same as aligned text; a Quantity → its
  * derivation as Markdown; a report → its HTML; a result object → its summary as HTML and text;
  * an object of plain fields → a field/value table. Anything else is refused, naming what is accepted.
@@ -71,8 +73,13 @@ function svgSize(svg: string): { width: number; height: number } | undefined {
 export async function display(x: unknown, o: ShowOptions = {}): Promise<Display> {
   if (isSpec(x)) {
     const svg = await renderSvg(x);
+    const png = Buffer.from(svgToPng(svg, o.scale ?? 2)).toString("base64");
+    const size = svgSize(svg);
+    const title = typeof x.title === "string" ? x.title : "chart";
     const bundle: MimeBundle = {
-      "image/png": Buffer.from(svgToPng(svg, o.scale ?? 2)).toString("base64"),
+      // nbconvert's HTML prefers text/html, then SVG (which it strips), then PNG: the PNG goes in an <img> too
+      "text/html": `<img src="data:image/png;base64,${png}" alt="${escapeAttr(title)}"${size ? ` width="${size.width}" height="${size.height}"` : ""}>`,
+      "image/png": png,
       "image/svg+xml": svg,
       "text/plain": `<vega-lite chart${typeof x.title === "string" ? `: ${x.title}` : ""}>`,
     };
@@ -80,7 +87,6 @@ export async function display(x: unknown, o: ShowOptions = {}): Promise<Display>
     if (o.vegaLite !== false && (!values || values.length <= 5000)) {
       bundle["application/vnd.vegalite.v5+json"] = { ...x, $schema: "https://vega.github.io/schema/vega-lite/v5.json" };
     }
-    const size = svgSize(svg);
     return { data: bundle, metadata: size ? { "image/png": size } : {} };
   }
   return { data: await mimeBundle(x, o), metadata: {} };

@@ -44,9 +44,10 @@ export function logX(values: readonly unknown[]): Record<string, unknown> {
   if (v.every(Number.isInteger) && v.length >= 2) {
     const stride = Math.ceil(v.length / 12);
     const ticks = v.filter((_, i) => i % stride === 0 || i === v.length - 1);
-    return { scale: { type: "log", domain: [lo, hi], nice: false }, axis: { values: ticks, format: "d", grid: true } };
+    return { scale: { type: "log", domain: [lo, hi], nice: false }, axis: { values: ticks, format: "d", grid: true, labelFlush: false } };
   }
-  return { scale: { type: "log", domain: [lo, hi], nice: false }, axis: { values: logTicks(lo, hi), format: ",~g" } };
+  const ticks = [...new Set([lo, ...logTicks(lo, hi), hi])].sort((a, b) => a - b);
+  return { scale: { type: "log", domain: [lo, hi], nice: false }, axis: { values: ticks, format: ",~g" } };
 }
 
 /** The 1-2-5 value nearest `x` on the side `up` (true: ≥ x, false: ≤ x). */
@@ -56,12 +57,13 @@ function step125(x: number, up: boolean): number {
   return up ? Math.min(...cands.filter((c) => c >= x)) : Math.max(...cands.filter((c) => c <= x));
 }
 
-/** The scale and axis of a log y channel: from the 1-2-5 tick below the lowest value to the one above the highest (≥ 10 % room each side). */
+/** The scale and axis of a log y channel: from the 1-2-5 tick below the lowest value to the one above the highest (≥ 10 % room each side), both ticked. */
 export function logY(values: readonly unknown[]): Record<string, unknown> {
   const v = numbers(values);
   const lo = step125(Math.min(...v) / 1.1, false);
   const hi = step125(Math.max(...v) * 1.1, true);
-  return { scale: { type: "log", domain: [lo, hi], nice: false }, axis: { values: logTicks(lo, hi), format: ",~g" } };
+  const ticks = [...new Set([lo, ...logTicks(lo, hi), hi])].sort((a, b) => a - b);
+  return { scale: { type: "log", domain: [lo, hi], nice: false }, axis: { values: ticks, format: ",~g" } };
 }
 
 /** The scale of a linear y channel with headroom: its top at least `room` above the highest value, rounded up to a nice number. */

@@ -61,7 +61,7 @@ export function line(data: ChartData, o: LineOptions): ChartSpec {
     const inner = { width: o.width ?? 260, height: o.height ?? 200, mark, encoding };
     delete spec.width;
     delete spec.height;
-    return { ...spec, facet: { field: o.facet, type: "nominal", title: channel(rows, o.facet).title }, columns: o.columns ?? 3, spec: inner, config: CONFIG };
+    return { ...spec, facet: { field: o.facet, type: "nominal", title: channel(rows, o.facet).title }, columns: o.columns ?? 3, spacing: 40, spec: inner, config: CONFIG };
   }
   return { ...spec, mark, encoding, config: CONFIG };
 }

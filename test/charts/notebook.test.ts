@@ -38,6 +38,7 @@ describe("mimeBundle(x) — what show(x) sends", () => {
     const size = (d.metadata["image/png"] as { width: number; height: number });
     expect(size.width).toBeGreaterThan(300);
     expect(String(d.data["image/svg+xml"])).toContain(`width="${size.width}"`);
+    expect(String(d.data["text/html"])).toBe(`<img src="data:image/png;base64,${d.data["image/png"]}" alt="Dense peak by precision" width="${size.width}" height="${size.height}">`);
   });
   it("a table: numbers rounded per column, unit headers, and an aligned text form", async () => {
     const t = sweep({ batch: [1, 64] }, ({ batch }) => ({ kv_GiB: batch * 1.2288123456, throughput_tok_s: batch * 123.456789 }));

@@ -26,6 +26,8 @@ describe("every chart builder on typical data, as vega draws it", () => {
     const ctx = (await textBoxes(specs.lineLogX!)).boxes.filter((b) => b.role === "axis-label").map((b) => b.text);
     for (const v of ["4096", "8192", "16384", "32768", "65536", "131072"]) expect(ctx).toContain(v);
     expect(ctx).not.toContain("5000");
+    const facet = (await textBoxes(specs.lineFacet!)).boxes.filter((b) => b.role === "axis-label").map((b) => b.text);
+    expect(facet.filter((t) => t === "131072")).toHaveLength(3); // the last value too, in every panel
   });
 
   it("axis titles carry the whole unit: throughput_tok_s → throughput (tok/s)", async () => {
