@@ -34,20 +34,25 @@ export function logTicks(lo: number, hi: number): number[] {
 const numbers = (values: readonly unknown[]) => values.filter((v): v is number => typeof v === "number" && Number.isFinite(v));
 
 /**
- * The scale and axis of a log x channel: ticks at the data's distinct values when they are at
- * most 12 whole numbers (every other one past that), else 1-2-5 ticks.
+ * The scale and axis of a log x channel `width` pixels wide: ticks at the data's distinct values
+ * when they are whole numbers — powers of two first, then the others, each kept only where its
+ * label has room beside those already kept — else 1-2-5 ticks.
  */
-export function logX(values: readonly unknown[]): Record<string, unknown> {
+export function logX(values: readonly unknown[], width = 400): Record<string, unknown> {
   const v = [...new Set(numbers(values))].sort((a, b) => a - b);
   const lo = v[0]!;
   const hi = v[v.length - 1]!;
   if (v.every(Number.isInteger) && v.length >= 2) {
-    const stride = Math.ceil(v.length / 12);
-    const ticks = v.filter((_, i) => i % stride === 0 || i === v.length - 1);
-    return { scale: { type: "log", domain: [lo, hi], nice: false }, axis: { values: ticks, format: "d", grid: true, labelFlush: false } };
+    const at = (x: number) => (width * Math.log(x / lo)) / Math.log(hi / lo);
+    const half = (x: number) => (String(x).length * 11 * 0.64) / 2 + 4;
+    const kept: number[] = [];
+    const pow2 = (x: number) => x > 0 && (x & (x - 1)) === 0;
+    for (const x of [...v.filter(pow2), ...v.filter((x) => !pow2(x))]) {
+      if (kept.every((k) => Math.abs(at(k) - at(x)) >= half(k) + half(x))) kept.push(x);
+    }
+    return { scale: { type: "log", domain: [lo, hi], nice: false }, axis: { values: kept.sort((a, b) => a - b), format: "d", grid: true, labelFlush: false } };
   }
-  const ticks = [...new Set([lo, ...logTicks(lo, hi), hi])].sort((a, b) => a - b);
-  return { scale: { type: "log", domain: [lo, hi], nice: false }, axis: { values: ticks, format: ",~g" } };
+  return { scale: { type: "log", domain: [lo, hi], nice: false }, axis: { values: logTicks(lo, hi), format: ",~g" } };
 }
 
 /** The 1-2-5 value nearest `x` on the side `up` (true: ≥ x, false: ≤ x). */

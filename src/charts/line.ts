@@ -45,7 +45,7 @@ export function line(data: ChartData, o: LineOptions): ChartSpec {
   const xs = rows.map((r) => r[o.x]);
   const ys = rows.map((r) => r[o.y]);
   const wholeX = xs.every((v) => Number.isInteger(v));
-  const xAxis = o.logX ? logX(xs) : wholeX ? { axis: { tickMinStep: 1, format: "d" } } : {};
+  const xAxis = o.logX ? logX(xs, o.width ?? (o.facet ? 260 : 400)) : wholeX ? { axis: { tickMinStep: 1, format: "d" } } : {};
   const encoding: Record<string, unknown> = {
     x: channel(rows, o.x, xAxis),
     y: channel(rows, o.y, o.logY ? logY(ys) : linearY(ys)),

@@ -26,6 +26,9 @@ describe("every chart builder on typical data, as vega draws it", () => {
     const ctx = (await textBoxes(specs.lineLogX!)).boxes.filter((b) => b.role === "axis-label").map((b) => b.text);
     for (const v of ["4096", "8192", "16384", "32768", "65536", "131072"]) expect(ctx).toContain(v);
     expect(ctx).not.toContain("5000");
+    const rows = [1, 2, 4, 8, 16, 32, 64, 96, 128, 192, 256].map((batch) => ({ batch, y_ms: batch }));
+    const crowded = (await textBoxes(chart.line(rows, { x: "batch", y: "y_ms", logX: true }))).boxes.filter((b) => b.role === "axis-label").map((b) => b.text);
+    for (const v of ["1", "8", "64", "128", "256"]) expect(crowded).toContain(v); // powers of two before 96 and 192
     const facet = (await textBoxes(specs.lineFacet!)).boxes.filter((b) => b.role === "axis-label").map((b) => b.text);
     expect(facet.filter((t) => t === "131072")).toHaveLength(3); // the last value too, in every panel
   });
