@@ -6,7 +6,7 @@ import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type Chart
 import { requirePositive } from "./line.js";
 import { colorScale } from "./palette.js";
 import { logTicks, niceTop } from "./axes.js";
-import { AROUND, labelLayers, pixel, placeLabels } from "./labels.js";
+import { AROUND, labelLayers, pixel, placeLabels, type Box } from "./labels.js";
 
 export interface FrontierOptions extends ChartOptions {
   /** latency column (lower is better), e.g. "tpot_ms" */
@@ -78,7 +78,12 @@ export function frontier(data: ChartData, o: FrontierOptions): ChartSpec {
       y: pixel(r[o.y] as number, yDomain, height, { log: o.logY, flip: true }),
       text: String(r[o.label!]),
     }));
-    const chosen = placeLabels(anchors, { width, height, size: 9 });
+    const dot = (r: Row): Box => {
+      const cx = pixel(r[o.x] as number, xDomain, width, { log: o.logX });
+      const cy = pixel(r[o.y] as number, yDomain, height, { log: o.logY, flip: true });
+      return { x1: cx - 3, y1: cy - 3, x2: cx + 3, y2: cy + 3 };
+    };
+    const chosen = placeLabels(anchors, { width, height, size: 9, obstacles: values.map(dot) });
     layer.push(...labelLayers(onFrontier, chosen, AROUND, { fontSize: 9 }, { x, y, text: { field: o.label }, ...color }));
   }
   const spec = base(o, rows);

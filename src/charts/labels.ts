@@ -51,12 +51,13 @@ const hit = (a: Box, b: Box) => Math.min(a.x2, b.x2) > Math.max(a.x1, b.x1) && M
 
 /**
  * For each anchor (in priority order), the index of the place it takes in `places`, or null
- * when every place overlaps a label already placed or leaves the plot (width × height).
+ * when every place overlaps a label already placed or an obstacle (a drawn point), or leaves
+ * the plot (width × height).
  */
-export function placeLabels(anchors: readonly Anchor[], o: { width: number; height: number; size: number; places?: readonly Place[]; margin?: number }): (number | null)[] {
+export function placeLabels(anchors: readonly Anchor[], o: { width: number; height: number; size: number; places?: readonly Place[]; margin?: number; obstacles?: readonly Box[] }): (number | null)[] {
   const places = o.places ?? AROUND;
   const m = o.margin ?? 2;
-  const taken: Box[] = [];
+  const taken: Box[] = [...(o.obstacles ?? [])];
   return anchors.map((a) => {
     for (let i = 0; i < places.length; i++) {
       const b = textBox(a.x, a.y, a.text, o.size, places[i]!);
