@@ -87,7 +87,7 @@ export function roofline(gpus: string | Gpu | readonly (string | Gpu)[], o: Roof
     if (last && px(r) - px(last) < 12) last.op = `${last.op}, ${sharedHead(String(last.op), String(r.op))}`;
     else opLabels.push({ ...r });
   }
-  // ridge labels above their point, else below, else further out; ops' labels taken first
+  // ridge labels above their point, else below, else further out, clear of the drawn points
   const ridgePlaces: Place[] = [
     { dx: 0, dy: -12, align: "center" },
     { dx: 0, dy: 12, align: "center" },
@@ -95,7 +95,8 @@ export function roofline(gpus: string | Gpu | readonly (string | Gpu)[], o: Roof
     { dx: 0, dy: 24, align: "center" },
     { dx: -8, dy: 0, align: "right" },
   ];
-  const chosen = placeLabels(ridges.map((r) => ({ x: px(r), y: py(r), text: String(r.label) })), { width, height, size: 9, places: ridgePlaces });
+  const dots = [...ridges, ...ops].map((r) => ({ x1: px(r) - 4, y1: py(r) - 4, x2: px(r) + 4, y2: py(r) + 4 }));
+  const chosen = placeLabels(ridges.map((r) => ({ x: px(r), y: py(r), text: String(r.label) })), { width, height, size: 9, places: ridgePlaces, obstacles: dots });
   const layer: unknown[] = [
     { data: { values: roofs }, mark: { type: "line", clip: true }, encoding: { x, y, color } },
     { data: { values: ridges }, mark: { type: "point", filled: true, size: 60, shape: "diamond" }, encoding: { x, y, color, tooltip: [{ field: "gpu" }, { field: "label" }] } },
