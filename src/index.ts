@@ -82,6 +82,8 @@ export { type ChartSpec, type ChartData, type ChartOptions, type Row } from "./c
 // analysis (sweeps, column units)
 export { columnUnit, columnName, columnTitle, convertColumn, unitFactor } from "./analysis/columns.js";
 export { sweep, DEFAULT_COLUMN_UNITS, type SweepOptions, type SweepValue } from "./analysis/sweep.js";
+/** The table type sweeps, breakdowns and catalogs return (arquero's ColumnTable), for annotating a `const`. */
+export type { ColumnTable as Table } from "arquero";
 export { zip, DEFAULT_MAX_ROWS, type Grid, type GridRow, type GridValue, type ZipGrid } from "./analysis/grid.js";
 export { estimators, type Estimators, type EstimatorOptions, type DecodeRow } from "./analysis/estimators.js";
 export { compile, type CompiledEngine } from "./inference/compiled.js";

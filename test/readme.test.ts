@@ -17,10 +17,21 @@ const dist = join(root, "dist");
 
 /** Fenced blocks of one language, in order. */
 export function fencedBlocks(md: string, lang: string): string[] {
-  const out: string[] = [];
-  const re = new RegExp("^```" + lang + "[ \\t]*\\n([\\s\\S]*?)^```[ \\t]*$", "gm");
-  for (let m = re.exec(md); m; m = re.exec(md)) out.push(m[1]!);
-  return out;
+  return fencedModules(md, lang).flat();
+}
+
+/**
+ * The blocks grouped into modules: a block preceded by `<!-- readme-test: a new module … -->`
+ * starts a module of its own (a user's own notebook, say); the others run on from the last.
+ */
+export function fencedModules(md: string, lang: string): string[][] {
+  const out: string[][] = [[]];
+  const re = new RegExp("(<!-- readme-test: a new module[^>]*-->\\s*\\n)?^```" + lang + "[ \\t]*\\n([\\s\\S]*?)^```[ \\t]*$", "gm");
+  for (let m = re.exec(md); m; m = re.exec(md)) {
+    if (m[1] && out.at(-1)!.length > 0) out.push([]);
+    out.at(-1)!.push(m[2]!);
+  }
+  return out.filter((x) => x.length > 0);
 }
 
 /** Split `a; b(c; d);` at top-level semicolons (outside brackets and strings). */
@@ -84,7 +95,7 @@ export function snippetModule(blocks: readonly string[], resolve: (spec: string)
 }
 
 /** Shell lines CI runs itself (installs, builds, the test suite): listed, not re-run here. */
-const CI_RUNS = [/^npm (ci|test|install|link)\b/, /^npx tslab install\b/, /^(sudo )?apt(-get)? /, /^jupyter /, /^cd /];
+const CI_RUNS = [/^npm (ci|test|install|link|init)\b/, /^npx tslab install\b/, /^(sudo )?apt(-get)? /, /^jupyter /, /^cd /];
 
 /** A README shell line as argv for node: `suanli …` and `npm run suanli -- …` run dist/cli.js. */
 export function shellArgv(line: string): string[] | null {
@@ -113,6 +124,7 @@ function shellLines(): string[] {
 
 describe("README", () => {
   const tsBlocks = fencedBlocks(readme, "ts");
+  const tsModules = fencedModules(readme, "ts");
   it("has TypeScript examples and shell commands", () => {
     expect(tsBlocks.length).toBeGreaterThanOrEqual(3);
     expect(shellLines().length).toBeGreaterThanOrEqual(3);
@@ -126,7 +138,7 @@ describe("README", () => {
     expect(stated).toBeGreaterThanOrEqual(10);
   });
 
-  it("TypeScript examples type-check and run against dist/", () => {
+  it.each(tsModules.map((m, i) => [i + 1, m] as const))("TypeScript examples (module %i) type-check and run against dist/", (_i, blocks) => {
     const dir = mkdtempSync(join(tmpdir(), "suanli-readme-"));
     const stub = join(dir, "notebook-stub.mjs");
     // show() needs a Jupyter kernel; here it builds the same MIME bundle, which refuses what it cannot display.
@@ -135,7 +147,7 @@ describe("README", () => {
     const resolve = (forRun: boolean) => (spec: string) =>
       spec === "suanli" ? join(dist, "index.js") : spec === "suanli/notebook" ? (forRun ? stub : join(dist, "notebook.js")) : spec;
     const file = join(dir, "readme.mts");
-    writeFileSync(file, snippetModule(tsBlocks, resolve(false)));
+    writeFileSync(file, snippetModule(blocks, resolve(false)));
     const program = ts.createProgram([file], {
       module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
       strict: true, noEmit: true, skipLibCheck: true, types: ["node"], typeRoots: [join(root, "node_modules/@types")],
@@ -145,7 +157,7 @@ describe("README", () => {
       return `${pos ? `line ${pos.line + 1}: ` : ""}${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`;
     });
     expect(diags, readFileSync(file, "utf8")).toEqual([]);
-    const js = ts.transpileModule(snippetModule(tsBlocks, resolve(true)), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const js = ts.transpileModule(snippetModule(blocks, resolve(true)), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
     writeFileSync(join(dir, "readme.mjs"), js);
     const p = spawnSync(process.execPath, [join(dir, "readme.mjs")], { cwd: dir, encoding: "utf8", timeout: 120_000 });
     expect(p.stderr.replace(/^suanli warning: .*\n/gm, ""), p.stdout).toBe("");

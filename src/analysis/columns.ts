@@ -6,7 +6,7 @@
  * verb (filter, derive, groupby, rollup, pivot keep or derive names), which table metadata
  * would not; charts read it back for axis titles and `convertColumn` for conversions.
  *
- * Recognised unit words: B, FLOP, FLOPS, W, token(s), param(s) with a decimal (k M G T P E)
+ * Recognised unit words: B, FLOP, FLOPS, W, tok, token(s), param(s) with a decimal (k M G T P E)
  * or binary (Ki Mi Gi Ti Pi Ei) prefix, and the times s, ms, us, ns, min, h. A count column
  * whose stem ends in "params" or "tokens" reads K, M, B, T as thousands … trillions
  * (`params_B` is billions of parameters, unit Gparam — not bytes).
@@ -16,8 +16,8 @@ import { SuanliError, show } from "../errors.js";
 import { math } from "../units.js";
 
 const PREFIX = "(?:|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)";
-const NUMERATOR = new RegExp(`^${PREFIX}(?:B|FLOP|FLOPS|W|tokens?|params?)$|^(?:s|ms|us|ns|min|h)$`);
-const DENOMINATOR = /^(?:s|ms|us|ns|min|h|B|token|tokens|GPU|gpu)$/;
+const NUMERATOR = new RegExp(`^${PREFIX}(?:B|FLOP|FLOPS|W|tok|tokens?|params?)$|^(?:s|ms|us|ns|min|h)$`);
+const DENOMINATOR = /^(?:s|ms|us|ns|min|h|B|tok|token|tokens|GPU|gpu)$/;
 
 /** A column name split into its stem and unit (`"kv_GiB"` → `{ stem: "kv", unit: "GiB" }`); unit null when it has none. */
 const COUNT_SCALE: Record<string, string> = { K: "k", M: "M", B: "G", T: "T" };

@@ -5,6 +5,8 @@
 import { SuanliError, show } from "../errors.js";
 import { gpu as lookupGpu, type Gpu } from "../hardware/gpu.js";
 import type { Precision } from "../hardware/precision.js";
+import { colorScale } from "./palette.js";
+import { linearY } from "./axes.js";
 import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
 
 export interface BarOptions extends ChartOptions {
@@ -28,21 +30,28 @@ export function bar(data: ChartData, o: BarOptions): ChartSpec {
   requireField(columns, o.y, "y", "chart.bar");
   requireField(columns, o.group, "group", "chart.bar");
   const order = [...new Set(rows.map((r) => r[o.x]))];
+  const groups = o.group ? [...new Set(rows.map((r) => r[o.group!]))] : [undefined];
+  // each bar at least as wide as its value label; each category at least as wide as its name
+  const labelChars = o.labels ? Math.max(...rows.map((r) => valueLabel(r[o.y]).length)) : 0;
+  const barWidth = Math.max(22, labelChars * 10 * 0.7 + 10);
+  const names = order.map(String);
+  const nameWidth = Math.max(...names.map((n) => n.length)) * 11 * 0.7 + 20;
+  const step = Math.max(groups.length * barWidth + 24, nameWidth);
+  const width = o.width ?? Math.max(400, Math.min(900, order.length * step));
+  const angle = labelAngle(names, width);
   const encoding: Record<string, unknown> = {
-    x: { ...channel(rows, o.x), type: "nominal", sort: order, axis: { labelAngle: labelAngle(order.map(String), o.width ?? 400) } },
-    y: channel(rows, o.y),
+    x: { ...channel(rows, o.x), type: "nominal", sort: order, axis: { labelAngle: angle, labelLimit: 0, ...(angle !== 0 ? { labelAlign: "right", labelBaseline: "middle" } : {}) } },
+    y: channel(rows, o.y, linearY(rows.map((r) => r[o.y]), o.labels ? 0.12 : 0.04)),
   };
   if (o.group) {
-    const groups = [...new Set(rows.map((r) => r[o.group!]))];
     encoding.xOffset = { field: o.group, type: "nominal", sort: groups };
-    encoding.color = { ...channel(rows, o.group), type: "nominal", sort: groups };
+    encoding.color = { ...channel(rows, o.group), type: "nominal", sort: groups, ...colorScale(groups) };
   }
   encoding.tooltip = [o.x, ...(o.group ? [o.group] : []), o.y].map((f) => channel(rows, f));
-  const bars = order.length * (o.group ? new Set(rows.map((r) => r[o.group!])).size : 1);
-  const spec = base({ ...o, width: o.width ?? Math.max(400, bars * 22 + order.length * 24) }, rows);
+  const spec = base({ ...o, width }, rows);
   if (o.labels) {
-    const text = { field: o.y, type: "quantitative", format: ".3~s" };
-    spec.layer = [{ mark: { type: "bar" } }, { mark: { type: "text", dy: -6, fontSize: 10 }, encoding: { text } }];
+    const text = { field: o.y, type: "quantitative", format: ",.3~r" };
+    spec.layer = [{ mark: { type: "bar" } }, { mark: { type: "text", dy: -7, fontSize: 10 }, encoding: { text } }];
     spec.encoding = encoding;
   } else {
     spec.mark = { type: "bar" };
@@ -50,6 +59,11 @@ export function bar(data: ChartData, o: BarOptions): ChartSpec {
   }
   spec.config = CONFIG;
   return spec;
+}
+
+/** A bar's value label as d3's ",.3~r" writes it (three significant digits, thousands separated). */
+function valueLabel(v: unknown): string {
+  return typeof v === "number" ? Number(v.toPrecision(3)).toLocaleString("en", { maximumFractionDigits: 12 }) : String(v ?? "");
 }
 
 export interface GpuComparisonOptions extends ChartOptions {
@@ -90,8 +104,8 @@ export function gpuComparison(gpus: readonly (string | Gpu)[], o: GpuComparisonO
   return bar(rows, { ...o, title, x: "gpu", y, group: "precision" });
 }
 
-/** Category labels stay level while they fit side by side (≈ 6.5 px a character at 11 px); else they tilt. */
+/** Category labels stay level while they fit side by side (≈ 0.7 em a character at 11 px); else they stand upright. */
 export function labelAngle(labels: readonly string[], width: number): number {
   const longest = Math.max(0, ...labels.map((l) => l.length));
-  return labels.length * (longest * 6.5 + 8) > width ? -30 : 0;
+  return labels.length * (longest * 11 * 0.7 + 12) > width ? -90 : 0;
 }

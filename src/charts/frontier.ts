@@ -4,6 +4,9 @@
  */
 import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
 import { requirePositive } from "./line.js";
+import { colorScale } from "./palette.js";
+import { logTicks, niceTop } from "./axes.js";
+import { AROUND, labelLayers, pixel, placeLabels, type Box } from "./labels.js";
 
 export interface FrontierOptions extends ChartOptions {
   /** latency column (lower is better), e.g. "tpot_ms" */
@@ -51,16 +54,37 @@ export function frontier(data: ChartData, o: FrontierOptions): ChartSpec {
   if (o.logX) requirePositive(rows, o.x, "chart.frontier");
   if (o.logY) requirePositive(rows, o.y, "chart.frontier");
   const values = paretoFrontier(rows, o.x, o.y, o.color);
-  const x = channel(rows, o.x, o.logX ? { scale: { type: "log", nice: false } } : {});
-  const y = channel(rows, o.y, o.logY ? { scale: { type: "log", nice: false } } : {});
-  const color = o.color ? { color: { ...channel(rows, o.color), type: "nominal" } } : {};
+  const width = o.width ?? 400;
+  const height = o.height ?? 260;
+  // fixed domains, so the labels can be placed where they will be drawn
+  const xs = rows.map((r) => r[o.x] as number);
+  const ys = rows.map((r) => r[o.y] as number);
+  const xDomain: [number, number] = o.logX ? [Math.min(...xs) / 1.1, Math.max(...xs) * 1.1] : [0, niceTop(Math.max(...xs) * 1.04)];
+  const yDomain: [number, number] = o.logY ? [Math.min(...ys) / 1.25, Math.max(...ys) * 1.25] : [0, niceTop(Math.max(...ys) * 1.05)];
+  const x = channel(rows, o.x, { scale: { type: o.logX ? "log" : "linear", domain: xDomain, nice: false }, ...(o.logX ? { axis: { values: logTicks(...xDomain), format: ",~g" } } : {}) });
+  const y = channel(rows, o.y, { scale: { type: o.logY ? "log" : "linear", domain: yDomain, nice: false }, ...(o.logY ? { axis: { values: logTicks(...yDomain), format: ",~g" } } : {}) });
+  const series = o.color ? [...new Set(rows.map((r) => r[o.color!]))] : [];
+  const color = o.color ? { color: { ...channel(rows, o.color), type: "nominal", sort: series, ...colorScale(series), legend: { symbolOpacity: 1 } } } : {};
   const tooltip = [o.x, o.y, ...(o.color ? [o.color] : []), ...(o.label ? [o.label] : [])].map((f) => channel(rows, f));
   const layer: unknown[] = [
     { mark: { type: "point", filled: true, opacity: 0.35 }, encoding: { x, y, ...color, tooltip } },
     { transform: [{ filter: "datum.frontier" }], mark: { type: "line", point: true }, encoding: { x, y, ...color, order: { field: o.x, type: "quantitative" } } },
   ];
   if (o.label) {
-    layer.push({ transform: [{ filter: "datum.frontier" }], mark: { type: "text", dx: 6, dy: -6, fontSize: 9, align: "left" }, encoding: { x, y, text: { field: o.label }, ...color } });
+    // label the frontier points, highest throughput first; a label with no free place is left out
+    const onFrontier = values.filter((r) => r.frontier).sort((a, b) => (b[o.y] as number) - (a[o.y] as number));
+    const anchors = onFrontier.map((r) => ({
+      x: pixel(r[o.x] as number, xDomain, width, { log: o.logX }),
+      y: pixel(r[o.y] as number, yDomain, height, { log: o.logY, flip: true }),
+      text: String(r[o.label!]),
+    }));
+    const dot = (r: Row): Box => {
+      const cx = pixel(r[o.x] as number, xDomain, width, { log: o.logX });
+      const cy = pixel(r[o.y] as number, yDomain, height, { log: o.logY, flip: true });
+      return { x1: cx - 3, y1: cy - 3, x2: cx + 3, y2: cy + 3 };
+    };
+    const chosen = placeLabels(anchors, { width, height, size: 9, obstacles: values.map(dot) });
+    layer.push(...labelLayers(onFrontier, chosen, AROUND, { fontSize: 9 }, { x, y, text: { field: o.label }, ...color }));
   }
   const spec = base(o, rows);
   return { ...spec, data: { values }, layer, config: CONFIG };

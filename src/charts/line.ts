@@ -2,6 +2,8 @@
  * Line charts: y against x, one line per `color` value, small multiples per `facet` value.
  */
 import { SuanliError, show } from "../errors.js";
+import { colorScale } from "./palette.js";
+import { linearY, logX, logY } from "./axes.js";
 import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
 
 export interface LineOptions extends ChartOptions {
@@ -39,21 +41,27 @@ export function line(data: ChartData, o: LineOptions): ChartSpec {
   for (const [role, f] of [["x", o.x], ["y", o.y], ["color", o.color], ["facet", o.facet]] as const) requireField(columns, f, role, "chart.line");
   if (o.logX) requirePositive(rows, o.x, "chart.line");
   if (o.logY) requirePositive(rows, o.y, "chart.line");
-  // integer x (batch, micro-batch, GPUs): ticks on whole numbers only
-  const wholeX = rows.every((r) => Number.isInteger(r[o.x]));
+  // integer x (batch, micro-batch, GPUs): ticks on whole numbers only; log axes ticked at the data's values
+  const xs = rows.map((r) => r[o.x]);
+  const ys = rows.map((r) => r[o.y]);
+  const wholeX = xs.every((v) => Number.isInteger(v));
+  const xAxis = o.logX ? logX(xs, o.width ?? (o.facet ? 260 : 400)) : wholeX ? { axis: { tickMinStep: 1, format: "d" } } : {};
   const encoding: Record<string, unknown> = {
-    x: channel(rows, o.x, { ...(o.logX ? { scale: { type: "log", nice: false } } : {}), ...(wholeX ? { axis: { tickMinStep: 1, format: "d" } } : {}) }),
-    y: channel(rows, o.y, o.logY ? { scale: { type: "log", nice: false } } : {}),
+    x: channel(rows, o.x, xAxis),
+    y: channel(rows, o.y, o.logY ? logY(ys) : linearY(ys)),
     tooltip: [o.x, o.y, ...(o.color ? [o.color] : []), ...(o.facet ? [o.facet] : [])].map((f) => channel(rows, f)),
   };
-  if (o.color) encoding.color = { ...channel(rows, o.color), type: "nominal", sort: [...new Set(rows.map((r) => r[o.color!]))] };
+  if (o.color) {
+    const values = [...new Set(rows.map((r) => r[o.color!]))];
+    encoding.color = { ...channel(rows, o.color), type: "nominal", sort: values, ...colorScale(values) };
+  }
   const mark = { type: "line", point: o.points ?? true };
   const spec = base(o, rows);
   if (o.facet) {
     const inner = { width: o.width ?? 260, height: o.height ?? 200, mark, encoding };
     delete spec.width;
     delete spec.height;
-    return { ...spec, facet: { field: o.facet, type: "nominal", title: channel(rows, o.facet).title }, columns: o.columns ?? 3, spec: inner, config: CONFIG };
+    return { ...spec, facet: { field: o.facet, type: "nominal", title: channel(rows, o.facet).title }, columns: o.columns ?? 3, spacing: 40, spec: inner, config: CONFIG };
   }
   return { ...spec, mark, encoding, config: CONFIG };
 }

@@ -3,6 +3,9 @@
  * optimizer states…) per configuration, with the capacity drawn as a rule.
  */
 import { SuanliError, show } from "../errors.js";
+import { colorScale } from "./palette.js";
+import { columnUnit } from "../analysis/columns.js";
+import { linearY } from "./axes.js";
 import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec } from "./spec.js";
 
 export interface MemoryBreakdownOptions extends ChartOptions {
@@ -26,12 +29,14 @@ export function memoryBreakdown(data: ChartData, o: MemoryBreakdownOptions): Cha
   const { rows, columns } = rowsOf(data, "chart.memoryBreakdown");
   for (const [role, f] of [["x", o.x], ["y", o.y], ["stack", o.stack]] as const) requireField(columns, f, role, "chart.memoryBreakdown");
   const parts = [...new Set(rows.map((r) => r[o.stack]))];
+  const totals = new Map<unknown, number>();
+  for (const r of rows) totals.set(r[o.x], (totals.get(r[o.x]) ?? 0) + (typeof r[o.y] === "number" ? (r[o.y] as number) : 0));
   const bars = {
     mark: { type: "bar" },
     encoding: {
       x: { ...channel(rows, o.x), type: "ordinal", sort: [...new Set(rows.map((r) => r[o.x]))], axis: { labelAngle: 0 } },
-      y: { ...channel(rows, o.y), stack: "zero" },
-      color: { ...channel(rows, o.stack), type: "nominal", sort: parts },
+      y: { ...channel(rows, o.y, linearY([...totals.values(), o.capacity ?? 0], 0.1)), stack: "zero" },
+      color: { ...channel(rows, o.stack), type: "nominal", sort: parts, ...colorScale(parts) },
       order: { field: "__order", type: "quantitative" },
       tooltip: [o.x, o.stack, o.y].map((f) => channel(rows, f)),
     },
@@ -43,10 +48,11 @@ export function memoryBreakdown(data: ChartData, o: MemoryBreakdownOptions): Cha
       throw new SuanliError("bad-argument", `chart.memoryBreakdown: capacity must be a positive number in ${show(o.y)}'s unit, got ${show(o.capacity)}`, { value: o.capacity });
     }
     const label = o.capacityLabel ?? "capacity";
+    const unit = columnUnit(o.y).unit;
     layer.push(
       { data: { values: [{ capacity: o.capacity, label }] }, mark: { type: "rule", color: "firebrick", strokeDash: [6, 4], strokeWidth: 2 }, encoding: { y: { field: "capacity", type: "quantitative" } } },
       {
-        data: { values: [{ capacity: o.capacity, label: `${label} ${o.capacity}` }] },
+        data: { values: [{ capacity: o.capacity, label: `${label}: ${o.capacity}${unit ? ` ${unit}` : ""}` }] },
         mark: { type: "text", color: "firebrick", align: "left", dx: 4, dy: -6, x: 0 },
         encoding: { y: { field: "capacity", type: "quantitative" }, text: { field: "label", type: "nominal" } },
       },

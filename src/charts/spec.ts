@@ -19,8 +19,8 @@ export interface ChartSpec {
 /** A row of chart data: plain numbers, strings, booleans or null. */
 export type Row = Record<string, string | number | boolean | null | undefined>;
 
-/** Chart data: an arquero table or an array of plain rows. */
-export type ChartData = ColumnTable | readonly Row[];
+/** Chart data: an arquero table or an array of plain rows (any object type whose fields are plain values, e.g. the kit's row interfaces). */
+export type ChartData = ColumnTable | readonly Row[] | readonly object[];
 
 /** Options every builder accepts. */
 export interface ChartOptions {
@@ -45,12 +45,14 @@ export function rowsOf(data: ChartData, chart: string): { rows: Row[]; columns: 
     rows = data.objects() as Row[];
     columns = data.columnNames();
   } else if (Array.isArray(data)) {
-    rows = data.map((r) => ({ ...r }));
+    rows = (data as readonly object[]).map((r) => ({ ...r }) as Row);
     columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   } else {
     throw new SuanliError("bad-argument", `${chart}: data must be an arquero table or an array of rows, got ${show(data)}`, { value: data });
   }
-  if (rows.length === 0) throw new SuanliError("bad-argument", `${chart}: no rows to plot`, { value: [], expected: "at least one row" });
+  if (rows.length === 0) {
+    throw new SuanliError("bad-argument", `${chart}: no rows to plot (the table is empty; its columns: ${columns.length ? columns.join(", ") : "none"})`, { value: [], expected: "at least one row" });
+  }
   for (const r of rows) {
     for (const [k, v] of Object.entries(r)) {
       if (typeof v === "number" && !Number.isFinite(v)) {

@@ -15,6 +15,8 @@ import { DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficienc
 import { DEFAULT_KERNELS } from "./kernels.js";
 import { absError, measurements, median, predict, type Measurement } from "./measurements.js";
 import { DEFAULT_OVERHEAD, type Overhead } from "./overhead.js";
+import { percent, withText } from "../display/result.js";
+import { format } from "../units.js";
 
 export interface ErrorSummary {
   /** Median |predicted − measured| / measured over rows that could be predicted. */
@@ -35,6 +37,8 @@ export interface Calibration extends Fit {
   readonly after: ErrorSummary;
   /** Per row: measured, predicted before and after, and their errors. */
   readonly table: readonly { id: string; metric: string; measured: number; before: number | null; after: number | null; errorBefore: number | null; errorAfter: number | null }[];
+  /** A short summary with units. */
+  toString(): string;
 }
 
 /** The engine defaults as a Fit. */
@@ -109,5 +113,13 @@ export function calibrate(
     const a = predictFit(r, best);
     return { id: r.id, metric: r.metric, measured: r.value, before: b, after: a, errorBefore: b === null ? null : absError(b, r.value), errorAfter: a === null ? null : absError(a, r.value) };
   });
-  return Object.freeze({ efficiency: best.efficiency, overlap: best.overlap, overhead: Object.freeze({ ...best.overhead }), before, after: bestErr, table });
+  return withText({ efficiency: best.efficiency, overlap: best.overlap, overhead: Object.freeze({ ...best.overhead }), before, after: bestErr, table }, describeCalibration);
+}
+
+function describeCalibration(c: Calibration): string {
+  return [
+    `calibration on ${c.after.rows} measurements: median error ${percent(c.before.median)} → ${percent(c.after.median)}, worst ${percent(c.before.worst)} → ${percent(c.after.worst)}`,
+    `efficiency: compute ${percent(c.efficiency.compute)}, memory ${percent(c.efficiency.memory)}, link ${percent(c.efficiency.link)}`,
+    `compute/memory overlap ${c.overlap}; fixed overhead ${format(c.overhead.perStep, "time")} per step + ${format(c.overhead.perLayer, "time")} per layer`,
+  ].join("\n");
 }

@@ -20,6 +20,8 @@ import type { InferenceEngine } from "../inference/engine.js";
 import type { Step } from "../inference/ops.js";
 import { nonNegativeInt, positiveInt, positiveNumber } from "../validate.js";
 import { decodePart, mixedStep } from "./mixed.js";
+import { percent, withText } from "../display/result.js";
+import { format } from "../units.js";
 
 export interface ChunkedOptions {
   /** Prompt tokens to prefill. */
@@ -47,6 +49,8 @@ export interface ChunkedResult {
   readonly intensity: number;
   /** Tokens (prompt + decode) per second while the prompt is in flight. */
   readonly throughput: number;
+  /** A short summary with units. */
+  toString(): string;
 }
 
 function checkChunk(chunk: unknown): number {
@@ -79,7 +83,7 @@ export function chunkedPrefill(e: InferenceEngine, o: ChunkedOptions): ChunkedRe
     bytes += s.bytes;
     steps++;
   }
-  return Object.freeze({
+  return withText({
     prompt,
     chunk,
     chunks: steps,
@@ -89,7 +93,7 @@ export function chunkedPrefill(e: InferenceEngine, o: ChunkedOptions): ChunkedRe
     decodeStep: decodes > 0 ? mixedStep(e, dec).time : 0,
     intensity: flops / bytes,
     throughput: (prompt + decodes * steps) / ttft,
-  });
+  }, describeChunked);
 }
 
 /** Powers of two from 64 up to the prompt, and the prompt itself. */
@@ -120,4 +124,11 @@ export function chunkedSweep(e: InferenceEngine, o: Omit<ChunkedOptions, "chunk"
     const r = chunkedPrefill(e, { ...o, chunk });
     return { chunk: r.chunk, ttft_s: r.ttft, stall_ms: r.stall * 1e3, intensity_FLOP_B: r.intensity, throughput_tok_s: r.throughput };
   });
+}
+
+function describeChunked(r: ChunkedResult): string {
+  return [
+    `chunked prefill of ${r.prompt} tokens in ${r.chunks} chunk${r.chunks === 1 ? "" : "s"} of ${r.chunk} beside ${r.decodes} decodes: TTFT ${format(r.ttft, "time")}, longest stall ${format(r.stall, "time")} (a decode step alone: ${format(r.decodeStep, "time")})`,
+    `${r.intensity.toFixed(0)} FLOP/B over the prefill steps, ${format(r.throughput, "count")} tokens/s while the prompt is in flight`,
+  ].join("\n");
 }

@@ -24,6 +24,8 @@ import { attnFlopsPerKey, causalKeys } from "../model/flops.js";
 import { countParams, matmulParams } from "../model/params.js";
 import { nonNegativeInt, positiveInt } from "../validate.js";
 import { mixedStep } from "./mixed.js";
+import { percent, withText } from "../display/result.js";
+import { format } from "../units.js";
 
 export interface PrefixOptions {
   /** Prompt tokens per request. */
@@ -60,6 +62,8 @@ export interface PrefixResult {
   readonly memorySaved: number;
   /** Bytes per GPU in partly filled blocks (with sharing). */
   readonly waste: number;
+  /** A short summary with units. */
+  toString(): string;
 }
 
 /** Prefill FLOPs of the last P − r prompt tokens of one sequence, r already cached (whole model). */
@@ -104,7 +108,7 @@ export function prefixCache(e: InferenceEngine, o: PrefixOptions): PrefixResult 
   const shared = r > 0 && h > 0 ? r : 0;
   const withTok = shared + n * h * blocks(held - shared) * b + n * (1 - h) * blocks(held) * b;
   const heldWith = shared + n * h * (held - shared) + n * (1 - h) * held;
-  return Object.freeze({
+  return withText({
     reusable: r,
     unsharedPrefix: prefix - r,
     flopsMiss,
@@ -118,5 +122,12 @@ export function prefixCache(e: InferenceEngine, o: PrefixOptions): PrefixResult 
     kvWith: perToken(withTok),
     memorySaved: perToken(without) - perToken(withTok),
     waste: perToken(withTok) - perToken(heldWith),
-  });
+  }, describePrefix);
+}
+
+function describePrefix(r: PrefixResult): string {
+  return [
+    `prefix cache: ${r.reusable} reusable tokens, prefill ${format(r.timeMiss, "time")} on a miss, ${format(r.timeHit, "time")} on a hit, ${format(r.timeExpected, "time")} expected (${percent(r.flopsSaved)} of the FLOPs saved)`,
+    `KV per GPU ${format(r.kvWithout, "bytes")} → ${format(r.kvWith, "bytes")} with sharing (${format(r.waste, "bytes")} in partly filled blocks)`,
+  ].join("\n");
 }

@@ -5,6 +5,8 @@
  */
 import type { Request } from "./workload.js";
 import { summarize, type Summary } from "./stats.js";
+import { withText } from "../display/result.js";
+import { format } from "../units.js";
 
 export interface RequestRecord {
   readonly id: number;
@@ -48,6 +50,8 @@ export interface SimulationResult {
   /** { time_s, kv_GiB, running, queued } rows. */
   readonly timeline: readonly { time_s: number; kv_GiB: number; running: number; queued: number }[];
   readonly requests: readonly RequestRecord[];
+  /** A short summary with units. */
+  toString(): string;
 }
 
 /** A request's state inside the simulation. */
@@ -79,7 +83,7 @@ export function result(policy: "static" | "inflight", live: Live[], st: { t: num
   const tokens = done.reduce((a, r) => a + r.req.output, 0);
   const stride = Math.max(1, Math.ceil(tl.length / samples));
   const timeline = tl.filter((_, i) => i % stride === 0 || i === tl.length - 1).map((x) => Object.freeze({ time_s: x.t, kv_GiB: x.kv / 2 ** 30, running: x.running, queued: x.queued }));
-  return Object.freeze({
+  return withText({
     policy,
     total: live.length,
     arrived: live.filter((r) => r.req.time <= st.t || r.status !== "queued").length,
@@ -99,6 +103,16 @@ export function result(policy: "static" | "inflight", live: Live[], st: { t: num
     peakKv: st.peak,
     timeline,
     requests: live.map((r) => Object.freeze({ id: r.id, arrival: r.req.time, prompt: r.req.prompt, output: r.req.output, firstToken: r.firstToken, finish: r.finish, maxGap: r.maxGap, status: r.status })),
-  });
+  }, describeSimulation);
 }
 
+function describeSimulation(r: SimulationResult): string {
+  const t = (x: number) => format(x, "time");
+  return [
+    `simulation (${r.policy === "inflight" ? "in-flight" : "static"} batching): ${r.finished} of ${r.total} requests finished${r.rejected ? `, ${r.rejected} rejected` : ""}${r.running + r.queued ? `, ${r.running} running, ${r.queued} queued` : ""}${r.truncated ? " (stopped early)" : ""}; ${format(r.throughput, "count")} output tokens/s over ${t(r.makespan)}`,
+    `TTFT p50 ${t(r.ttft.p50)}, p99 ${t(r.ttft.p99)}`,
+    `time per output token p50 ${t(r.tpot.p50)}, p99 ${t(r.tpot.p99)}`,
+    `latency p50 ${t(r.latency.p50)}, p99 ${t(r.latency.p99)}; longest stall p99 ${t(r.stall.p99)}`,
+    `peak KV cache ${format(r.peakKv, "bytes")} of ${format(r.budget, "bytes")} per GPU in ${r.steps} steps`,
+  ].join("\n");
+}

@@ -25,6 +25,8 @@ import { SuanliError } from "../errors.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { positiveInt } from "../validate.js";
 import { decodePart, mixedStep } from "./mixed.js";
+import { percent, withText } from "../display/result.js";
+import { format } from "../units.js";
 
 export interface SplitKvOptions {
   batch?: number;
@@ -57,6 +59,8 @@ export interface SplitKvResult {
   readonly decodeSplit: number;
   readonly attentionSpeedup: number;
   readonly decodeSpeedup: number;
+  /** A short summary with units. */
+  toString(): string;
 }
 
 /** occ(u) = u ÷ (⌈u ÷ n⌉ × n): the busy fraction of n SMs running u equal blocks. */
@@ -117,7 +121,7 @@ export function splitKv(e: InferenceEngine, o: SplitKvOptions): SplitKvResult {
   const noSplit = ideal / occNo;
   const withSplit = ideal / occSplit + reduce;
   const rest = step.time - ideal;
-  return Object.freeze({
+  return withText({
     batch,
     context,
     sms,
@@ -132,7 +136,7 @@ export function splitKv(e: InferenceEngine, o: SplitKvOptions): SplitKvResult {
     decodeSplit: rest + withSplit,
     attentionSpeedup: noSplit / withSplit,
     decodeSpeedup: (rest + noSplit) / (rest + withSplit),
-  });
+  }, describeSplitKv);
 }
 
 /** Rows { batch, context, mode, attention_ms, decode_ms, speedup } over a grid, for charts. */
@@ -145,4 +149,11 @@ export function splitKvSweep(e: InferenceEngine, o: { batches: readonly number[]
     }
   }
   return rows;
+}
+
+function describeSplitKv(r: SplitKvResult): string {
+  return [
+    `split-KV, batch ${r.batch} at ${r.context} tokens: ${r.splits} split${r.splits === 1 ? "" : "s"} of ${r.blocks} blocks on ${r.sms} SMs, attention ${format(r.attentionNoSplit, "time")} → ${format(r.attentionSplit, "time")} (${r.attentionSpeedup.toFixed(2)}×), decode step ${r.decodeSpeedup.toFixed(2)}× faster`,
+    `SM occupancy ${percent(r.occupancyNoSplit)} → ${percent(r.occupancySplit)}; decode step ${format(r.decodeNoSplit, "time")} → ${format(r.decodeSplit, "time")}`,
+  ].join("\n");
 }

@@ -17,6 +17,8 @@ import type { InferenceEngine } from "../inference/engine.js";
 import { kvCacheBytes } from "../inference/memory.js";
 import { nonNegativeInt, positiveInt } from "../validate.js";
 import { decodePart, mixedStep } from "./mixed.js";
+import { percent, withText } from "../display/result.js";
+import { format } from "../units.js";
 
 export interface StreamingOptions {
   /** Sequences decoded together (default 1). */
@@ -59,6 +61,8 @@ export interface StreamingResult {
   readonly maxBatchStreaming: number;
   /** True when the streaming cache fits: it then fits at every longer context too. */
   readonly unbounded: boolean;
+  /** A short summary with units. */
+  toString(): string;
 }
 
 /** Validate window and sinks against the context; returns the kept tokens. */
@@ -90,7 +94,7 @@ export function streaming(e: InferenceEngine, o: StreamingOptions): StreamingRes
   const str = mixedStep(e, [decodePart(batch, kept)]);
   const fitsFull = e.memory({ batch, context }).fits;
   const fitsStreaming = e.memory({ batch, context: kept }).fits;
-  return Object.freeze({
+  return withText({
     batch,
     context,
     window,
@@ -110,7 +114,7 @@ export function streaming(e: InferenceEngine, o: StreamingOptions): StreamingRes
     maxBatchFull: e.maxBatch({ context }),
     maxBatchStreaming: e.maxBatch({ context: kept }),
     unbounded: fitsStreaming,
-  });
+  }, describeStreaming);
 }
 
 /** One row per context: KV (GiB per GPU) and decode step (ms), full vs streaming. For charts. */
@@ -124,4 +128,12 @@ export function streamingSweep(e: InferenceEngine, o: { batch?: number; contexts
     rows.push({ context, cache: `window ${o.window} + ${sinks} sinks`, kv_GiB: r.kvStreaming / 2 ** 30, decode_ms: r.decodeStreaming * 1e3, fits: r.fitsStreaming ? "yes" : "no" });
   }
   return rows;
+}
+
+function describeStreaming(r: StreamingResult): string {
+  return [
+    `StreamingLLM, window ${r.window} + ${r.sinks} sinks, batch ${r.batch} at ${r.context} tokens: KV ${format(r.kvFull, "bytes")} → ${format(r.kvStreaming, "bytes")} per GPU (${percent(r.kvSaved)} saved), decode ${format(r.decodeFull, "time")} → ${format(r.decodeStreaming, "time")} (${r.speedup.toFixed(2)}×)`,
+    `largest batch at this context: ${r.maxBatchFull} full, ${r.maxBatchStreaming} streaming`,
+    `longest context the full cache fits at batch ${r.batch}: ${r.maxContextFull} tokens${r.unbounded ? "; the streaming cache fits at any context" : ""}`,
+  ].join("\n");
 }

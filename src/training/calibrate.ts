@@ -31,6 +31,7 @@ import type { ErrorSummary } from "../inference/calibrate.js";
 import type { TrainOptions } from "./options.js";
 import { train } from "./training.js";
 import { trainingEfficiency } from "./time.js";
+import { percent, withText } from "../display/result.js";
 
 export type TrainingMetric = "gpu_hours" | "mfu" | "hw_tflops_per_gpu" | "tokens_per_s_per_gpu";
 export const TRAINING_METRICS: readonly TrainingMetric[] = ["gpu_hours", "mfu", "hw_tflops_per_gpu", "tokens_per_s_per_gpu"];
@@ -86,6 +87,8 @@ export interface TrainingCalibration {
   readonly before: ErrorSummary;
   readonly after: ErrorSummary;
   readonly table: readonly { id: string; metric: TrainingMetric; measured: number; before: number; after: number; errorBefore: number; errorAfter: number; fits: boolean }[];
+  /** A short summary with units. */
+  toString(): string;
 }
 
 function bad(where: string, k: string, v: unknown, expected: string): never {
@@ -234,7 +237,15 @@ export function calibrateTraining(rows: readonly TrainingMeasurement[] = trainin
     return { id: r.id, metric: r.metric, measured: r.value, before: b.value, after: a.value, errorBefore: absError(b.value, r.value), errorAfter: absError(a.value, r.value), fits: b.fits };
   });
   const after = summary(table.map((t) => t.errorAfter));
-  return Object.freeze({ scales, before: trainingErrorOf(rows, 1), after, table: Object.freeze(table) });
+  return withText({ scales, before: trainingErrorOf(rows, 1), after, table: Object.freeze(table) }, describeTrainingCalibration);
+}
+
+function describeTrainingCalibration(c: TrainingCalibration): string {
+  const fitted = Object.entries(c.scales).map(([k, v]) => `${k} ×${v.toFixed(3)}`).join(", ");
+  return [
+    `training calibration on ${c.after.rows} published runs: matmul efficiency scale per regime ${fitted || "(none fitted)"}`,
+    `median error ${percent(c.before.median)} → ${percent(c.after.median)}, worst ${percent(c.before.worst)} → ${percent(c.after.worst)}`,
+  ].join("\n");
 }
 
 export interface LeaveOneSourceOutRow {

@@ -21,6 +21,7 @@ import { format, parseQuantity } from "../units.js";
 import { TrainingMemory, MEMORY_TERMS, type MemoryTerm } from "./memory.js";
 import { readTrainOptions, TRAIN_PRECISIONS, type TrainConfig, type TrainOptions } from "./options.js";
 import { layersPerStage } from "./states.js";
+import { withText } from "../display/result.js";
 import { TrainingRun, TrainingStep } from "./step.js";
 import { stepTimes } from "./time.js";
 
@@ -35,6 +36,8 @@ export interface MaxMicroBatch {
   readonly runsOutFirst: MemoryTerm;
   /** Bytes each extra sequence of micro-batch adds (activations). */
   readonly perSequence: Quantity<"bytes">;
+  /** A short summary with units. */
+  toString(): string;
 }
 
 export class Training {
@@ -134,13 +137,13 @@ export class Training {
     }
     const runsOutFirst = over ? [...MEMORY_TERMS].sort((x, y) => over!.bytes[y] - over!.bytes[x])[0]! : "activations";
     const used = bestMem.total.value;
-    return Object.freeze({
+    return withText({
       microBatch: best,
       memory: bestMem,
       headroom: new Quantity(cap - used, "bytes", () => ({ title: `headroom at microBatch ${best}`, formula: "capacity − total", term: sub(qty(cap / 2 ** 30, "GiB"), qty(used / 2 ** 30, "GiB")) })),
       runsOutFirst,
       perSequence: new Quantity(Math.max(0, perSeq), "bytes", () => ({ title: "memory per extra sequence in the micro-batch", formula: `activations over ${layersPerStage(this.model.arch, c.pp)} layers × in-flight micro-batches`, term: qty(perSeq / 2 ** 20, "MiB") })),
-    });
+    }, (r) => `largest micro-batch ${r.microBatch}: ${r.memory.total.format()} per GPU, ${r.headroom.format()} left, ${r.perSequence.format()} per extra sequence; ${r.runsOutFirst} runs out first`);
   }
 
   private requireCluster(what: string): Cluster {

@@ -18,6 +18,9 @@ describe("columnUnit(name)", () => {
     expect(columnUnit("max_batch")).toEqual({ stem: "max_batch", unit: null });
     expect(columnTitle("kv_GiB")).toBe("kv (GiB)");
     expect(columnTitle("gpu")).toBe("gpu");
+    expect(columnTitle("throughput_tok_s")).toBe("throughput (tok/s)");
+    expect(columnTitle("bandwidth_TB_s")).toBe("bandwidth (TB/s)");
+    expect(columnTitle("throughput_tokens_s")).toBe("throughput (tokens/s)");
   });
 });
 

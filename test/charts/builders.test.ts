@@ -49,7 +49,8 @@ describe("chart.gpuComparison(gpus, { precisions })", () => {
 describe("chart.line / heatmap / frontier / memoryBreakdown / roofline", () => {
   const s = specs() as Record<string, any>;
   it("line: color and log x; facet wraps an inner spec", () => {
-    expect(s.line.encoding.x.scale).toEqual({ type: "log", nice: false }); // the data extent, not padded to powers of ten
+    expect(s.line.encoding.x.scale).toEqual({ type: "log", domain: [1024, 32768], nice: false }); // the data extent, not padded to powers of ten
+    expect(s.line.encoding.x.axis.values).toEqual([1024, 4096, 32768]); // ticked at the data's own values
     expect(s.line.encoding.color.field).toBe("batch");
     expect(s.lineFacet.facet.field).toBe("batch");
     expect(s.lineFacet.spec.encoding.y.title).toBe("kv (GiB)");
