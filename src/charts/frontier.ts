@@ -4,6 +4,7 @@
  */
 import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
 import { requirePositive } from "./line.js";
+import { errorBarLayer } from "./band.js";
 
 export interface FrontierOptions extends ChartOptions {
   /** latency column (lower is better), e.g. "tpot_ms" */
@@ -59,6 +60,9 @@ export function frontier(data: ChartData, o: FrontierOptions): ChartSpec {
     { mark: { type: "point", filled: true, opacity: 0.35 }, encoding: { x, y, ...color, tooltip } },
     { transform: [{ filter: "datum.frontier" }], mark: { type: "line", point: true }, encoding: { x, y, ...color, order: { field: o.x, type: "quantitative" } } },
   ];
+  // `<y>_low`/`<y>_high` columns (withIntervals): an error bar at each point
+  const bars = errorBarLayer(columns, x, o.y, color.color);
+  if (bars) layer.unshift(bars);
   if (o.label) {
     layer.push({ transform: [{ filter: "datum.frontier" }], mark: { type: "text", dx: 6, dy: -6, fontSize: 9, align: "left" }, encoding: { x, y, text: { field: o.label }, ...color } });
   }
