@@ -24,7 +24,7 @@ export function tornado(data: ChartData, o: TornadoOptions = {}): ChartSpec {
     { label: r.label, end: "low setting", setting: r.setting_low, from: r.result_base, to: r.result_low },
     { label: r.label, end: "high setting", setting: r.setting_high, from: r.result_base, to: r.result_high },
   ]);
-  const y = { field: "label", type: "nominal", sort: order, title: null };
+  const y = { field: "label", type: "nominal", sort: order, title: null, axis: { labelLimit: 240 } };
   const layer = [
     {
       mark: { type: "bar", height: 14 },
