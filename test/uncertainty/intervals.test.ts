@@ -105,8 +105,9 @@ describe("sensitivity(ranges)", () => {
   });
   it("takes a range override and refuses an inverted or unknown one, naming it", () => {
     const d = h20.decode({ batch: 64, context: 4096 });
-    const narrow = d.sensitivity({ memory: [0.79, 0.81] }).objects().find((r: { assumption: string }) => r.assumption === "memory") as { swing: number };
-    const wide = d.sensitivity().objects().find((r: { assumption: string }) => r.assumption === "memory") as { swing: number };
+    type Row = { assumption: string; swing: number };
+    const narrow = (d.sensitivity({ memory: [0.79, 0.81] }).objects() as Row[]).find((r) => r.assumption === "memory")!;
+    const wide = (d.sensitivity().objects() as Row[]).find((r) => r.assumption === "memory")!;
     expect(narrow.swing).toBeLessThan(wide.swing);
     expect(errorOf(() => d.sensitivity({ memory: [0.9, 0.6] })).message).toContain("[0.9,0.6]");
     expect(errorOf(() => d.sensitivity({ memroy: [0.6, 0.9] })).message).toContain("memroy");
@@ -120,7 +121,7 @@ describe("sensitivity(ranges)", () => {
   });
   it("chart.tornado draws it, largest swing on top", () => {
     const table = h20.decode({ batch: 64, context: 4096 }).sensitivity();
-    const spec = chart.tornado(table) as { layer: { encoding?: { y?: { sort: string[] } } }[] };
+    const spec = chart.tornado(table) as unknown as { layer: { encoding?: { y?: { sort: string[] } } }[] };
     const order = spec.layer[0]!.encoding!.y!.sort;
     expect(order[0]).toBe((table.objects()[0] as { label: string }).label);
     expect(errorOf(() => chart.tornado([{ a: 1 }])).message).toContain("sensitivity table");
