@@ -17,8 +17,13 @@
  *   128-token TTFT rows, datasets/measurements.json, sit 1–3 ms above the roofline).
  * - per-layer overhead 3–20 µs: ~10 kernels a layer at ~2–4 µs launch and tail each, less under
  *   CUDA graphs ("Getting Started with CUDA Graphs", NVIDIA 2019).
- * - expert imbalance 1–1.5 (when the engine models it): the busiest expert's load over the mean
- *   under top-k routing (DeepSeek-V3, arXiv:2412.19437 §2.1.2 motivates its balancing loss by it).
+ * Where the engine has the knob (kernels.ts, overhead.ts), also:
+ * - per-sequence overhead 1–10 µs: sampling and KV-page bookkeeping that grow with the batch.
+ * - all-reduce latency 6–17 µs: one-shot/two-shot all-reduce of a small message at TP 8
+ *   (TensorRT-LLM custom all-reduce and vLLM custom_all_reduce measurements).
+ * - MoE only: grouped-GEMM efficiency 0.25–0.7 of the dense GEMM rate, and expert load imbalance
+ *   1–1.5, the busiest expert's load over the mean under top-k routing (DeepSeek-V3,
+ *   arXiv:2412.19437 §2.1.2 motivates its balancing loss by it).
  *
  * training (options.ts knobs)
  * - efficiency 0.35–0.65: matmul fraction of dense peak; MFU of published runs spans 38–43 %
@@ -39,8 +44,11 @@ export interface Assumption<T> {
   readonly label: string;
   readonly range: readonly [number, number];
   readonly source: string;
-  /** The current value, or undefined when the subject has no such knob. */
-  get(x: T): number | undefined;
+  /**
+   * The current value; null when the knob exists but has no single value (a default chosen per
+   * GPU); undefined when the subject has no such knob (the row is left out).
+   */
+  get(x: T): number | null | undefined;
   set(x: T, v: number): T;
 }
 
@@ -49,8 +57,21 @@ export type Ranges = Readonly<Record<string, readonly [number, number]>>;
 const CUBLAS = "arXiv:2104.04473 Table 1; https://docs.nvidia.com/cuda/cublas/";
 const NCCL = "https://github.com/NVIDIA/nccl-tests/blob/master/doc/PERFORMANCE.md";
 
-const kernel = (e: InferenceEngine, k: string) => (e.kernels() as unknown as Record<string, unknown>)[k];
 const num = (v: unknown) => (typeof v === "number" ? v : undefined);
+
+/** A kernel constant the engine may or may not model (undefined where it does not, or for dense models when `moeOnly`). */
+function kernelKnob(name: string, label: string, range: readonly [number, number], source: string, moeOnly: boolean): Assumption<InferenceEngine> {
+  return {
+    name, label, range, source,
+    get: (e) => (moeOnly && !e.model.arch.moe ? undefined : num((e.kernels() as unknown as Record<string, unknown>)[name])),
+    set: (e, v) => e.kernels({ [name]: v } as never),
+  };
+}
+
+/** An overhead term the engine may or may not model. */
+function overheadKnob(name: string, label: string, range: readonly [number, number], source: string): Assumption<InferenceEngine> {
+  return { name, label, range, source, get: (e) => num((e.overhead() as unknown as Record<string, unknown>)[name]), set: (e, v) => e.overhead({ [name]: v } as never) };
+}
 
 export const ENGINE_ASSUMPTIONS: readonly Assumption<InferenceEngine>[] = [
   { name: "compute", label: "compute efficiency", range: [0.5, 0.85], source: CUBLAS, get: (e) => e.efficiency().compute, set: (e, v) => e.efficiency({ compute: v }) },
@@ -59,15 +80,17 @@ export const ENGINE_ASSUMPTIONS: readonly Assumption<InferenceEngine>[] = [
   { name: "overlap", label: "compute/memory overlap", range: [0, 1], source: "definition: serial (0) to classic roofline (1)", get: (e) => e.kernels().overlap, set: (e, v) => e.kernels({ overlap: v }) },
   { name: "perStep", label: "per-step overhead (s)", range: [0.1e-3, 1e-3], source: "datasets/measurements.json (128-token TTFT rows)", get: (e) => e.overhead().perStep, set: (e, v) => e.overhead({ perStep: v }) },
   { name: "perLayer", label: "per-layer overhead (s)", range: [3e-6, 20e-6], source: "https://developer.nvidia.com/blog/cuda-graphs/", get: (e) => e.overhead().perLayer, set: (e, v) => e.overhead({ perLayer: v }) },
-  {
-    name: "imbalance", label: "expert load imbalance", range: [1, 1.5], source: "arXiv:2412.19437 §2.1.2",
-    get: (e) => (e.model.arch.moe ? num(kernel(e, "imbalance")) : undefined),
-    set: (e, v) => e.kernels({ imbalance: v } as never),
-  },
+  overheadKnob("perSequence", "per-sequence overhead (s)", [1e-6, 10e-6], "sampling and KV-page bookkeeping per sequence (inference/overhead.ts)"),
+  kernelKnob("allReduce", "all-reduce latency (s)", [6e-6, 17e-6], "one-shot all-reduce at TP 8 (inference/kernels.ts)", false),
+  kernelKnob("grouped", "grouped-GEMM efficiency", [0.25, 0.7], "MoE grouped GEMMs (inference/kernels.ts)", true),
+  kernelKnob("imbalance", "expert load imbalance", [1, 1.5], "arXiv:2412.19437 §2.1.2", true),
 ];
 
 export const TRAINING_ASSUMPTIONS: readonly Assumption<Training>[] = [
-  { name: "efficiency", label: "matmul efficiency", range: [0.35, 0.65], source: "arXiv:2407.21783 Table 4; arXiv:2104.04473 Table 1", get: (t) => t.config.efficiency, set: (t, v) => t.with({ efficiency: v }) },
+  {
+    name: "efficiency", label: "matmul efficiency", range: [0.35, 0.65], source: "arXiv:2407.21783 Table 4; arXiv:2104.04473 Table 1",
+    get: (t) => num((t.config as unknown as Record<string, unknown>).efficiency) ?? null, set: (t, v) => t.with({ efficiency: v }),
+  },
   { name: "linkEfficiency", label: "link efficiency", range: [0.6, 0.9], source: NCCL, get: (t) => t.config.linkEfficiency, set: (t, v) => t.with({ linkEfficiency: v }) },
   { name: "goodput", label: "goodput", range: [0.8, 0.98], source: "arXiv:2407.21783 §3.3.4", get: (t) => t.config.goodput, set: (t, v) => t.with({ goodput: v }) },
 ];
@@ -85,7 +108,8 @@ function checkRanges<T>(ranges: Ranges, known: readonly Assumption<T>[]): void {
 
 /**
  * The sensitivity table of `result(subject)` over `assumptions` (ranges patched by `ranges`).
- * Columns: assumption, label, setting_low, setting_base, setting_high, result_low, result_base,
+ * Columns: assumption, label, setting_low, setting_base (null where the default is chosen per
+ * GPU), setting_high, result_low, result_base,
  * result_high (the result at each setting, in `unit`), swing (|high − low| result), swing_pct
  * (of the base), unit, source. Rows sorted by swing, largest first.
  */

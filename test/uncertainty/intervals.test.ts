@@ -96,7 +96,8 @@ describe("sensitivity(ranges)", () => {
   it("one row per assumption, largest swing first, the base at every row", () => {
     const d = h20.decode({ batch: 64, context: 4096 });
     const rows = d.sensitivity().objects() as { assumption: string; swing: number; result_base: number; result_low: number; result_high: number }[];
-    expect(rows.map((r) => r.assumption).sort()).toEqual(["compute", "link", "memory", "overlap", "perLayer", "perStep"]);
+    expect(rows.map((r) => r.assumption)).toEqual(expect.arrayContaining(["compute", "link", "memory", "overlap", "perLayer", "perStep"]));
+    expect(rows.map((r) => r.assumption)).not.toContain("imbalance"); // MoE-only knob on a dense model
     for (let i = 1; i < rows.length; i++) expect(rows[i - 1]!.swing).toBeGreaterThanOrEqual(rows[i]!.swing);
     for (const r of rows) expect(r.result_base).toBeCloseTo(d.time.value * 1e3, 9);
     // a lower memory efficiency makes a memory-bound decode step slower
