@@ -5,8 +5,8 @@
  *
  * Fall-back: a regime is used when it holds at least max(MIN_ROWS, ⌈2/α − 1⌉) residuals (the
  * fewest that bound a conformal band at level 1 − α); otherwise the next coarser regime, down to
- * all rows of the kind. A setup whose GPU generation has no measurement at all gets the widest
- * band of the kit — the envelope of every regime's band — and says why; so does a level that no
+ * all rows of the kind. A setup whose GPU generation has no measurement at all — or an MoE model
+ * when no MoE model was measured — gets the widest band of the kit — the envelope of every regime's band — and says why; so does a level that no
  * regime has enough rows for (then the band is the full range of the residuals).
  *
  * With residual quantiles q_lo ≤ q_hi of r = ln(predicted time ÷ true time), a predicted time T
@@ -86,6 +86,9 @@ export function bandFor(setup: Setup, level: number = DEFAULT_LEVEL, pool: reado
   };
   if (!mine.some((r) => r.setup.generation === setup.generation)) {
     return widest(`no published ${setup.kind} measurement on a ${setup.generation} GPU: the widest band of any regime`);
+  }
+  if (setup.kind === "inference" && setup.moe && !mine.some((r) => r.setup.kind === "inference" && r.setup.moe)) {
+    return widest("no published inference measurement of a mixture-of-experts model: the widest band of any regime");
   }
   for (let i = 0; i < chain.length; i++) {
     const b = bands.get(chain[i]!);

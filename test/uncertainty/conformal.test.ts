@@ -54,6 +54,16 @@ describe("bandFor(setup, level, pool)", () => {
   });
 });
 
+describe("bandFor(moe setup) without MoE measurements", () => {
+  it("is the widest band, saying why", () => {
+    const pool = Array.from({ length: 24 }, (_, i) => res(setup({ batch: i < 12 ? 64 : 512 }), 0.02 * (i - 12), i));
+    const b = bandFor(setup({ moe: true }), 0.8, pool);
+    expect(b.widest).toBe(true);
+    expect(b.note).toContain("mixture-of-experts");
+    expect(bandFor(setup({ moe: true }), 0.8, [...pool, ...Array.from({ length: 12 }, (_, i) => res(setup({ moe: true }), 0.3, 100 + i))]).widest).toBe(false);
+  });
+});
+
 describe("bounds(value, band, orientation)", () => {
   it("never inverts and always contains the value", () => {
     for (const [lo, hi] of [[-0.2, 0.3], [0.1, 0.4], [-0.5, -0.1], [0, 0]]) {
