@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { model, gpu, cluster, uncertainty, withIntervals, chart, measurements, trainingMeasurements, sweep, estimators } from "../../src/index.js";
+import { model, gpu, cluster, uncertainty, withIntervals, chart, measurements, trainingMeasurements, sweep, estimators, report } from "../../src/index.js";
 import { coverageRows } from "../../src/uncertainty/coverage.js";
 import { errorOf } from "../helpers.js";
 
@@ -78,6 +78,14 @@ describe("result.interval(level)", () => {
     const s = run.step.interval();
     expect(s.low.value).toBeLessThanOrEqual(run.step.time.value);
   }, 60_000);
+});
+
+describe("report.number(label, q, { interval })", () => {
+  it("prints the number with its band", () => {
+    const d = h20.decode({ batch: 64, context: 4096 });
+    const md = report("bands").number("decode step", d.time, { interval: d.interval() }).toMarkdown();
+    expect(md).toContain(String(d.interval()));
+  });
 });
 
 describe("uncertainty.predict(row)", () => {
