@@ -6,7 +6,7 @@
 // (high ÷ low − 1). "strict" also leaves the row's whole source out of the band.
 // Not a timed test: it reads the built package (dist/), so run `npm run build` first
 // (npm run validate:intervals does).
-import { uncertainty, DEFAULT_LEVEL, MIN_ROWS } from "../dist/index.js";
+import { uncertainty, DEFAULT_LEVEL, MIN_ROWS, MIN_SOURCES } from "../dist/index.js";
 
 const level = process.argv[2] === undefined ? DEFAULT_LEVEL : Number(process.argv[2]);
 const t0 = performance.now();
@@ -25,4 +25,4 @@ for (const r of table) {
   console.log([pad(r.regime, w), lpad(r.rows, 5), lpad(pct(r.covered), 9), lpad(pct(r.covered_strict), 7), lpad(`${(100 * r.median_width).toFixed(0)} %`, 13)].join("  "));
 }
 console.log(`\nwidth: high ÷ low − 1 of the band, median over the regime's rows.`);
-console.log(`Regimes with fewer than ${MIN_ROWS} residuals borrow the band of a coarser regime (src/uncertainty/regimes.ts).`);
+console.log(`Regimes with fewer than ${MIN_ROWS} residuals, or from fewer than ${MIN_SOURCES} sources, borrow the band of a coarser regime (src/uncertainty/regimes.ts).`);

@@ -4,7 +4,8 @@
  * residuals.ts) and `intervalOf` turns them into { low, high } around a prediction.
  *
  * Fall-back: a regime is used when it holds at least max(MIN_ROWS, ⌈2/α − 1⌉) residuals (the
- * fewest that bound a conformal band at level 1 − α); otherwise the next coarser regime, down to
+ * fewest that bound a conformal band at level 1 − α) from at least MIN_SOURCES sources (one
+ * source's spread misses the offset between sources); otherwise the next coarser regime, down to
  * all rows of the kind. A setup whose GPU generation has no measurement at all — or an MoE model
  * when no MoE model was measured — gets the widest band of the kit — the envelope of every regime's band — and says why; so does a level that no
  * regime has enough rows for (then the band is the full range of the residuals).
@@ -25,6 +26,9 @@ import { residuals, type Residual } from "./residuals.js";
 
 /** The fewest residuals a regime needs before its band is used (coarser regimes otherwise). */
 export const MIN_ROWS = 10;
+
+/** The fewest sources a regime's residuals must come from (one source's spread hides the offset between sources). */
+export const MIN_SOURCES = 2;
 
 /** The default level of every `.interval()`. */
 export const DEFAULT_LEVEL = 0.8;
@@ -56,12 +60,13 @@ function regimeBands(pool: readonly Residual[], kind: Setup["kind"], level: numb
 }
 
 function computeBands(pool: readonly Residual[], level: number): Bands {
-  const groups = new Map<string, number[]>();
-  for (const r of pool) for (const k of regimeChain(r.setup)) (groups.get(k) ?? groups.set(k, []).get(k)!).push(r.residual);
+  const groups = new Map<string, Residual[]>();
+  for (const r of pool) for (const k of regimeChain(r.setup)) (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
   const need = Math.max(MIN_ROWS, minResiduals(level));
   const out = new Map<string, { lo: number; hi: number; rows: number }>();
-  for (const [k, rs] of groups) {
-    if (rs.length < need) continue;
+  for (const [k, group] of groups) {
+    if (group.length < need || new Set(group.map((r) => r.source)).size < MIN_SOURCES) continue;
+    const rs = group.map((r) => r.residual);
     const b = conformalBand(rs, level);
     if (b) out.set(k, { ...b, rows: rs.length });
   }
@@ -94,7 +99,7 @@ export function bandFor(setup: Setup, level: number = DEFAULT_LEVEL, pool: reado
     const b = bands.get(chain[i]!);
     if (!b) continue;
     const own = mine.some((r) => r.setup.gpu === setup.gpu) ? "" : `${setup.gpu} has no measurement of its own; `;
-    const fell = i === 0 ? "" : `fewer than ${Math.max(MIN_ROWS, minResiduals(level))} rows in ${chain[0]}: fell back to ${chain[i]}`;
+    const fell = i === 0 ? "" : `fewer than ${Math.max(MIN_ROWS, minResiduals(level))} rows from ${MIN_SOURCES} sources in ${chain[0]}: fell back to ${chain[i]}`;
     return Object.freeze({ lo: b.lo, hi: b.hi, level, regime: chain[i]!, rows: b.rows, widest: false, note: (own + fell).replace(/; $/, "") });
   }
   return widest(`no regime has the ${minResiduals(level)} residuals a ${level * 100} % band needs: the range of all ${mine.length} residuals, which covers less than ${level * 100} %`);

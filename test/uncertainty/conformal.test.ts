@@ -38,6 +38,13 @@ describe("bandFor(setup, level, pool)", () => {
     expect(fb.note).toContain("fell back");
     expect(fb.hi - fb.lo).toBeGreaterThan(b.hi - b.lo);
   });
+  it("falls back from a regime whose residuals all come from one source", () => {
+    const one = Array.from({ length: 12 }, (_, i) => ({ ...res(setup(), 0.01 * (i - 6), i), source: "only" }));
+    const other = Array.from({ length: 12 }, (_, i) => res(setup({ batch: 512 }), 0.05 * (i - 6), 100 + i));
+    const b = bandFor(setup(), 0.8, [...one, ...other]);
+    expect(b.regime).toBe(regimeChain(setup())[1]);
+    expect(b.note).toContain("from 2 sources");
+  });
   it("gives a generation nobody measured the widest band, saying why", () => {
     const pool = [
       ...Array.from({ length: 12 }, (_, i) => res(setup(), 0.01 * (i - 6), i)),
