@@ -156,6 +156,15 @@ console.log(`  … with .format()                                         ${fmtN
 console.log(`  … with .explain().text                                   ${fmtNs(explainNs)}`);
 console.log("");
 console.log(`import "suanli" (dist/index.js)  ${(withImport - bare).toFixed(0)} ms over a bare node start (${bare.toFixed(0)} ms); in-process first import ${importInProcess.toFixed(0)} ms`);
+// --- error bands: the leave-one-source-out residual table (built once per process), then a band --
+if (kit.uncertainty) {
+  const s0 = performance.now();
+  const nRes = kit.uncertainty.residuals().length;
+  const resMs = performance.now() - s0;
+  const dec = kit.inference(m, kit.cluster(g, TP).tp(TP)).decode({ batch: 8, context: 4096 });
+  const bandNs = perCall((i) => dec.interval(0.8 - (i & 1) * 0.1).low.value, 2_000);
+  console.log(`error bands: ${nRes} held-out residuals in ${(resMs / 1000).toFixed(1)} s (once per process); then decode().interval() ${fmtNs(bandNs)}`);
+}
 const target = (n / kitRun.ms) * 1e3 >= 1e6;
 console.log(target ? "target met: ≥ 1 M rows/s" : "TARGET MISSED: < 1 M rows/s");
 process.exitCode = target ? 0 : 1;

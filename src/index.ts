@@ -108,3 +108,13 @@ export { summarize, quantile, progressBar, type Summary, type Progress } from ".
 export { chunkedPrefill, bestChunk, chunkedSweep, defaultChunks, type ChunkedOptions, type ChunkedResult } from "./longcontext/chunked.js";
 export { prefixCache, suffixPrefillFlops, type PrefixOptions, type PrefixResult } from "./longcontext/prefix.js";
 export { fp8Compare, fp8Engine, fmhaSpeedup, FP8_CONFIGS, type Fp8Config, type Fp8Row } from "./longcontext/fp8.js";
+
+// uncertainty: error bands from held-out calibration residuals, sensitivity to assumptions
+export { uncertainty } from "./uncertainty/index.js";
+export { withIntervals, columnOrientation, type WithIntervalsOptions } from "./uncertainty/sweep.js";
+export { withBand, intervalOf, bandFor, MIN_ROWS, MIN_SOURCES, DEFAULT_LEVEL, type Interval, type Band, type Orientation } from "./uncertainty/interval.js";
+export { ENGINE_ASSUMPTIONS, TRAINING_ASSUMPTIONS, sensitivityTable, type Assumption, type Ranges } from "./uncertainty/sensitivity.js";
+export { type Setup, type InferenceSetup, type TrainingSetup, type Phase } from "./uncertainty/regimes.js";
+export { type Residual } from "./uncertainty/residuals.js";
+export { type Prediction, type SetupRow } from "./uncertainty/predict.js";
+export { tornado, type TornadoOptions } from "./charts/tornado.js";

@@ -7,6 +7,7 @@ import { requirePositive } from "./line.js";
 import { colorScale } from "./palette.js";
 import { logTicks, niceTop } from "./axes.js";
 import { AROUND, labelLayers, pixel, placeLabels, type Box } from "./labels.js";
+import { errorBarLayer } from "./band.js";
 
 export interface FrontierOptions extends ChartOptions {
   /** latency column (lower is better), e.g. "tpot_ms" */
@@ -70,6 +71,9 @@ export function frontier(data: ChartData, o: FrontierOptions): ChartSpec {
     { mark: { type: "point", filled: true, opacity: 0.35 }, encoding: { x, y, ...color, tooltip } },
     { transform: [{ filter: "datum.frontier" }], mark: { type: "line", point: true }, encoding: { x, y, ...color, order: { field: o.x, type: "quantitative" } } },
   ];
+  // `<y>_low`/`<y>_high` columns (withIntervals): an error bar at each point
+  const bars = errorBarLayer(columns, x, o.y, color.color);
+  if (bars) layer.unshift(bars);
   if (o.label) {
     // label the frontier points, highest throughput first; a label with no free place is left out
     const onFrontier = values.filter((r) => r.frontier).sort((a, b) => (b[o.y] as number) - (a[o.y] as number));

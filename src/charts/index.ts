@@ -6,7 +6,8 @@
  * - chart.roofline — log–log, ridge points and operations;
  * - chart.memoryBreakdown — stacked memory parts against a capacity rule;
  * - chart.heatmap — a value over two categories (e.g. max batch over GPU × context);
- * - chart.frontier — throughput against latency with the Pareto frontier.
+ * - chart.frontier — throughput against latency with the Pareto frontier;
+ * - chart.tornado — a sensitivity table (result.sensitivity()) as a tornado.
  */
 import { bar, gpuComparison } from "./bar.js";
 import { line } from "./line.js";
@@ -14,5 +15,6 @@ import { roofline } from "./roofline.js";
 import { memoryBreakdown } from "./memory.js";
 import { heatmap } from "./heatmap.js";
 import { frontier } from "./frontier.js";
+import { tornado } from "./tornado.js";
 
-export const chart = Object.freeze({ bar, gpuComparison, line, roofline, memoryBreakdown, heatmap, frontier });
+export const chart = Object.freeze({ bar, gpuComparison, line, roofline, memoryBreakdown, heatmap, frontier, tornado });

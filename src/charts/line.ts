@@ -4,6 +4,7 @@
 import { SuanliError, show } from "../errors.js";
 import { colorScale } from "./palette.js";
 import { linearY, logX, logY } from "./axes.js";
+import { bandLayer } from "./band.js";
 import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
 
 export interface LineOptions extends ChartOptions {
@@ -56,12 +57,15 @@ export function line(data: ChartData, o: LineOptions): ChartSpec {
     encoding.color = { ...channel(rows, o.color), type: "nominal", sort: values, ...colorScale(values) };
   }
   const mark = { type: "line", point: o.points ?? true };
+  // `<y>_low`/`<y>_high` columns (withIntervals): the band drawn under the line
+  const band = bandLayer(rows, columns, encoding.x as Record<string, unknown>, o.y, encoding.color as Record<string, unknown> | undefined, o.logY ? { scale: { type: "log", nice: false } } : {});
+  const body = band ? { layer: [band, { mark, encoding }] } : { mark, encoding };
   const spec = base(o, rows);
   if (o.facet) {
-    const inner = { width: o.width ?? 260, height: o.height ?? 200, mark, encoding };
+    const inner = { width: o.width ?? 260, height: o.height ?? 200, ...body };
     delete spec.width;
     delete spec.height;
     return { ...spec, facet: { field: o.facet, type: "nominal", title: channel(rows, o.facet).title }, columns: o.columns ?? 3, spacing: 40, spec: inner, config: CONFIG };
   }
-  return { ...spec, mark, encoding, config: CONFIG };
+  return { ...spec, ...body, config: CONFIG };
 }

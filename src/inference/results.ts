@@ -13,6 +13,9 @@ import type { MemoryParts } from "./memory.js";
 import type { Step } from "./ops.js";
 import { overheadTime } from "./overhead.js";
 import { boundOf, stepRows, type Bound, type OpRow, type StepTime } from "./roofline.js";
+import { intervalOf, type Interval } from "../uncertainty/interval.js";
+import { engineSetup } from "../uncertainty/setup.js";
+import { engineSensitivity, type Ranges } from "../uncertainty/sensitivity.js";
 
 export interface DecodeResult {
   readonly batch: number;
@@ -29,6 +32,10 @@ export interface DecodeResult {
   /** Seconds of the step spent in memory-bound ops, compute-bound ops and collectives. */
   readonly split: Readonly<StepTime>;
   breakdown(): ColumnTable;
+  /** The {@link time}'s error band at `level` (default 0.8) from its regime's held-out residuals (uncertainty/interval.ts). */
+  interval(level?: number): Interval<"time">;
+  /** How the {@link time} (ms) moves as each assumption crosses its plausible range (uncertainty/sensitivity.ts). */
+  sensitivity(ranges?: Ranges): ColumnTable;
   toString(): string;
 }
 
@@ -44,6 +51,10 @@ export interface PrefillResult {
   /** Achieved FLOP/s per GPU over dense peak at the compute precision. */
   readonly utilization: number;
   breakdown(): ColumnTable;
+  /** The {@link time}'s error band at `level` (default 0.8) from its regime's held-out residuals (uncertainty/interval.ts). */
+  interval(level?: number): Interval<"time">;
+  /** How the {@link time} (ms) moves as each assumption crosses its plausible range (uncertainty/sensitivity.ts). */
+  sensitivity(ranges?: Ranges): ColumnTable;
   toString(): string;
 }
 
@@ -59,6 +70,10 @@ export interface RequestResult {
   /** Output tokens/s of the whole cluster: dp × batch × output ÷ latency. */
   readonly tokensPerSecond: number;
   readonly tokensPerSecondPerGpu: number;
+  /** The {@link latency}'s error band at `level` (default 0.8) from its regime's held-out residuals (uncertainty/interval.ts). */
+  interval(level?: number): Interval<"time">;
+  /** How the {@link latency} (ms) moves as each assumption crosses its plausible range (uncertainty/sensitivity.ts). */
+  sensitivity(ranges?: Ranges): ColumnTable;
   toString(): string;
 }
 
@@ -117,6 +132,8 @@ export function decodeResult(e: InferenceEngine, step: Step, t: StepTime): Decod
     bound,
     split: Object.freeze({ ...t }),
     breakdown: () => e.breakdown({ batch: step.batch, context }),
+    interval: (level?: number) => intervalOf(engineSetup(e, "decode", step.batch), t.total, "time", "time", level),
+    sensitivity: (ranges?: Ranges) => engineSensitivity(e, (x) => x.decode({ batch: step.batch, context }).time.value * 1e3, "ms", ranges),
     toString: () => `decode batch ${step.batch} @ ${context}: ${format(t.total, "time")}/token, ${perSec(tps)} (${perSec(tps / e.cluster.size)} per GPU), ${bound}-bound`,
   });
 }
@@ -136,6 +153,8 @@ export function prefillResult(e: InferenceEngine, step: Step, t: StepTime): Pref
     split: Object.freeze({ ...t }),
     utilization,
     breakdown: () => e.breakdown({ batch: step.batch, prompt: step.tokens }),
+    interval: (level?: number) => intervalOf(engineSetup(e, "prefill", step.batch), t.total, "time", "time", level),
+    sensitivity: (ranges?: Ranges) => engineSensitivity(e, (x) => x.prefill({ batch: step.batch, prompt: step.tokens }).time.value * 1e3, "ms", ranges),
     toString: () => `prefill batch ${step.batch} × ${step.tokens}: ${format(t.total, "time")} to first token, ${perSec((dp * tokens) / t.total)}, ${bound}-bound, ${(utilization * 100).toFixed(0)} % of peak`,
   });
 }
@@ -152,6 +171,8 @@ export function requestResult(e: InferenceEngine, o: { batch: number; prompt: nu
     tpot: new Quantity(tpot, "time"),
     tokensPerSecond: tps,
     tokensPerSecondPerGpu: tps / e.cluster.size,
+    interval: (level?: number) => intervalOf(engineSetup(e, "decode", o.batch), latency, "time", "time", level),
+    sensitivity: (ranges?: Ranges) => engineSensitivity(e, (x) => x.request(o).latency.value * 1e3, "ms", ranges),
     toString: () => `request ${o.prompt}→${o.output} × ${o.batch}: ${format(latency, "time")} (TTFT ${format(ttft, "time")}, ${format(tpot, "time")}/token), ${perSec(tps)}`,
   });
 }

@@ -90,11 +90,15 @@ export class Report {
     return this.with({ kind: "table", columns: Object.freeze([...columns]), rows: Object.freeze(rows), more: Math.max(0, t.numRows() - limit), ...(o.caption ? { caption: o.caption } : {}) });
   }
 
-  /** A number with its unit and its derivation (operands substituted, source cited). */
-  number(label: string, q: Quantity, o: FormatOptions = {}): Report {
+  /**
+   * A number with its unit and its derivation (operands substituted, source cited); with
+   * `{ interval: result.interval() }`, printed with its band: "15 ms (80 %: 12–17 ms)".
+   */
+  number(label: string, q: Quantity, o: FormatOptions & { interval?: { toString(): string } } = {}): Report {
     if (!(q instanceof Quantity)) throw new SuanliError("bad-argument", `report.number: give a Quantity (e.g. model(...).kv(...)), got ${show(q)}`, { value: q });
     const d = q.explain();
-    return this.with({ kind: "number", label, value: q.format(o), text: d.text, markdown: d.markdown });
+    const { interval, ...fmt } = o;
+    return this.with({ kind: "number", label, value: interval ? String(interval) : q.format(fmt), text: d.text, markdown: d.markdown });
   }
 
   /** A chart (a vega-lite spec from `chart.*`), saved as `<name>.png` and `<name>.svg` beside the Markdown. */

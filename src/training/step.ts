@@ -7,6 +7,16 @@ import { Quantity } from "../quantity.js";
 import { add, div, mul, num, qty } from "../derive/term.js";
 import { format } from "../units.js";
 import type { StepTimes } from "./time.js";
+import type { Training } from "./training.js";
+import { SuanliError } from "../errors.js";
+import { intervalOf, type Interval } from "../uncertainty/interval.js";
+import { trainingRunSetup } from "../uncertainty/setup.js";
+import { trainingSensitivity, type Ranges } from "../uncertainty/sensitivity.js";
+
+function madeBy(t: Training | undefined, what: string): Training {
+  if (!t?.cluster) throw new SuanliError("bad-argument", `${what} needs a result of train(…).on(cluster).step() or .time(); this one was built by hand`);
+  return t;
+}
 
 const NARAYANAN = "Narayanan et al. 2021 (arXiv:2104.04473) §2.2, §3, §5.1";
 const sec = (s: number) => qty(s, "s");
@@ -14,11 +24,23 @@ const sec = (s: number) => qty(s, "s");
 export class TrainingStep {
   readonly times: StepTimes;
   private readonly label: string;
+  /** The training on its cluster that made this step (for interval() and sensitivity()). */
+  readonly training: Training | undefined;
 
-  constructor(times: StepTimes, label: string) {
+  constructor(times: StepTimes, label: string, training?: Training) {
     this.times = times;
     this.label = label;
+    this.training = training;
     Object.freeze(this);
+  }
+
+  /** The step time's error band at `level` (default 0.8) from its regime's held-out residuals (uncertainty/interval.ts). */
+  interval(level?: number): Interval<"time"> {
+    return intervalOf(trainingRunSetup(madeBy(this.training, "interval()")), this.times.step, "time", "time", level);
+  }
+  /** How the step time (s) moves as each assumption crosses its plausible range (uncertainty/sensitivity.ts). */
+  sensitivity(ranges?: Ranges): ColumnTable {
+    return trainingSensitivity(madeBy(this.training, "sensitivity()"), (t) => t.step({ checkMemory: false }).times.step, "s", ranges);
   }
 
   /** Wall-clock seconds per optimizer step. */
@@ -140,6 +162,14 @@ export class TrainingRun {
       formula: "tokens ÷ tokens per step × step time ÷ goodput",
       term: div(mul(div(num(this.tokens, "tokens"), num(t.tokensPerStep, "tokens/step")), sec(t.step)), num(this.goodput, "goodput")),
     }));
+  }
+  /** The wall-clock time's error band at `level` (default 0.8); `.scale(run.gpuHours.value)` gives GPU-hours' band. */
+  interval(level?: number): Interval<"time"> {
+    return intervalOf(trainingRunSetup(madeBy(this.step.training, "interval()")), this.wall.value, "time", "time", level);
+  }
+  /** How the wall-clock time (hours) moves as each assumption crosses its plausible range. */
+  sensitivity(ranges?: Ranges): ColumnTable {
+    return trainingSensitivity(madeBy(this.step.training, "sensitivity()"), (t) => t.time({ tokens: this.tokens, checkMemory: false }).wall.value / 3600, "h", ranges);
   }
   /** GPU-hours: wall-clock hours × GPUs. */
   get gpuHours(): Quantity<"count"> {

@@ -165,7 +165,7 @@ export class Training {
     }
     const m = this.model;
     const t = stepTimes(m.arch, m.paramBreakdown(), matmulParams(m.arch, m.paramBreakdown()), this.config, cl);
-    return new TrainingStep(t, `${m.id} on ${cl.size}× ${cl.gpu.id} ${this.config.precision}`);
+    return new TrainingStep(t, `${m.id} on ${cl.size}× ${cl.gpu.id} ${this.config.precision}`, this);
   }
 
   /** A run of `tokens` tokens (default: the `tokens` option): steps, wall-clock, GPU-hours. */
