@@ -101,3 +101,6 @@ export { summarize, quantile, progressBar, type Summary, type Progress } from ".
 export { chunkedPrefill, bestChunk, chunkedSweep, defaultChunks, type ChunkedOptions, type ChunkedResult } from "./longcontext/chunked.js";
 export { prefixCache, suffixPrefillFlops, type PrefixOptions, type PrefixResult } from "./longcontext/prefix.js";
 export { fp8Compare, fp8Engine, fmhaSpeedup, FP8_CONFIGS, type Fp8Config, type Fp8Row } from "./longcontext/fp8.js";
+
+// serving: speculative decoding, disaggregation, capacity under SLOs, plan search
+export { speculative, Speculative, expectedTokens, type Drafter, type SpeculativeOptions, type SpeculativePoint } from "./serving/speculative.js";
