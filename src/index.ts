@@ -104,3 +104,6 @@ export { fp8Compare, fp8Engine, fmhaSpeedup, FP8_CONFIGS, type Fp8Config, type F
 
 // serving: speculative decoding, disaggregation, capacity under SLOs, plan search
 export { speculative, Speculative, expectedTokens, type Drafter, type SpeculativeOptions, type SpeculativePoint } from "./serving/speculative.js";
+export { disaggregated, Disaggregated, type DisaggregatedOptions, type DisaggregatedRequest, type DisaggregatedThroughput } from "./serving/disaggregated.js";
+export { prefillDecodeRatio, type RatioOptions, type RatioRow } from "./serving/ratio.js";
+export { readSlo, MLPERF_LLAMA2_70B_SLO, type Slo, type SloOptions } from "./serving/slo.js";
