@@ -107,3 +107,6 @@ export { speculative, Speculative, expectedTokens, type Drafter, type Speculativ
 export { disaggregated, Disaggregated, type DisaggregatedOptions, type DisaggregatedRequest, type DisaggregatedThroughput } from "./serving/disaggregated.js";
 export { prefillDecodeRatio, type RatioOptions, type RatioRow } from "./serving/ratio.js";
 export { readSlo, MLPERF_LLAMA2_70B_SLO, type Slo, type SloOptions } from "./serving/slo.js";
+export { capacity, offline, unitRateRequests, type CapacityOptions, type CapacityResult, type CapacityWorkload } from "./serving/capacity.js";
+export { parseTrace, loadTrace, type TraceFormat } from "./serving/trace.js";
+export { mlperfLlama2Workload, mlperfLlama2Server, MLPERF_LLAMA2_70B_MEAN_OUTPUT } from "./serving/mlperf.js";
