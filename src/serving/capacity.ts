@@ -13,9 +13,10 @@
  * lattice and the simulations do not depend on the SLO, a looser SLO passes at least every
  * rate a tighter one passes, so it never lowers the capacity found.
  *
- * Before searching, one lone request at a time (arrivals 10⁶ s apart) is simulated: if even
- * then a p99 exceeds its target, no rate can meet the SLO and the result is rate 0 with the
- * reason. The simulator runs one replica; rates and tokens/s are multiplied by the engine's
+ * Before searching, each request is priced alone on an idle replica — TTFT = its prefill (in
+ * `chunk`-token steps when chunked), TPOT = a batch-1 decode step at its mean context, the steps
+ * the simulator takes for a lone request — and if even then a p99 exceeds its target, no rate can
+ * meet the SLO and the result is rate 0 with the reason. The simulator runs one replica; rates and tokens/s are multiplied by the engine's
  * data-parallel replicas.
  */
 import { SuanliError } from "../errors.js";
@@ -23,6 +24,7 @@ import type { InferenceEngine } from "../inference/engine.js";
 import { simulate, type Policy, type SimulationResult } from "../longcontext/simulate.js";
 import { checkTrace, workload, type Request, type WorkloadOptions } from "../longcontext/workload.js";
 import { positiveInt, positiveNumber } from "../validate.js";
+import { summarize } from "../longcontext/stats.js";
 import { readSlo, type Slo, type SloOptions } from "./slo.js";
 
 /** A workload without a rate (the rate is what is searched): length distributions or a trace. */
@@ -49,6 +51,7 @@ export interface CapacityResult {
   readonly tokensPerSecondPerGpu: number;
   /** 1 ÷ median TPOT at that rate. */
   readonly tokensPerSecondPerUser: number;
+  /** p99s at that rate (of lone requests when the rate is 0), s. */
   readonly ttftP99: number;
   readonly tpotP99: number;
   /** Which target stops a higher rate ("ttft", "tpot", "rejected" or "unfinished"); null when the rate is 0. */
@@ -58,7 +61,7 @@ export interface CapacityResult {
   readonly slo: Slo;
   /** Simulations run. */
   readonly probes: number;
-  /** The simulation at the reported rate (or the lone-request run when the rate is 0). */
+  /** The simulation at the reported rate (the offline run when the rate is 0). */
   readonly simulation: SimulationResult;
 }
 
@@ -87,16 +90,40 @@ function verdict(r: SimulationResult, slo: Slo): string | null {
 /** Simulate `reqs` with arrival times divided by `rate` (Infinity: all at once). */
 function run(e: InferenceEngine, reqs: readonly Request[], rate: number, o: CapacityOptions): SimulationResult {
   const trace = reqs.map((r) => ({ time: Number.isFinite(rate) ? r.time / rate : 0, prompt: r.prompt, output: r.output }));
-  return simulate(e, { trace, policy: o.policy ?? "inflight", maxBatch: o.maxBatch ?? 256, ...(o.chunk !== undefined ? { chunk: o.chunk } : {}), samples: 1 });
+  // Enough steps for every request to run alone: its tokens out plus its prefill steps.
+  const per = o.chunk ?? e.state.maxTokens;
+  const maxSteps = reqs.reduce((a, r) => a + r.output + Math.ceil(r.prompt / per), 1000);
+  return simulate(e, { trace, policy: o.policy ?? "inflight", maxBatch: o.maxBatch ?? 256, ...(o.chunk !== undefined ? { chunk: o.chunk } : {}), samples: 1, maxSteps });
 }
 
-function resultOf(e: InferenceEngine, rate: number, r: SimulationResult, slo: Slo, probes: number, binding: string | null, reason: string | null): CapacityResult {
+/** p99 TTFT and TPOT of each request served alone (see the module comment), and whether its cache fits at all. */
+function alone(e: InferenceEngine, reqs: readonly Request[], chunk: number | undefined, maxBatch: number): { ttft: number; tpot: number; rejected: number } {
+  const c = e.compile();
+  const budget = c.engine.gpu.spec.memory - c.memoryPerGpu(maxBatch, 1) + c.kvBytesPerGpu(maxBatch, 1);
+  const ttft: number[] = [];
+  const tpot: number[] = [];
+  let rejected = 0;
+  for (const r of reqs) {
+    if (c.kvBytesPerGpu(1, r.prompt + r.output) > budget) {
+      rejected++;
+      continue;
+    }
+    let t = 0;
+    if (chunk === undefined) t = c.prefillStep(1, r.prompt);
+    else for (let done = 0; done < r.prompt; done += chunk) t += e.fullStepTime({ batch: 1, tokens: Math.min(chunk, r.prompt - done), past: done }, c.rates).total;
+    ttft.push(t);
+    if (r.output > 1) tpot.push(c.decodeStep(1, r.prompt + Math.ceil(r.output / 2)));
+  }
+  return { ttft: summarize(ttft).p99, tpot: summarize(tpot).p99, rejected };
+}
+
+function resultOf(e: InferenceEngine, rate: number, r: SimulationResult, slo: Slo, probes: number, binding: string | null, reason: string | null, p99 = { ttft: r.ttft.p99, tpot: r.tpot.p99 }): CapacityResult {
   const dp = e.cluster.layout.dp;
   return Object.freeze({
     rate: rate * dp, ratePerReplica: rate,
     tokensPerSecond: rate > 0 ? r.throughput * dp : 0, tokensPerSecondPerGpu: rate > 0 ? (r.throughput * dp) / e.cluster.size : 0,
     tokensPerSecondPerUser: r.tpot.p50 > 0 ? 1 / r.tpot.p50 : 0,
-    ttftP99: r.ttft.p99, tpotP99: r.tpot.p99, binding, reason, slo, probes, simulation: r,
+    ttftP99: p99.ttft, tpotP99: p99.tpot, binding, reason, slo, probes, simulation: r,
   });
 }
 
@@ -121,19 +148,15 @@ export function capacity(e: InferenceEngine, o: CapacityOptions): CapacityResult
   if (o.maxBatch !== undefined) positiveInt(o.maxBatch, "maxBatch");
   const reqs = unitRateRequests(o.workload);
   let probes = 0;
-  const lone = run(e, reqs, 1e-6, o);
-  probes++;
-  const why = verdict(lone, slo);
-  if (why !== null) {
-    const reason =
-      why === "rejected" ? `${lone.rejected} request(s) need more KV cache than ${e.describe()} has, at any rate`
-      : why === "unfinished" ? `the simulation stopped before every request finished, even one at a time`
-      : why === "ttft" ? `even a lone request waits ${lone.ttft.p99.toPrecision(3)} s for its first token (p99) > the ${slo.ttftP99} s target`
-      : `even a lone request takes ${(lone.tpot.p99 * 1e3).toPrecision(3)} ms per output token (p99) > the ${(slo.tpotP99 * 1e3).toPrecision(3)} ms target`;
-    return resultOf(e, 0, lone, slo, probes, null, reason);
-  }
+  const one = alone(e, reqs, o.chunk === undefined ? undefined : positiveInt(o.chunk, "chunk"), o.maxBatch ?? 256);
+  const reason =
+    one.rejected > 0 ? `${one.rejected} request(s) need more KV cache than ${e.describe()} has, at any rate`
+    : one.ttft > slo.ttftP99 ? `even a lone request waits ${one.ttft.toPrecision(3)} s for its first token (p99) > the ${slo.ttftP99} s target`
+    : one.tpot > slo.tpotP99 ? `even a lone request takes ${(one.tpot * 1e3).toPrecision(3)} ms per output token (p99) > the ${(slo.tpotP99 * 1e3).toPrecision(3)} ms target`
+    : null;
   const off = run(e, reqs, Infinity, o);
   probes++;
+  if (reason !== null) return resultOf(e, 0, off, slo, probes, null, reason, one);
   const anchor = off.makespan > 0 ? off.finished / off.makespan : 1;
   const step = 1 + tol;
   const rateAt = (i: number) => anchor * Math.pow(step, i);
@@ -166,7 +189,7 @@ export function capacity(e: InferenceEngine, o: CapacityOptions): CapacityResult
       hi = lo;
       lo -= jump;
       // 2^-60 × the offline rate is slower than the lone-request run, which passed
-      if (lo < -60 * jump) return resultOf(e, 0, lone, slo, probes, null, "no probed rate met the SLO");
+      if (lo < -60 * jump) return resultOf(e, 0, off, slo, probes, null, "no probed rate met the SLO");
     }
   }
   while (hi - lo > 1) {
