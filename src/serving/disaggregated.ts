@@ -71,6 +71,8 @@ export class Disaggregated {
   /** B/s per GPU, one direction. */
   readonly link: number;
   readonly latency: number;
+  /** Both pools' engines compiled (plain-number step times). */
+  readonly compiled: { readonly prefill: CompiledEngine; readonly decode: CompiledEngine };
   private readonly p: CompiledEngine;
   private readonly d: CompiledEngine;
 
@@ -91,6 +93,7 @@ export class Disaggregated {
     this.latency = lat;
     this.p = o.prefill.compile();
     this.d = o.decode.compile();
+    this.compiled = Object.freeze({ prefill: this.p, decode: this.d });
     Object.freeze(this);
   }
 

@@ -56,11 +56,11 @@ export function prefillDecodeRatio(m: Model, g: Gpu, o: RatioOptions): { table: 
   for (let x = tpP; x <= gpus - tpD; x += tpP) {
     if ((gpus - x) % tpD !== 0) continue;
     const d = disaggregated({ prefill: m.on(cluster(g, x).tp(tpP)), decode: m.on(cluster(g, gpus - x).tp(tpD)), link: o.link });
-    const dc = d.decode.compile();
+    const dc = d.compiled.decode;
     const mid = prompt + Math.max(1, Math.round(output / 2));
     const max = dc.maxBatch(prompt + output);
     // A pool that cannot hold one request is no candidate.
-    if (max === 0 || !d.prefill.compile().fits(1, prompt)) continue;
+    if (max === 0 || !d.compiled.prefill.fits(1, prompt)) continue;
     const batch = max === 0 ? 0 : largest((b) => b <= max && dc.decodeStep(b, mid) <= slo.tpotP99, max);
     const r = d.request({ prompt, output, batch: Math.max(1, batch) });
     const t = batch > 0 ? d.throughput({ prompt, output, batch }) : null;
