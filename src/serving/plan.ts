@@ -4,7 +4,8 @@
  * against tokens/s per user (1 ÷ TPOT) among the layouts that meet the SLO.
  *
  * Candidates:
- * - aggregated: every tp (inside a node) × pp with tp·pp dividing `gpus` (dp = the rest), each decode batch
+ * - aggregated: every tp (inside a node) × pp with tp·pp dividing `gpus` (dp = the rest), for
+ *   MoE models every ep (a multiple of tp dividing the experts and a stage's GPUs), each decode batch
  *   1, 2, 4, … up to the largest that fits at prompt + output tokens. In-flight batching makes
  *   every replica also prefill the prompts of the sequences that replace finished ones — batch ÷
  *   output prompts per decode step on average — so
@@ -49,6 +50,8 @@ export interface PlanRow {
   tp: number;
   pp: number;
   dp: number;
+  /** Expert-parallel degree (1 without). */
+  ep: number;
   prefill_gpus: number;
   decode_gpus: number;
   batch: number;
@@ -111,22 +114,26 @@ export function plan(m: Model, g: Gpu, o: PlanOptions): PlanResult {
   if (modes.includes("aggregated")) {
     for (const tp of divisors(gpus).filter((t) => t <= base.gpusPerNode)) {
       for (const pp of divisors(gpus / tp)) {
-        const c = attempt(() => m.on(base.tp(tp).pp(pp)).compile());
-        if (!c) continue;
-        const max = Math.min(cap, c.maxBatch(prompt + output));
-        if (max === 0) continue;
-        layouts++;
-        const dp = gpus / (tp * pp);
-        const pre = c.prefillStep(1, prompt);
-        for (const b of batches(max)) {
-          const dec = c.decodeStep(b, mid);
-          const tpot = dec + (b / output) * pre;
-          rows.push({
-            mode: "aggregated", layout: `tp ${tp} · pp ${pp} · dp ${dp}`, tp, pp, dp, prefill_gpus: 0, decode_gpus: 0, batch: b,
-            ttft_s: pre, tpot_ms: tpot * 1e3, tokens_s_per_gpu: (dp * b) / tpot / gpus, tokens_s_per_user: 1 / tpot,
-            meets_slo: pre <= slo.ttftP99 && tpot <= slo.tpotP99, frontier: false,
-            why: `TPOT = decode ${ms(dec)} at batch ${b} + ${b}/${output} × prefill ${ms(pre)}`,
-          });
+        const experts = m.arch.moe?.experts ?? 0;
+        const eps = [1, ...divisors(gpus / pp).filter((k) => k > 1 && k % tp === 0 && experts % k === 0)];
+        for (const ep of eps) {
+          const c = attempt(() => m.on(base.tp(tp).pp(pp).ep(ep)).compile());
+          if (!c) continue;
+          const max = Math.min(cap, c.maxBatch(prompt + output));
+          if (max === 0) continue;
+          layouts++;
+          const dp = gpus / (tp * pp);
+          const pre = c.prefillStep(1, prompt);
+          for (const b of batches(max)) {
+            const dec = c.decodeStep(b, mid);
+            const tpot = dec + (b / output) * pre;
+            rows.push({
+              mode: "aggregated", layout: `tp ${tp} · pp ${pp} · dp ${dp}${ep > 1 ? ` · ep ${ep}` : ""}`, tp, pp, dp, ep, prefill_gpus: 0, decode_gpus: 0, batch: b,
+              ttft_s: pre, tpot_ms: tpot * 1e3, tokens_s_per_gpu: (dp * b) / tpot / gpus, tokens_s_per_user: 1 / tpot,
+              meets_slo: pre <= slo.ttftP99 && tpot <= slo.tpotP99, frontier: false,
+              why: `TPOT = decode ${ms(dec)} at batch ${b} + ${b}/${output} × prefill ${ms(pre)}`,
+            });
+          }
         }
       }
     }
@@ -148,7 +155,7 @@ export function plan(m: Model, g: Gpu, o: PlanOptions): PlanResult {
             const r = d.request({ prompt, output, batch: b });
             const t = d.throughput({ prompt, output, batch: b });
             rows.push({
-              mode: "disaggregated", layout, tp: tpD, pp: 1, dp: xD / tpD, prefill_gpus: xP, decode_gpus: xD, batch: b,
+              mode: "disaggregated", layout, tp: tpD, pp: 1, dp: xD / tpD, ep: 1, prefill_gpus: xP, decode_gpus: xD, batch: b,
               ttft_s: r.ttft, tpot_ms: r.tpot * 1e3, tokens_s_per_gpu: t.tokensPerSecondPerGpu, tokens_s_per_user: 1 / r.tpot,
               meets_slo: r.ttft <= slo.ttftP99 && r.tpot <= slo.tpotP99, frontier: false,
               why: `TPOT = decode ${ms(r.tpot)} at batch ${b}; TTFT = prefill ${ms(r.prefill)} + KV ${ms(r.kvTransfer.time)}; ${t.bottleneck}-bound at ${t.requestsPerSecond.toPrecision(3)} req/s`,

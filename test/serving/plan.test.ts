@@ -48,3 +48,10 @@ describe("plan(model, gpu, { gpus, workload, slo })", () => {
     expect(errorOf(() => plan(m, gpu("H100"), { gpus: 8, workload: { prompt: -1, output: 1 }, slo: { ttftP99: 1 } })).message).toBe("workload.prompt must be a positive integer, got -1");
   });
 });
+
+describe("plan() for an MoE model", () => {
+  it("adds expert-parallel layouts", () => {
+    const q = plan(model("deepseek-v3"), gpu("H100").fp8(), { gpus: 16, workload: { prompt: 1024, output: 256 }, slo: { ttftP99: 5 }, modes: ["aggregated"], maxBatch: 64 });
+    expect(q.rows.some((r) => r.ep === 16 && r.layout === "tp 1 · pp 1 · dp 16 · ep 16")).toBe(true);
+  });
+});
