@@ -7,9 +7,11 @@
  *
  * The search: one workload is drawn at rate 1 (or a trace is normalised to rate 1) and
  * replayed at rate r by dividing its arrival times by r — the same requests at every rate.
- * Rates are probed on a fixed geometric lattice r_i = r_offline × (1 + tolerance)^i anchored
- * at the offline rate (requests/s of the offline run), bracketed by doubling and bisected; a
- * rate passes when every request finishes and both p99s are within the SLO. Because the
+ * Rates are probed on a fixed geometric lattice r_i = r_offline × (1 + tolerance)^i, i ≤ 0,
+ * anchored at the offline rate (requests/s of the run with everything queued at once — no
+ * steady stream can arrive faster than the replica serves it, however few requests a finite
+ * sample holds), bracketed by halving and bisected; a rate passes when every request finishes
+ * and both p99s are within the SLO. Because the
  * lattice and the simulations do not depend on the SLO, a looser SLO passes at least every
  * rate a tighter one passes, so it never lowers the capacity found.
  *
@@ -54,7 +56,7 @@ export interface CapacityResult {
   /** p99s at that rate (of lone requests when the rate is 0), s. */
   readonly ttftP99: number;
   readonly tpotP99: number;
-  /** Which target stops a higher rate ("ttft", "tpot", "rejected" or "unfinished"); null when the rate is 0. */
+  /** What stops a higher rate: "ttft", "tpot", "rejected", "unfinished", or "throughput" (the offline rate); null when the rate is 0. */
   readonly binding: string | null;
   /** Why the rate is 0, or null. */
   readonly reason: string | null;
@@ -132,7 +134,8 @@ function resultOf(e: InferenceEngine, rate: number, r: SimulationResult, slo: Sl
  * @example offline(e, { workload: { requests: 500, prompt: 1024, output: 256 } }).tokensPerSecond
  */
 export function offline(e: InferenceEngine, o: { workload: CapacityWorkload; policy?: Policy; maxBatch?: number; chunk?: number }): { tokensPerSecond: number; tokensPerSecondPerGpu: number; requestsPerSecond: number; simulation: SimulationResult } {
-  const reqs = o?.workload?.trace !== undefined ? checkTrace(o.workload.trace) : workload({ requests: 1000, ...o?.workload });
+  // The same requests capacity() replays (drawn at rate 1), all queued at t = 0.
+  const reqs = o?.workload?.trace !== undefined ? checkTrace(o.workload.trace) : unitRateRequests(o?.workload);
   const r = run(e, reqs, Infinity, { ...o, slo: {} });
   const dp = e.cluster.layout.dp;
   return Object.freeze({ tokensPerSecond: r.throughput * dp, tokensPerSecondPerGpu: (r.throughput * dp) / e.cluster.size, requestsPerSecond: r.makespan > 0 ? (r.finished * dp) / r.makespan : 0, simulation: r });
@@ -172,25 +175,15 @@ export function capacity(e: InferenceEngine, o: CapacityOptions): CapacityResult
   };
   const pass = (i: number) => verdict(sim(i), slo) === null;
   const jump = Math.max(1, Math.round(Math.log(2) / Math.log(step)));
-  let lo: number;
-  let hi: number;
-  if (pass(0)) {
-    lo = 0;
-    hi = jump;
-    while (pass(hi)) {
-      lo = hi;
-      hi += jump;
-      if (hi > 60 * jump) break; // 2^60 × the offline rate: the workload never queues
-    }
-  } else {
-    hi = 0;
-    lo = -jump;
-    while (!pass(lo)) {
-      hi = lo;
-      lo -= jump;
-      // 2^-60 × the offline rate is slower than the lone-request run, which passed
-      if (lo < -60 * jump) return resultOf(e, 0, off, slo, probes, null, "no probed rate met the SLO");
-    }
+  // No steady stream can arrive faster than the replica serves it: the offline rate caps the search.
+  if (pass(0)) return resultOf(e, anchor, sim(0), slo, probes, "throughput", null);
+  let hi = 0;
+  let lo = -jump;
+  while (!pass(lo)) {
+    hi = lo;
+    lo -= jump;
+    // 2^-60 × the offline rate is slower than any lone request: the lone-request check covers it
+    if (lo < -60 * jump) return resultOf(e, 0, off, slo, probes, null, "no probed rate met the SLO");
   }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);

@@ -17,7 +17,7 @@ describe("capacity(engine, { workload, slo })", () => {
     expect(tight.ttftP99).toBeLessThanOrEqual(0.3);
     expect(tight.tpotP99).toBeLessThanOrEqual(0.03);
     expect(tight.reason).toBeNull();
-    expect(["ttft", "tpot", "rejected", "unfinished"]).toContain(tight.binding);
+    expect(["ttft", "tpot", "rejected", "unfinished", "throughput"]).toContain(tight.binding);
     expect(tight.tokensPerSecondPerGpu).toBe(tight.tokensPerSecond);
     expect(tight.tokensPerSecondPerUser).toBeGreaterThan(1 / 0.03);
   });
@@ -39,6 +39,13 @@ describe("capacity(engine, { workload, slo })", () => {
     expect(r.rate).toBe(0);
     expect(r.reason).toMatch(/even a lone request waits .* s for its first token \(p99\) > the 0.001 s target/);
     expect(capacity(e, { workload: w, slo: { tpotP99: "1 ms" } }).reason).toMatch(/ms per output token/);
+  });
+
+  it("never exceeds the offline rate: a workload that meets the SLO all at once is throughput-bound", () => {
+    const off = offline(e, { workload: w });
+    const r = capacity(e, { workload: w, slo: { ttftP99: 1e4 } });
+    expect(r.binding).toBe("throughput");
+    expect(r.rate).toBeCloseTo(off.requestsPerSecond, 9);
   });
 
   it("offline() queues everything at once and beats the SLO-bound rate", () => {
