@@ -33,7 +33,7 @@ describe("plan(model, gpu, { gpus, workload, slo })", () => {
   });
 
   it("feeds chart.frontier", () => {
-    const spec = chart.frontier(p.table, { x: "tpot_ms", y: "tokens_s_per_gpu", color: "mode" }) as { layer: unknown[] };
+    const spec = chart.frontier(p.table, { x: "tpot_ms", y: "tokens_s_per_gpu", color: "mode" }) as unknown as { layer: unknown[] };
     expect(spec.layer.length).toBe(2);
   });
 
