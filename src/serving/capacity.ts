@@ -78,7 +78,9 @@ export function unitRateRequests(w: CapacityWorkload): Request[] {
     const scale = (t.length - 1) / span;
     return t.map((r) => ({ time: (r.time - t[0]!.time) * scale, prompt: r.prompt, output: r.output }));
   }
-  return workload({ requests: 1000, ...w, rate: 1 });
+  const out = workload({ requests: 1000, ...w, rate: 1 });
+  if (out.length === 0) throw new SuanliError("bad-argument", "the workload has no requests; give requests ≥ 1 or a trace", { value: w?.requests, expected: "requests ≥ 1" });
+  return out;
 }
 
 function verdict(r: SimulationResult, slo: Slo): string | null {

@@ -28,6 +28,17 @@ describe("capacity(engine, { workload, slo })", () => {
     expect(looser.rate).toBeGreaterThanOrEqual(loose.rate);
   });
 
+  it("a looser SLO never lowers capacity: every pair of a grid of targets", () => {
+    const targets = [[0.2, 0.02], [0.2, 0.04], [0.5, 0.03], [1, 0.03], [1, 0.06], [3, 0.1]] as const;
+    const rate = targets.map(([ttftP99, tpotP99]) => capacity(e, { workload: w, slo: { ttftP99, tpotP99 } }).rate);
+    for (let i = 0; i < targets.length; i++) {
+      for (let j = 0; j < targets.length; j++) {
+        const looser = targets[j]![0] >= targets[i]![0] && targets[j]![1] >= targets[i]![1];
+        if (looser) expect(rate[j]!, `${targets[j]} vs ${targets[i]}`).toBeGreaterThanOrEqual(rate[i]!);
+      }
+    }
+  });
+
   it("multiplies by the data-parallel replicas", () => {
     const two = capacity(model("llama3.1-8b").on(cluster(gpu("H100"), 2)), { workload: w, slo: { ttftP99: 0.3, tpotP99: 0.03 } });
     expect(two.rate).toBeCloseTo(2 * tight.rate, 9);
@@ -85,5 +96,12 @@ describe("parseTrace(text)", () => {
     expect(errorOf(() => parseTrace('{"arrival":-1,"prompt":3,"output":4}')).message).toBe("trace line 1: arrival is -1; expected seconds ≥ 0");
     expect(errorOf(() => parseTrace('{"arrival":0,"prompt":3}')).message).toMatch(/output is missing/);
     expect(errorOf(() => parseTrace("a,b,c\n1,2,3")).message).toMatch(/must name arrival \(or time\), prompt and output/);
+  });
+});
+
+describe("capacity() refusals", () => {
+  it("refuses an empty workload", () => {
+    const e = model("llama3.1-8b").on(gpu("H100"));
+    expect(errorOf(() => capacity(e, { workload: { requests: 0 }, slo: { ttftP99: 1 } })).message).toBe("the workload has no requests; give requests ≥ 1 or a trace");
   });
 });

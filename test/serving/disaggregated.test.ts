@@ -51,3 +51,13 @@ describe("prefillDecodeRatio(model, gpu, { gpus, link, prompt, output, slo })", 
     expect(r.table.numRows()).toBe(3);
   });
 });
+
+describe("disaggregated pools on different GPUs", () => {
+  it("prefill on H100, decode on H20: each pool priced on its own GPU", () => {
+    const mixed = disaggregated({ prefill: m.on(cluster(gpu("H100"), 8).tp(8)), decode: m.on(cluster(gpu("H20"), 8).tp(8)), link: "400 Gb/s" });
+    const r = mixed.request({ prompt: 2048, output: 256, batch: 16 });
+    expectClose(r.prefill, m.on(cluster(gpu("H100"), 8).tp(8)).prefill({ prompt: 2048 }).time.value);
+    expect(r.tpot).toBeGreaterThan(m.on(cluster(gpu("H100"), 8).tp(8)).decode({ batch: 16, context: 2048 + 128 }).time.value);
+    expect(String(mixed)).toMatch(/prefill 8× H100.* decode 8× H20/);
+  });
+});
