@@ -2,7 +2,8 @@
 /**
  * node scripts/validate-serving.mjs (after npm run build) — the serving layer's predictions
  * next to the published values in datasets/serving-measurements.json: speculative-decoding
- * speedups through speculative(), the MLPerf Llama-2-70B constants the kit ships (SLO, mean
+ * speedups through speculative(), MLPerf Llama-2-70B Server and Offline tokens/s through
+ * capacity() and offline(), the MLPerf Llama-2-70B constants the kit ships (SLO, mean
  * output of its workload). Prints one line per row with the relative error; exits 1 when a
  * constant differs from its source (a prediction's error is reported, not judged).
  */
@@ -29,6 +30,15 @@ for (const r of rows) {
     const err = (p - r.value) / r.value;
     errors.push(Math.abs(err));
     console.log(`${r.id}: predicted ${p.toFixed(2)}× vs published ${r.value}× (${(err * 100).toFixed(1)} %)`);
+  } else if (r.kind === "mlperf-server" || r.kind === "mlperf-offline") {
+    let g = k.gpu(r.gpu);
+    if (r.precision) g = g.precision(r.precision);
+    const e = k.model(r.model).on(k.cluster(g, r.gpus).tp(r.tp));
+    const s = k.mlperfLlama2Server({ requests: r.requests });
+    const p = r.kind === "mlperf-server" ? k.capacity(e, { ...s, maxBatch: r.maxBatch }).tokensPerSecond : k.offline(e, { workload: s.workload, maxBatch: r.maxBatch }).tokensPerSecond;
+    const err = (p - r.value) / r.value;
+    errors.push(Math.abs(err));
+    console.log(`${r.id}: predicted ${p.toFixed(0)} vs published ${r.value} tokens/s (${(err * 100).toFixed(1)} %)`);
   } else if (r.kind === "slo") {
     const s = k.MLPERF_LLAMA2_70B_SLO;
     const ok = s.ttftP99 === r.value[0] && s.tpotP99 === r.value[1];
