@@ -12,6 +12,8 @@ import { runSweep, SWEEP_HELP } from "./cli/sweep.js";
 import { runReport, REPORT_HELP } from "./cli/report.js";
 import { runTrainArgv, TRAIN_HELP } from "./cli/train.js";
 import { runSimulate, SIMULATE_HELP } from "./cli/simulate.js";
+import { runCapacity, CAPACITY_HELP } from "./cli/capacity.js";
+import { runPlan, PLAN_HELP } from "./cli/plan.js";
 
 /** Verbs that parse their own options (argv after the verb) and print their own output. */
 const DELEGATED: Record<string, { run: (argv: string[]) => Promise<number>; help: string }> = {
@@ -20,6 +22,8 @@ const DELEGATED: Record<string, { run: (argv: string[]) => Promise<number>; help
   report: { run: runReport, help: REPORT_HELP },
   train: { run: runTrainArgv, help: TRAIN_HELP },
   simulate: { run: runSimulate, help: SIMULATE_HELP },
+  capacity: { run: runCapacity, help: CAPACITY_HELP },
+  plan: { run: runPlan, help: PLAN_HELP },
 };
 
 const HELP: Record<string, string> = {
@@ -36,6 +40,8 @@ commands:
   sweep MODEL          batch × sequence sweep (KV, decode time, fit): --gpu H20 --batch 1,8,64 --seq 4096,32768 [--csv]
   train MODEL          training memory and time: --gpu H20 --gpus 1024 --tp 8 --pp 4 --seq 4096 --precision fp8 --tokens 2e12
   simulate MODEL GPU   serving simulation, static vs in-flight batching: --n 8 --requests 100 --rate 1
+  capacity MODEL       highest request rate under p99 TTFT/TPOT targets: --gpu H100 --tp 8 --mlperf
+  plan MODEL           Pareto frontier of layouts: --gpu H100 --gpus 8 --prompt 2048 --output 256 --ttft 2
   report               write the article reproduction as Markdown + HTML: --out DIR
 
 every command takes --json and --help`,

@@ -118,3 +118,12 @@ export { type Setup, type InferenceSetup, type TrainingSetup, type Phase } from 
 export { type Residual } from "./uncertainty/residuals.js";
 export { type Prediction, type SetupRow } from "./uncertainty/predict.js";
 export { tornado, type TornadoOptions } from "./charts/tornado.js";
+// serving: speculative decoding, disaggregation, capacity under SLOs, plan search
+export { speculative, Speculative, expectedTokens, type Drafter, type SpeculativeOptions, type SpeculativePoint } from "./serving/speculative.js";
+export { disaggregated, Disaggregated, type DisaggregatedOptions, type DisaggregatedRequest, type DisaggregatedThroughput } from "./serving/disaggregated.js";
+export { prefillDecodeRatio, type RatioOptions, type RatioRow } from "./serving/ratio.js";
+export { readSlo, MLPERF_LLAMA2_70B_SLO, type Slo, type SloOptions } from "./serving/slo.js";
+export { capacity, offline, unitRateRequests, type CapacityOptions, type CapacityResult, type CapacityWorkload } from "./serving/capacity.js";
+export { parseTrace, loadTrace, type TraceFormat } from "./serving/trace.js";
+export { mlperfLlama2Workload, mlperfLlama2Server, MLPERF_LLAMA2_70B_MEAN_OUTPUT } from "./serving/mlperf.js";
+export { plan, type PlanOptions, type PlanRow, type PlanResult } from "./serving/plan.js";

@@ -73,6 +73,9 @@ export interface ClusterState {
   /** Inter-node bandwidth per GPU, one direction (B/s); absent until `.network(…)`. */
   readonly network: number | undefined;
   readonly latency: Readonly<Record<LinkKind, number>>;
+  /** Expert-parallel degree (absent = 1) and the busiest expert GPU's load over the mean (absent = 1). */
+  readonly ep?: number;
+  readonly epImbalance?: number;
 }
 
 export class Cluster {
@@ -128,6 +131,34 @@ export class Cluster {
     const pp = positiveInt(n, "pp");
     checkLayout(this.state.size, this.state.tp, pp);
     return this.with({ pp });
+  }
+
+  /** Expert-parallel degree: 1 unless `.ep(k)` was set. */
+  get expertParallel(): number {
+    return this.state.ep ?? 1;
+  }
+
+  /**
+   * Expert parallelism for MoE inference: each MoE layer's routed experts sharded whole over
+   * `k` GPUs of one pipeline stage (tp ranks adjacent, then data-parallel replicas, as vLLM's
+   * expert parallelism spans tp × dp), attention kept tp-split and data-parallel, tokens
+   * dispatched to their experts and combined back by an all-to-all per MoE layer (over NVLink
+   * while the group fits in a node, the network beyond). `imbalance` (default 1, uniform
+   * routing) is the busiest GPU's expert load over the mean. k must be a multiple of tp and
+   * divide the GPUs of a stage; the engine checks that it divides the experts.
+   * @example cluster(gpu("H100").fp8(), 16).ep(16).network("400 Gb/s")   // DeepSeek-V3 decode on two nodes
+   */
+  ep(k: number, opts: { imbalance?: number } = {}): Cluster {
+    const ep = positiveInt(k, "ep");
+    const { tp, pp, size } = this.state;
+    if (ep > 1 && (ep % tp !== 0 || (size / pp) % ep !== 0)) {
+      throw new SuanliError("bad-parallelism", `ep ${ep} must be a multiple of tp ${tp} and divide the ${size / pp} GPUs of a pipeline stage`, { value: ep, expected: `a multiple of ${tp} dividing ${size / pp}` });
+    }
+    const imbalance = opts.imbalance ?? this.state.epImbalance ?? 1;
+    if (typeof imbalance !== "number" || !Number.isFinite(imbalance) || imbalance < 1) {
+      throw new SuanliError("bad-argument", `ep imbalance must be a number ≥ 1 (busiest GPU's expert load over the mean), got ${show(imbalance)}`, { value: imbalance, expected: "≥ 1" });
+    }
+    return this.with({ ep, epImbalance: imbalance });
   }
 
   /** GPUs per node (default 8, or the part's link domain when larger: 72 for GB200 NVL72). */
@@ -218,7 +249,8 @@ export class Cluster {
   toString(): string {
     const { tp, pp, dp } = this.layout;
     const net = this.state.network !== undefined ? ` · network ${format(this.state.network, "bandwidth")}` : "";
-    return `Cluster ${this.state.size}× ${this.state.gpu.toString()} · tp ${tp} · pp ${pp} · dp ${dp}${net}`;
+    const ep = this.expertParallel > 1 ? ` · ep ${this.expertParallel}` : "";
+    return `Cluster ${this.state.size}× ${this.state.gpu.toString()} · tp ${tp} · pp ${pp} · dp ${dp}${ep}${net}`;
   }
   toJSON(): object {
     return { gpu: this.state.gpu.toJSON(), size: this.state.size, ...this.layout, gpusPerNode: this.state.gpusPerNode, network: this.state.network, latency: this.state.latency };

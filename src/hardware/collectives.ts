@@ -5,6 +5,8 @@
  *   reduce-scatter  t =  (n−1)/n × S / (η·B) +  (n−1) × α
  *   all-gather      t =  (n−1)/n × S / (η·B) +  (n−1) × α
  *   point-to-point  t =            S / (η·B) +            α
+ *   all-to-all      t =  (n−1)/n × S / (η·B) +  (n−1) × α   (pairwise exchange: each rank keeps
+ *                   1/n of its S bytes and sends 1/n to each peer — MoE dispatch and combine)
  *
  * S: bytes of the full tensor each rank holds (all-reduce input; all-gather output;
  * reduce-scatter input), n: ranks in the group, B: link bandwidth per direction (B/s),
@@ -17,7 +19,7 @@
  */
 import type { LinkPath } from "./cluster.js";
 
-export type CollectiveKind = "allReduce" | "allGather" | "reduceScatter" | "p2p";
+export type CollectiveKind = "allReduce" | "allGather" | "reduceScatter" | "p2p" | "allToAll";
 
 /** Steps and the fraction of S each rank sends, per collective: (steps, bytes factor). */
 function shape(kind: CollectiveKind, n: number): [number, number] {
@@ -26,6 +28,7 @@ function shape(kind: CollectiveKind, n: number): [number, number] {
       return [2 * (n - 1), (2 * (n - 1)) / n];
     case "allGather":
     case "reduceScatter":
+    case "allToAll":
       return [n - 1, (n - 1) / n];
     case "p2p":
       return [1, 1];

@@ -67,10 +67,11 @@ export class InferenceEngine {
   constructor(state: EngineState) {
     this.state = state;
     const { tp, pp } = state.cluster.layout;
-    this.shard = shard(state.model.arch, tp, pp, state.model.id);
+    this.shard = shard(state.model.arch, tp, pp, state.model.id, state.cluster.expertParallel, state.cluster.state.epImbalance);
     // Every link a step uses must exist (a group spanning nodes needs a network): refuse here, not mid-sweep.
     state.cluster.tpLink();
     if (pp > 1) state.cluster.ppLink();
+    if (this.shard.ep > 1) state.cluster.linkFor(this.shard.ep);
     Object.freeze(this);
   }
 
@@ -149,7 +150,8 @@ export class InferenceEngine {
     const g = this.gpu;
     const peak = g.peak().value;
     const peak16 = g.spec.peak.fp16 ?? g.spec.peak.bf16 ?? peak;
-    return rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency);
+    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency);
+    return this.shard.ep > 1 ? { ...r, epLink: this.state.cluster.linkFor(this.shard.ep) } : r;
   }
 
   /**

@@ -34,7 +34,7 @@ export function weightBytes(s: Shard, dt: Dtypes): number {
   const norms = a.normsPerLayer * a.hidden * (a.norm === "layer" ? 2 : 1);
   let perStage = 0;
   for (const g of s.groups) {
-    const mlp = g.moe && a.moe ? a.moe.experts * s.expertParams + s.sharedParams + s.routerParams : s.mlpParams;
+    const mlp = g.moe && a.moe ? s.expertsPerGpu * s.expertParams + s.sharedParams + s.routerParams : s.mlpParams;
     perStage += g.count * ((s.qkvParams + s.outParams + mlp) * sw + norms * EMBEDDING_BYTES);
   }
   const table = s.vocab * a.hidden * EMBEDDING_BYTES;

@@ -16,6 +16,11 @@
  *                             with kvReads "per-query-head" a decode step (tokens = 1) pays
  *                             the KV read once per query head (heads / kvHeads times; kernels.ts)
  *   all-reduce ×2 (tp > 1)    N·d·s_a bytes after attention and after the MLP (Megatron §3)
+ *   experts, ep > 1           each GPU runs the N/tp tokens of its tp rank × k routed experts ×
+ *                             imbalance on its E/ep whole experts; weights read: the experts the
+ *                             N·ep/tp tokens of the group touch, ÷ ep; all-to-all ×2 (dispatch,
+ *                             combine) of (N/tp)·k·d·s_a × imbalance bytes over the ep group
+ *                             (DeepSeek-V3, arXiv:2412.19437 §3.4; GShard, arXiv:2006.16668 §2)
  *   norms                     4·N·d FLOPs, 2·N·d·s_a bytes, each
  * Once per step: embedding lookup, final norm, LM head on `batch` rows (logits of the last
  * token only), and the logits all-gather over the vocabulary-parallel head.
@@ -69,7 +74,20 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
     emit("attention", "attention", c, attnPerKey * B * keys, kvPasses * B * kept * kvOut * skv + N * kvOut * skv + N * s.heads * (a.headDim + a.vHeadDim) * sa);
     emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa);
     if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
-    if (g.moe && a.moe) {
+    if (g.moe && a.moe && s.ep > 1) {
+      const m = a.moe;
+      const routed = (N / tp) * m.active * s.epImbalance;
+      const touched = expertsTouched(m.experts, m.active, (N * s.ep) / tp) / s.ep;
+      const width = m.expertIntermediate * ffnWidth;
+      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES));
+      emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * sa);
+      emit(
+        "experts", "gemm", c,
+        2 * (routed * s.expertParams + N * s.sharedParams),
+        (touched * s.expertParams + s.sharedParams) * sw + (routed * (2 * d + width) + N * m.shared * (2 * d + width / tp)) * sa,
+      );
+      emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * sa);
+    } else if (g.moe && a.moe) {
       const m = a.moe;
       emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES));
       const touched = expertsTouched(m.experts, m.active, N);

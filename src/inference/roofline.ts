@@ -12,7 +12,7 @@
  * GEMMs run at the Gpu's chosen precision; attention runs at its 16-bit tensor-core peak
  * (FlashAttention-style kernels compute QKᵀ and AV in fp16/bf16).
  */
-import { collectiveTime, wireBytes } from "../hardware/collectives.js";
+import { collectiveTime, wireBytes, type CollectiveKind } from "../hardware/collectives.js";
 import type { LinkPath } from "../hardware/cluster.js";
 import type { Dtypes } from "./dtypes.js";
 import type { Efficiency } from "./efficiency.js";
@@ -32,6 +32,13 @@ export interface Rates {
   readonly memory: number;
   readonly link: LinkPath;
   readonly linkEfficiency: number;
+  /** The expert-parallel group's link (all-to-all), when ep > 1. */
+  readonly epLink?: LinkPath;
+}
+
+/** Seconds of one collective of the step: all-to-alls over the expert-parallel group, the rest over tensor parallel. */
+export function commTime(kind: CollectiveKind, bytes: number, s: Shard, r: Rates): number {
+  return kind === "allToAll" ? collectiveTime(kind, bytes, s.ep, r.epLink ?? r.link, r.linkEfficiency) : collectiveTime(kind, bytes, s.tp, r.link, r.linkEfficiency);
 }
 
 /** Rates from raw peaks and an efficiency. */
@@ -59,7 +66,7 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
   const out: StepTime = { total: 0, compute: 0, memory: 0, link: 0, overhead: 0 };
   forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes) => {
     if (cls === "collective") {
-      const t = count * collectiveTime(comm!, commBytes!, s.tp, r.link, r.linkEfficiency);
+      const t = count * commTime(comm!, commBytes!, s, r);
       out.link += t;
       out.total += t;
       return;
@@ -109,8 +116,8 @@ export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
     }
     row.count += count;
     if (cls === "collective") {
-      const t = count * collectiveTime(comm!, commBytes!, s.tp, r.link, r.linkEfficiency);
-      row.wireBytes += count * wireBytes(comm!, commBytes!, s.tp);
+      const t = count * commTime(comm!, commBytes!, s, r);
+      row.wireBytes += count * wireBytes(comm!, commBytes!, comm === "allToAll" ? s.ep : s.tp);
       row.linkTime += t;
       row.time += t;
       row.bound = "link";

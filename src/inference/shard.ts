@@ -10,6 +10,8 @@
  * and its K/V weights and cache are counted once per GPU. Any other ratio is refused.
  * MLA (DeepSeek) keeps the compressed latent whole on every GPU (it is not split by head).
  * Vocabulary-parallel embedding and LM head: V / tp rows per GPU (Megatron §3).
+ * With expert parallelism (ep > 1) each GPU holds E / ep routed experts whole (not tp-split);
+ * shared experts and the router stay as without it.
  */
 import { SuanliError } from "../errors.js";
 import type { Architecture } from "../model/architecture.js";
@@ -53,6 +55,10 @@ export interface Shard {
   /** Layers of the busiest stage, grouped by kind. */
   readonly groups: readonly LayerGroup[];
   readonly layersPerStage: number;
+  /** Expert-parallel degree, routed experts held per GPU, busiest expert GPU's load over the mean. */
+  readonly ep: number;
+  readonly expertsPerGpu: number;
+  readonly epImbalance: number;
 }
 
 /** Check a tensor-parallel degree against the model's heads; see the module comment. */
@@ -72,9 +78,13 @@ export function checkTp(a: Architecture, tp: number, id = "the model"): void {
   }
 }
 
-/** The per-GPU split of architecture `a` over tp × pp. */
-export function shard(a: Architecture, tp: number, pp: number, id?: string): Shard {
+/** The per-GPU split of architecture `a` over tp × pp (and ep for its experts). */
+export function shard(a: Architecture, tp: number, pp: number, id?: string, ep = 1, epImbalance = 1): Shard {
   checkTp(a, tp, id);
+  if (ep > 1 && (!a.moe || a.moe.experts % ep !== 0 || ep % tp !== 0)) {
+    const why = !a.moe ? `${id ?? "the model"} has no experts` : ep % tp !== 0 ? `ep must be a multiple of tp ${tp}` : `ep must divide the ${a.moe.experts} experts of ${id ?? "the model"}`;
+    throw new SuanliError("bad-parallelism", `ep ${ep}: ${why}`, { value: ep, expected: a.moe ? `a divisor of ${a.moe.experts}, multiple of ${tp}` : "ep 1 for a dense model" });
+  }
   if (pp > a.layers) {
     throw new SuanliError("bad-parallelism", `pp ${pp} exceeds the ${a.layers} layers of ${id ?? "the model"}`, { value: pp, expected: `≤ ${a.layers}` });
   }
@@ -117,13 +127,16 @@ export function shard(a: Architecture, tp: number, pp: number, id?: string): Sha
     qkvParams,
     outParams: out / tp,
     mlpParams: mlpParams(a, a.intermediate) / tp,
-    expertParams: moe ? mlpParams(a, moe.expertIntermediate) / tp : 0,
+    expertParams: moe ? mlpParams(a, moe.expertIntermediate) / (ep > 1 ? 1 : tp) : 0,
     sharedParams: moe ? (moe.shared * mlpParams(a, moe.expertIntermediate)) / tp : 0,
     routerParams: moe ? moe.experts * d : 0,
     kvElements,
     vocab: a.vocab / tp,
     groups,
     layersPerStage,
+    ep,
+    expertsPerGpu: moe ? moe.experts / ep : 0,
+    epImbalance: ep > 1 ? epImbalance : 1,
   });
 }
 

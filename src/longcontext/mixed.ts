@@ -16,10 +16,10 @@
  * experts touched are summed per part (an upper bound). With pp > 1 each part's batch is split
  * into pp micro-batches and the stage time multiplied by pp (stage hand-offs are not counted).
  */
-import { collectiveTime, type CollectiveKind } from "../hardware/collectives.js";
+import type { CollectiveKind } from "../hardware/collectives.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { forEachOp, type OpClass, type Step } from "../inference/ops.js";
-import type { Rates } from "../inference/roofline.js";
+import { commTime, type Rates } from "../inference/roofline.js";
 import { opTime } from "../inference/kernels.js";
 import { overheadTime } from "../inference/overhead.js";
 
@@ -86,7 +86,7 @@ export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates =
   const out: MixedStep = { time: overheadTime(e.overhead(), e.shard.layersPerStage), attention: 0, link: 0, flops: 0, bytes: 0 };
   for (const s of ops) {
     if (s.cls === "collective") {
-      const t = s.count * collectiveTime(s.comm!, s.commBytes, e.shard.tp, r.link, r.linkEfficiency);
+      const t = s.count * commTime(s.comm!, s.commBytes, e.shard, r);
       out.link += t;
       out.time += t;
       continue;

@@ -1,0 +1,177 @@
+/**
+ * `speculative(engine, { draft, accept, tokens })` — speculative decoding priced by the engine's
+ * own step model. Each step a cheap drafter proposes k tokens per sequence, then the target
+ * model verifies all of them in one forward pass of k + 1 tokens per sequence (a prefill-like
+ * step at the current context) and keeps the accepted prefix plus one token of its own.
+ *
+ * With acceptance rate α per drafted token (i.i.d.), the expected tokens a step emits are
+ *
+ *   E[tokens] = (1 − α^(k+1)) / (1 − α)          (= k + 1 at α = 1, = 1 at α = 0)
+ *
+ * (Leviathan, Kalman & Matias 2023, "Fast Inference from Transformers via Speculative
+ * Decoding", arXiv:2211.17192, eq. 1 / Theorem 3.8), and
+ *
+ *   step time  = k × t_draft(batch, context) + t_target(batch, tokens = k + 1, past = context)
+ *   speedup    = E[tokens] × t_target(batch, tokens = 1, past = context − 1) ÷ step time
+ *
+ * At batch 1 the verify step costs about one decode step (the weights are read once, the extra
+ * tokens ride in the memory-bound shadow), so speedup ≈ E[tokens]; as batch grows the verify
+ * step becomes compute-bound and costs ≈ (k + 1) decode steps, so the speedup falls below 1.
+ *
+ * Drafters: another model's engine (same vocabulary — the draft's tokens must be the target's
+ * tokens; refused otherwise), or `{ mtp: 1 }` — multi-token-prediction heads as in DeepSeek-V3
+ * (arXiv:2412.19437 §2.2: one extra transformer block sharing the embedding and output head per
+ * predicted token). An MTP head is priced as one layer of the target plus its LM head:
+ * t_draft = (t_decode − t_head) ÷ layers + t_head, with t_head the lm-head row of the target's
+ * decode-step breakdown.
+ */
+import { SuanliError, show } from "../errors.js";
+import type { InferenceEngine } from "../inference/engine.js";
+import type { Rates } from "../inference/roofline.js";
+import { positiveInt } from "../validate.js";
+
+/** A drafter: another engine (a small model of the same vocabulary) or k MTP heads. */
+export type Drafter = InferenceEngine | { mtp: number };
+
+export interface SpeculativeOptions {
+  /** The drafter: an engine of a smaller model with the target's vocabulary, or { mtp: 1 }. */
+  draft: Drafter;
+  /** Probability that the target accepts a drafted token, in [0, 1]. */
+  accept: number;
+  /** Tokens drafted per step, k (default 4; with { mtp: n }, n). */
+  tokens?: number;
+}
+
+/** One operating point of speculative decoding (seconds, tokens/s; plain numbers). */
+export interface SpeculativePoint {
+  readonly batch: number;
+  readonly context: number;
+  /** Expected tokens emitted per sequence per step: (1 − α^(k+1)) / (1 − α). */
+  readonly tokensPerStep: number;
+  /** k × draft step, s. */
+  readonly draftTime: number;
+  /** Verification of k + 1 tokens per sequence, s. */
+  readonly verifyTime: number;
+  /** draftTime + verifyTime, s. */
+  readonly stepTime: number;
+  /** A plain decode step of the target, s. */
+  readonly baselineTime: number;
+  /** Effective time per output token, s: stepTime ÷ tokensPerStep. */
+  readonly tpot: number;
+  /** baselineTime ÷ tpot: > 1 where speculation pays. */
+  readonly speedup: number;
+  /** Output tokens/s of the whole cluster with speculation. */
+  readonly tokensPerSecond: number;
+}
+
+/** Expected tokens per step with k drafted tokens at acceptance α (Leviathan et al. 2023, eq. 1). */
+export function expectedTokens(accept: number, k: number): number {
+  if (accept >= 1) return k + 1;
+  return (1 - Math.pow(accept, k + 1)) / (1 - accept);
+}
+
+function checkAccept(v: unknown): number {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) {
+    throw new SuanliError("bad-argument", `accept must be an acceptance rate in [0, 1], got ${show(v)}`, { value: v, expected: "0 ≤ accept ≤ 1" });
+  }
+  return v;
+}
+
+export class Speculative {
+  readonly target: InferenceEngine;
+  readonly draft: Drafter;
+  readonly accept: number;
+  readonly k: number;
+  private readonly targetRates: Rates;
+  private readonly draftRates: Rates | undefined;
+
+  constructor(target: InferenceEngine, o: SpeculativeOptions) {
+    if (o === null || typeof o !== "object") throw new SuanliError("bad-argument", `speculative(engine, { draft, accept, tokens }) needs options, got ${show(o)}`, { value: o });
+    this.target = target;
+    this.accept = checkAccept(o.accept);
+    const d = o.draft;
+    if (d !== null && typeof d === "object" && "mtp" in d) {
+      this.k = positiveInt(o.tokens ?? positiveInt(d.mtp, "draft.mtp"), "tokens");
+      this.draftRates = undefined;
+    } else if (d !== null && typeof d === "object" && "fullStepTime" in d) {
+      const tv = target.model.arch.vocab;
+      const dv = d.model.arch.vocab;
+      if (tv !== dv) {
+        throw new SuanliError("bad-argument", `draft ${d.model.id} has a vocabulary of ${dv} tokens but ${target.model.id} has ${tv}: a drafter must share the target's tokenizer`, { value: d.model.id, expected: `a draft model with vocab ${tv}` });
+      }
+      this.k = positiveInt(o.tokens ?? 4, "tokens");
+      this.draftRates = d.rates();
+    } else {
+      throw new SuanliError("bad-argument", `draft must be an engine (model("llama3.1-8b").on(…)) or { mtp: 1 }, got ${show(d)}`, { value: d, expected: "an InferenceEngine or { mtp: n }" });
+    }
+    this.draft = d;
+    this.targetRates = target.rates();
+    Object.freeze(this);
+  }
+
+  /** Expected tokens per step, (1 − α^(k+1)) / (1 − α). */
+  get tokensPerStep(): number {
+    return expectedTokens(this.accept, this.k);
+  }
+
+  /** Seconds of one drafted token for `batch` sequences at `context`. */
+  draftStep(batch: number, context: number): number {
+    const d = this.draft;
+    if ("mtp" in d) {
+      const e = this.target;
+      const full = e.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.targetRates).total;
+      const head = e.rows({ batch, context }).find((r) => r.op === "lm head")?.time ?? 0;
+      return (full - head) / e.model.arch.layers + head;
+    }
+    return d.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.draftRates).total;
+  }
+
+  /**
+   * Speedup over plain decoding for `batch` sequences at `context` tokens (see the module comment).
+   * @example speculative(e, { draft: { mtp: 1 }, accept: 0.85 }).speedup({ batch: 1, context: 4096 }).speedup
+   */
+  speedup(o: { batch?: number; context: number }): SpeculativePoint {
+    const batch = positiveInt(o?.batch ?? 1, "batch");
+    const context = positiveInt(o?.context, "context");
+    const e = this.target;
+    const baselineTime = e.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.targetRates).total;
+    const verifyTime = e.fullStepTime({ batch, tokens: this.k + 1, past: context }, this.targetRates).total;
+    const draftTime = this.k * this.draftStep(batch, context);
+    const stepTime = draftTime + verifyTime;
+    const tokensPerStep = this.tokensPerStep;
+    const tpot = stepTime / tokensPerStep;
+    return Object.freeze({
+      batch, context, tokensPerStep, draftTime, verifyTime, stepTime, baselineTime, tpot,
+      speedup: baselineTime / tpot,
+      tokensPerSecond: (e.cluster.layout.dp * batch) / tpot,
+    });
+  }
+
+  /** Largest batch (powers of two up to `max`, default 4096) where speculation still pays (speedup > 1); 0 if none. */
+  breakEven(o: { context: number; max?: number }): number {
+    const max = positiveInt(o?.max ?? 4096, "max");
+    let best = 0;
+    for (let b = 1; b <= max; b *= 2) {
+      if (this.speedup({ batch: b, context: o?.context }).speedup > 1) best = b;
+      else break;
+    }
+    return best;
+  }
+
+  toString(): string {
+    const d = this.draft;
+    const name = "mtp" in d ? `${d.mtp} MTP head${d.mtp > 1 ? "s" : ""}` : d.model.id;
+    return `Speculative ${this.target.model.id} · draft ${name} · k ${this.k} · accept ${this.accept} · ${this.tokensPerStep.toFixed(2)} tokens/step`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * Speculative decoding on `engine` (see the module comment).
+ * @example speculative(model("llama3.1-70b").on(c), { draft: model("llama3.1-8b").on(c), accept: 0.8, tokens: 4 }).speedup({ batch: 1, context: 2048 })
+ */
+export function speculative(engine: InferenceEngine, o: SpeculativeOptions): Speculative {
+  return new Speculative(engine, o);
+}

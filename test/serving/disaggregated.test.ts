@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { cluster, gpu, model } from "../../src/index.js";
+import { disaggregated } from "../../src/serving/disaggregated.js";
+import { prefillDecodeRatio } from "../../src/serving/ratio.js";
+import { errorOf, expectClose } from "../helpers.js";
+
+const m = model("llama3.1-70b");
+const pool = (n: number) => m.on(cluster(gpu("H100"), n).tp(8));
+const d = disaggregated({ prefill: pool(8), decode: pool(16), link: "400 Gb/s" });
+
+describe("disaggregated({ prefill, decode, link })", () => {
+  it("kvBytes(prompt) is the model's KV per token × prompt in the decode pool's KV dtype", () => {
+    expectClose(d.kvBytes(2048), m.kv({ batch: 1, seq: 2048 }).value);
+  });
+
+  it("request() pays the KV transfer: TTFT = prefill + bytes ÷ (link × GPUs per replica) + latency", () => {
+    const r = d.request({ prompt: 2048, output: 256 });
+    expect(r.kvTransfer.time).toBeGreaterThan(0);
+    expectClose(r.kvTransfer.time, r.kvTransfer.bytes / (50e9 * 8) + 5e-6);
+    expectClose(r.ttft, r.prefill + r.kvTransfer.time);
+    expectClose(r.prefill, pool(8).prefill({ prompt: 2048 }).time.value);
+    expect(r.ttft).toBeGreaterThan(pool(8).prefill({ prompt: 2048 }).time.value);
+    const slow = disaggregated({ prefill: pool(8), decode: pool(16), link: "10 Gb/s" }).request({ prompt: 2048, output: 256 });
+    expect(slow.ttft).toBeGreaterThan(r.ttft);
+  });
+
+  it("throughput() runs at the slowest of prefill, decode and link, with per-pool utilisation", () => {
+    const t = d.throughput({ prompt: 2048, output: 256, batch: 64 });
+    expect(t.requestsPerSecond).toBe(Math.min(t.prefillRate, t.decodeRate, t.linkRate));
+    expect(Math.max(t.prefillUtilisation, t.decodeUtilisation, t.linkUtilisation)).toBe(1);
+    for (const u of [t.prefillUtilisation, t.decodeUtilisation, t.linkUtilisation]) expect(u).toBeLessThanOrEqual(1);
+    expectClose(t.tokensPerSecondPerGpu, (t.requestsPerSecond * 256) / 24);
+    const narrow = disaggregated({ prefill: pool(8), decode: pool(16), link: "1 Gb/s" }).throughput({ prompt: 2048, output: 256, batch: 64 });
+    expect(narrow.bottleneck).toBe("link");
+  });
+
+  it("refuses pools of different models, a decode batch that does not fit, a bad link", () => {
+    expect(errorOf(() => disaggregated({ prefill: pool(8), decode: model("llama3.1-8b").on(gpu("H100")), link: "400 Gb/s" })).message).toMatch(/both pools must serve the same model/);
+    expect(errorOf(() => d.throughput({ prompt: 2048, output: 256, batch: 1e6 })).code).toBe("does-not-fit");
+    expect(errorOf(() => disaggregated({ prefill: pool(8), decode: pool(8), link: "0 Gb/s" })).message).toMatch(/link must be a bandwidth > 0/);
+  });
+});
+
+describe("prefillDecodeRatio(model, gpu, { gpus, link, prompt, output, slo })", () => {
+  it("tries every split and picks the one with the most requests/s under the SLO", () => {
+    const r = prefillDecodeRatio(m, gpu("H100"), { gpus: 32, link: "400 Gb/s", prompt: 2048, output: 256, slo: { ttftP99: 2, tpotP99: "50 ms" } });
+    expect(r.rows.map((x) => x.prefill_gpus)).toEqual([8, 16, 24]);
+    expect(r.best).not.toBeNull();
+    for (const x of r.rows) if (x.meets_slo) expect(x.requests_s).toBeLessThanOrEqual(r.best!.requests_s);
+    for (const x of r.rows) if (x.batch > 0) expect(x.tpot_ms).toBeLessThanOrEqual(50);
+    expect(r.table.numRows()).toBe(3);
+  });
+});
+
+describe("disaggregated pools on different GPUs", () => {
+  it("prefill on H100, decode on H20: each pool priced on its own GPU", () => {
+    const mixed = disaggregated({ prefill: m.on(cluster(gpu("H100"), 8).tp(8)), decode: m.on(cluster(gpu("H20"), 8).tp(8)), link: "400 Gb/s" });
+    const r = mixed.request({ prompt: 2048, output: 256, batch: 16 });
+    expectClose(r.prefill, m.on(cluster(gpu("H100"), 8).tp(8)).prefill({ prompt: 2048 }).time.value);
+    expect(r.tpot).toBeGreaterThan(m.on(cluster(gpu("H100"), 8).tp(8)).decode({ batch: 16, context: 2048 + 128 }).time.value);
+    expect(String(mixed)).toMatch(/prefill 8× H100.* decode 8× H20/);
+  });
+});
