@@ -142,7 +142,8 @@ export class Cluster {
   /**
    * The link a group of `groupSize` ranks placed `stride` apart communicates over: the GPU's
    * configured intra-node link when the group fits in one node (groupSize · stride ≤ gpusPerNode),
-   * else the network (refused, saying how to give one, when none is configured).
+   * except that a PCIe card's NVLink bridge joins only a pair of adjacent cards (larger or strided
+   * groups use PCIe), else the network (refused, saying how to give one, when none is configured).
    * A group of one sends nothing: it gets the intra-node link (or, on a part with none, a
    * local path at memory bandwidth) with zero latency, so collectives over it cost 0.
    */
@@ -156,6 +157,12 @@ export class Cluster {
       if (n === 1) return Object.freeze({ kind: kind ?? "pcie", perDirection: l?.perDirection ?? gpu.spec.bandwidth, latency: 0 });
       if (!kind || !l) {
         throw new SuanliError("unknown-link", `${gpu.id} has no intra-node link in the catalog; give one with gpu.custom({ …, pcie: "64 GB/s" })`, { value: gpu.id });
+      }
+      // A PCIe card's NVLink is a bridge joining two adjacent cards ("NVLink Bridge for up to
+      // two GPUs", A100 PCIe and H100 PCIe datasheets): any other group talks over PCIe.
+      const pcie = gpu.spec.links.pcie;
+      if (kind === "nvlink" && gpu.spec.formFactor === "PCIe" && !(n === 2 && s === 1) && pcie) {
+        return Object.freeze({ kind: "pcie" as const, perDirection: pcie.perDirection, latency: latency.pcie });
       }
       return Object.freeze({ kind, perDirection: l.perDirection, latency: latency[kind] });
     }

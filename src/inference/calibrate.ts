@@ -1,8 +1,10 @@
 /**
  * `calibrate(rows)` — fit the model's free constants to measured runs and report the error
  * before and after: the achievable fractions (compute, memory, link; efficiency.ts), the
- * kernels' compute/memory overlap (kernels.ts) and the fixed per-step and per-layer overhead
- * (overhead.ts). Each row's `kvReads` is part of its setup, not fitted.
+ * kernels' compute/memory overlap, GEMM shape constant halfM, MoE grouped-GEMM fraction and
+ * expert-load imbalance, and one-shot all-reduce latency (kernels.ts), and the per-step,
+ * per-layer and per-sequence overhead (overhead.ts). Each row's `kvReads` is part of its setup,
+ * not fitted. `looCalibrate` refits with each source left out and predicts that source.
  *
  * Objective: the median absolute percentage error over the rows, ties broken by the worst
  * (median first, so one odd row cannot drag the fit). Search: coordinate descent over a grid
@@ -12,7 +14,7 @@
  */
 import { positiveInt } from "../validate.js";
 import { DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
-import { DEFAULT_KERNELS } from "./kernels.js";
+import { DEFAULT_KERNELS, type Kernels } from "./kernels.js";
 import { absError, measurements, median, predict, type Measurement } from "./measurements.js";
 import { DEFAULT_OVERHEAD, type Overhead } from "./overhead.js";
 
@@ -23,11 +25,15 @@ export interface ErrorSummary {
   readonly rows: number;
 }
 
-/** Everything calibrate fits: efficiency fractions, kernel overlap, fixed overhead (seconds). */
+/** The kernel constants calibrate fits besides the overlap. */
+export type FitKernels = Pick<Kernels, "halfM" | "grouped" | "imbalance" | "allReduce">;
+
+/** Everything calibrate fits: efficiency fractions, kernel overlap and constants, overhead (seconds). */
 export interface Fit {
   readonly efficiency: Efficiency;
   readonly overlap: number;
   readonly overhead: Overhead;
+  readonly kernels: FitKernels;
 }
 
 export interface Calibration extends Fit {
@@ -38,17 +44,19 @@ export interface Calibration extends Fit {
 }
 
 /** The engine defaults as a Fit. */
-export const DEFAULT_FIT: Fit = Object.freeze({ efficiency: DEFAULT_EFFICIENCY, overlap: DEFAULT_KERNELS.overlap, overhead: DEFAULT_OVERHEAD });
+const { halfM, grouped, imbalance, allReduce } = DEFAULT_KERNELS;
+export const DEFAULT_FIT: Fit = Object.freeze({ efficiency: DEFAULT_EFFICIENCY, overlap: DEFAULT_KERNELS.overlap, overhead: DEFAULT_OVERHEAD, kernels: Object.freeze({ halfM, grouped, imbalance, allReduce }) });
 
-function predictFit(r: Measurement, f: Partial<Fit>): number | null {
-  return predict(r, f.efficiency, { overlap: f.overlap, overhead: f.overhead }).value;
+/** A row's prediction under fit `f` (engine defaults for what `f` omits). */
+export function predictFit(r: Measurement, f: Partial<Fit>): number | null {
+  return predict(r, f.efficiency, { overlap: f.overlap, overhead: f.overhead, kernels: f.kernels }).value;
 }
 
 /**
  * Error summary of `rows` under efficiency `eff` and, optionally, an overlap and overhead
  * (engine defaults for what is omitted).
  */
-export function errorOf(rows: readonly Measurement[], eff: Efficiency, rest: { overlap?: number; overhead?: Overhead } = {}): ErrorSummary {
+export function errorOf(rows: readonly Measurement[], eff: Efficiency, rest: { overlap?: number; overhead?: Overhead; kernels?: FitKernels } = {}): ErrorSummary {
   const errs: number[] = [];
   for (const r of rows) {
     const p = predictFit(r, { efficiency: eff, ...rest });
@@ -68,9 +76,14 @@ const KNOBS: Record<string, Knob> = {
   overlap: { get: (f) => f.overlap, set: (f, v) => ({ ...f, overlap: v }), step: 0.25, ok: (v) => v >= 0 && v <= 1 },
   perStep: { get: (f) => f.overhead.perStep, set: (f, v) => ({ ...f, overhead: { ...f.overhead, perStep: v } }), step: 0.2e-3, ok: (v) => v >= 0 },
   perLayer: { get: (f) => f.overhead.perLayer, set: (f, v) => ({ ...f, overhead: { ...f.overhead, perLayer: v } }), step: 8e-6, ok: (v) => v >= 0 },
+  perSequence: { get: (f) => f.overhead.perSequence, set: (f, v) => ({ ...f, overhead: { ...f.overhead, perSequence: v } }), step: 2e-6, ok: (v) => v >= 0 },
+  halfM: { get: (f) => f.kernels.halfM, set: (f, v) => ({ ...f, kernels: { ...f.kernels, halfM: v } }), step: 64, ok: (v) => v >= 0 },
+  grouped: { get: (f) => f.kernels.grouped, set: (f, v) => ({ ...f, kernels: { ...f.kernels, grouped: v } }), step: 0.1, ok: frac },
+  imbalance: { get: (f) => f.kernels.imbalance, set: (f, v) => ({ ...f, kernels: { ...f.kernels, imbalance: v } }), step: 0.15, ok: (v) => v >= 1 },
+  allReduce: { get: (f) => f.kernels.allReduce ?? 0, set: (f, v) => ({ ...f, kernels: { ...f.kernels, allReduce: v } }), step: 4e-6, ok: (v) => v >= 0 },
 };
-export type CalibrationKnob = "compute" | "memory" | "link" | "overlap" | "perStep" | "perLayer";
-export const CALIBRATION_KNOBS: readonly CalibrationKnob[] = ["compute", "memory", "link", "overlap", "perStep", "perLayer"];
+export type CalibrationKnob = "compute" | "memory" | "link" | "overlap" | "perStep" | "perLayer" | "perSequence" | "halfM" | "grouped" | "imbalance" | "allReduce";
+export const CALIBRATION_KNOBS: readonly CalibrationKnob[] = ["compute", "memory", "link", "overlap", "perStep", "perLayer", "perSequence", "halfM", "grouped", "imbalance", "allReduce"];
 
 /**
  * Fit to `rows` (default: the shipped measurements), starting from the engine defaults
@@ -83,7 +96,7 @@ export function calibrate(
   const start: Fit = { ...DEFAULT_FIT, efficiency: withEfficiency(DEFAULT_EFFICIENCY, opts.start ?? {}) };
   const rounds = positiveInt(opts.rounds ?? 3, "rounds");
   const knobs = opts.knobs ?? CALIBRATION_KNOBS;
-  const err = (f: Fit) => errorOf(rows, f.efficiency, { overlap: f.overlap, overhead: f.overhead });
+  const err = (f: Fit) => errorOf(rows, f.efficiency, { overlap: f.overlap, overhead: f.overhead, kernels: f.kernels });
   const before = err(start);
   let best = start;
   let bestErr = before;
@@ -109,5 +122,34 @@ export function calibrate(
     const a = predictFit(r, best);
     return { id: r.id, metric: r.metric, measured: r.value, before: b, after: a, errorBefore: b === null ? null : absError(b, r.value), errorAfter: a === null ? null : absError(a, r.value) };
   });
-  return Object.freeze({ efficiency: best.efficiency, overlap: best.overlap, overhead: Object.freeze({ ...best.overhead }), before, after: bestErr, table });
+  return Object.freeze({ efficiency: best.efficiency, overlap: best.overlap, overhead: Object.freeze({ ...best.overhead }), kernels: Object.freeze({ ...best.kernels }), before, after: bestErr, table });
+}
+
+/** One row of a leave-one-source-out validation: the row's prediction under a fit that never saw its source. */
+export interface HeldOut {
+  readonly id: string;
+  readonly source: string;
+  readonly measured: number;
+  readonly predicted: number | null;
+  readonly error: number | null;
+}
+
+/**
+ * Leave-one-source-out: for each source in `rows`, calibrate on every other source's rows and
+ * predict this source's rows with that fit — the error a new, unseen source should expect
+ * (what an overfitted calibration hides). `rounds` as in calibrate (default 2).
+ */
+export function looCalibrate(rows: readonly Measurement[] = measurements(), opts: { rounds?: number; knobs?: readonly CalibrationKnob[] } = {}): HeldOut[] {
+  const sources = [...new Set(rows.map((r) => r.source))];
+  const out = new Map<string, HeldOut>();
+  for (const src of sources) {
+    const train = rows.filter((r) => r.source !== src);
+    const fit: Fit = train.length > 0 ? calibrate(train, { rounds: opts.rounds ?? 2, knobs: opts.knobs }) : DEFAULT_FIT;
+    for (const r of rows) {
+      if (r.source !== src) continue;
+      const p = predictFit(r, fit);
+      out.set(r.id, Object.freeze({ id: r.id, source: src, measured: r.value, predicted: p, error: p === null ? null : absError(p, r.value) }));
+    }
+  }
+  return rows.map((r) => out.get(r.id)!);
 }

@@ -32,8 +32,8 @@ import { format, parseQuantity } from "../units.js";
 import { positiveInt, positiveNumber } from "../validate.js";
 import type { Unit } from "mathjs";
 import { ACTIVATION_BYTES, defaultDtypes, withDtypes, type DtypeOptions, type Dtypes } from "./dtypes.js";
-import { DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
-import { DEFAULT_KERNELS, withKernels, type Kernels } from "./kernels.js";
+import { computeFactor, DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
+import { DEFAULT_KERNELS, withKernels, type KernelOptions, type Kernels } from "./kernels.js";
 import { DEFAULT_OVERHEAD, overheadTime, withOverhead, type Overhead, type OverheadOptions } from "./overhead.js";
 import { DEFAULT_RESERVE, largest, memoryParts, type MemoryParts } from "./memory.js";
 import { rates, stepRows, stepTime, type Bound, type OpRow, type Rates, type StepTime } from "./roofline.js";
@@ -91,8 +91,8 @@ export class InferenceEngine {
    * classic roofline, `.kernels({ kvReads: "per-query-head" })` for pre-XQA GQA attention.
    */
   kernels(): Kernels;
-  kernels(patch: Partial<Kernels>): InferenceEngine;
-  kernels(patch?: Partial<Kernels>): Kernels | InferenceEngine {
+  kernels(patch: KernelOptions): InferenceEngine;
+  kernels(patch?: KernelOptions): Kernels | InferenceEngine {
     if (patch === undefined) return this.state.kernels;
     return this.with({ kernels: withKernels(this.state.kernels, patch) });
   }
@@ -131,7 +131,7 @@ export class InferenceEngine {
     const g = this.gpu;
     const peak = g.peak().value;
     const peak16 = g.spec.peak.fp16 ?? g.spec.peak.bf16 ?? peak;
-    return rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency);
+    return rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(g.spec.architecture, g.precisionName));
   }
 
   /**
@@ -142,18 +142,22 @@ export class InferenceEngine {
     return this.fullStepTime(step, r);
   }
 
-  /** The classic roofline alone: each operator at max(t_c, t_m), no fixed overhead (an optimistic bound). */
+  /**
+   * The classic roofline alone: each operator at max(t_c, t_m), no fixed overhead (an optimistic
+   * bound); the kernels' efficiencies (GEMM shape, grouped GEMMs, all-reduce algorithm) still apply.
+   */
   idealStepTime(step: Step, r: Rates = this.rates()): StepTime {
-    return this.timeOf(step, r, { overlap: 1, kvReads: this.state.kernels.kvReads }, 0);
+    return this.timeOf(step, r, { ...this.state.kernels, overlap: 1 }, 0);
   }
 
   /**
    * Seconds of one step as prefill/decode/request report it: each operator at
-   * max(t_c, t_m) + (1 − overlap)·min(t_c, t_m), plus perStep + perLayer × layers of fixed
-   * overhead per stage and micro-batch (split.overhead).
+   * max(t_c, t_m) + (1 − overlap)·min(t_c, t_m), plus perStep + perLayer × layers + perSequence ×
+   * sequences of overhead per stage and micro-batch (split.overhead).
    */
   fullStepTime(step: Step, r: Rates = this.rates()): StepTime {
-    return this.timeOf(step, r, this.state.kernels, overheadTime(this.state.overhead, this.shard.layersPerStage));
+    const sequences = this.shard.pp > 1 ? Math.ceil(step.batch / this.shard.pp) : step.batch;
+    return this.timeOf(step, r, this.state.kernels, overheadTime(this.state.overhead, this.shard.layersPerStage, sequences));
   }
 
   private timeOf(step: Step, r: Rates, k: Kernels, fixed: number): StepTime {

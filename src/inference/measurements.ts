@@ -46,6 +46,8 @@ export interface Measurement {
 export interface ModelOptions {
   readonly overlap?: number;
   readonly overhead?: Partial<Overhead>;
+  /** Kernel constants besides overlap and kvReads (halfM, grouped, imbalance, allReduce). */
+  readonly kernels?: Partial<Omit<Kernels, "overlap" | "kvReads">>;
 }
 
 function check(r: Record<string, unknown>, i: number): Measurement {
@@ -84,7 +86,7 @@ export function predict(row: Measurement, efficiency?: Partial<Efficiency>, opts
     const g = gpu(row.gpu).precision(row.precision as Precision);
     let e = model(row.model).on(cluster(g, row.count).tp(row.tp).pp(row.pp)).dtypes({ weights: row.weights, kv: row.kv });
     if (efficiency) e = e.efficiency(efficiency);
-    const k: Partial<Kernels> = { kvReads: row.kvReads ?? "per-kv-head", ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }) };
+    const k: Partial<Kernels> = { ...opts.kernels, kvReads: row.kvReads ?? "per-kv-head", ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }) };
     e = e.kernels(k);
     if (opts.overhead) e = e.overhead(opts.overhead);
     switch (row.metric) {
