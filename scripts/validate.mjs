@@ -56,7 +56,7 @@ function groups(title, key) {
 }
 groups("GPU and precision", (r) => `${r.gpu} ${r.precision}`);
 groups("metric", (r) => r.metric);
-groups("engine version", (r) => `TensorRT-LLM ${r.engineVersion ?? "?"}`);
+groups("engine version", (r) => `${r.engine}${r.engineVersion ? ` ${r.engineVersion}` : ""}`);
 
 // Leave-one-source-out: each source predicted by a fit that never saw it.
 const loso = new Map(looCalibrate(rows).map((h) => [h.id, h]));

@@ -26,6 +26,8 @@
  * (PyTorch PR #114001, https://github.com/pytorch/pytorch/pull/114001, its one-shot latency
  * plot; ~17 µs reproduced in https://github.com/pytorch/pytorch/issues/131739), against NCCL's
  * ring at 2(n−1) hops (~34 µs for 8 bytes on 8×A100, https://github.com/NVIDIA/nccl-tests/issues/123).
+ * ONE_SHOT_LATENCY, 12 µs, sits in that range; fitted to whole serving steps (calibrate(), where
+ * rank skew at each barrier adds to it) the shipped measurements ask for 16–20 µs.
  * `collectiveTime(…, L)` takes the fastest of the three (the ring also paying L) on NVLink/xGMI,
  * the choice those engines make by message size; without L (training's NCCL) it is the ring.
  */

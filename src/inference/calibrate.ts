@@ -78,8 +78,9 @@ const KNOBS: Record<string, Knob> = {
   perLayer: { get: (f) => f.overhead.perLayer, set: (f, v) => ({ ...f, overhead: { ...f.overhead, perLayer: v } }), step: 8e-6, ok: (v) => v >= 0 },
   perSequence: { get: (f) => f.overhead.perSequence, set: (f, v) => ({ ...f, overhead: { ...f.overhead, perSequence: v } }), step: 2e-6, ok: (v) => v >= 0 },
   halfM: { get: (f) => f.kernels.halfM, set: (f, v) => ({ ...f, kernels: { ...f.kernels, halfM: v } }), step: 64, ok: (v) => v >= 0 },
-  grouped: { get: (f) => f.kernels.grouped, set: (f, v) => ({ ...f, kernels: { ...f.kernels, grouped: v } }), step: 0.1, ok: frac },
-  imbalance: { get: (f) => f.kernels.imbalance, set: (f, v) => ({ ...f, kernels: { ...f.kernels, imbalance: v } }), step: 0.15, ok: (v) => v >= 1 },
+  // MoE knobs stay in a physical range: a held-out source can leave them unconstrained.
+  grouped: { get: (f) => f.kernels.grouped, set: (f, v) => ({ ...f, kernels: { ...f.kernels, grouped: v } }), step: 0.1, ok: (v) => v >= 0.2 && v <= 1 },
+  imbalance: { get: (f) => f.kernels.imbalance, set: (f, v) => ({ ...f, kernels: { ...f.kernels, imbalance: v } }), step: 0.15, ok: (v) => v >= 1 && v <= 2 },
   allReduce: { get: (f) => f.kernels.allReduce ?? 0, set: (f, v) => ({ ...f, kernels: { ...f.kernels, allReduce: v } }), step: 4e-6, ok: (v) => v >= 0 },
 };
 export type CalibrationKnob = "compute" | "memory" | "link" | "overlap" | "perStep" | "perLayer" | "perSequence" | "halfM" | "grouped" | "imbalance" | "allReduce";

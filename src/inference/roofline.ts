@@ -56,9 +56,12 @@ export function computeRate(cls: OpClass, rows: number, r: Rates, k: Kernels): n
   return r.gemm;
 }
 
-/** Memory rate of one operator (B/s): HBM × η_m, × grouped for MoE grouped GEMMs. */
-export function memoryRate(cls: OpClass, r: Rates, k: Kernels): number {
-  return cls === "grouped" ? r.memory * k.grouped : r.memory;
+/**
+ * Memory rate of one operator (B/s): HBM × η_m for every class — a grouped GEMM streams each
+ * touched expert's weights as one contiguous block of megabytes, at the dense rate.
+ */
+export function memoryRate(_cls: OpClass, r: Rates, _k: Kernels): number {
+  return r.memory;
 }
 
 /** Seconds of one collective under rates `r` and kernels `k` (the engine's all-reduce algorithm). */

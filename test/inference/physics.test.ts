@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allReduceTime, cluster, collectiveTime, computeFactor, gpu, model, ONE_SHOT_LATENCY, NO_OVERHEAD } from "../../src/index.js";
+import { allReduceTime, DEFAULT_KERNELS, cluster, collectiveTime, computeFactor, gpu, model, ONE_SHOT_LATENCY, NO_OVERHEAD } from "../../src/index.js";
 import { expectClose } from "../helpers.js";
 
 const v3 = model("deepseek-v3");
@@ -62,7 +62,7 @@ describe("PCIe cards: the NVLink bridge joins two cards (A100 PCIe datasheet: 'N
   });
 });
 
-describe("all-reduce by algorithm (one-shot / two-shot for small messages; PyTorch PR #114001: 6–15 µs on 8×H100)", () => {
+describe("all-reduce by algorithm (one-shot / two-shot for small messages; PyTorch PR #114001 and issue #131739: 6–17 µs on 8×H100)", () => {
   const nv = cluster(gpu("H100"), 8).tp(8).tpLink();
   it("a small all-reduce at TP 8 costs about the flat one-shot latency, far under the 2(n−1)-hop ring", () => {
     const small = 8192 * 2; // one decode token of a 8192-wide model, bf16
@@ -70,7 +70,7 @@ describe("all-reduce by algorithm (one-shot / two-shot for small messages; PyTor
     expect(t).toBeGreaterThanOrEqual(ONE_SHOT_LATENCY);
     expect(t).toBeLessThan(ONE_SHOT_LATENCY * 1.05);
     expect(t * 1e6).toBeGreaterThanOrEqual(6);
-    expect(t * 1e6).toBeLessThanOrEqual(15);
+    expect(t * 1e6).toBeLessThanOrEqual(17);
     expect(allReduceTime(small, 8, nv, 0.8)).toBeGreaterThan(14 * nv.latency); // the ring: 14 hops
   });
   it("is roughly flat in n for small messages and follows the bandwidth term for large ones", () => {
@@ -84,10 +84,10 @@ describe("all-reduce by algorithm (one-shot / two-shot for small messages; PyTor
     expect(collectiveTime("allReduce", 16384, 8, pcie, 0.8, ONE_SHOT_LATENCY)).toBe(allReduceTime(16384, 8, pcie, 0.8));
     expect(collectiveTime("allGather", 16384, 8, nv, 0.8, ONE_SHOT_LATENCY)).toBe(collectiveTime("allGather", 16384, 8, nv, 0.8));
   });
-  it("a Llama-2-70B decode step on 8×H20 pays ~160 × the one-shot latency in all-reduces, not 160 × 14 hops", () => {
+  it("a Llama-2-70B decode step on 8×H20 pays ~160 × the one-shot latency in all-reduces, not 160 × (14 hops + launch)", () => {
     const e = model("llama2-70b").on(cluster(gpu("H20").fp8(), 8).tp(8));
     const link = e.decode({ batch: 1, context: 2048 }).split.link;
-    expect(link).toBeLessThan(160 * 14e-6);
+    expect(link).toBeLessThan(160 * (14 * 1e-6 + ONE_SHOT_LATENCY));
     expect(link).toBeGreaterThan(160 * ONE_SHOT_LATENCY);
     const ring = e.kernels({ allReduce: null }).decode({ batch: 1, context: 2048 }).split.link;
     expect(ring).toBeGreaterThan(link);
@@ -106,8 +106,8 @@ describe("efficiency by generation and MoE kernels", () => {
     const e = model("mixtral-8x7b").on(cluster(gpu("H100").fp8(), 2).tp(2)).overhead(NO_OVERHEAD);
     const experts = (x: typeof e) => x.rows({ batch: 64, prompt: 512 }).find((r) => r.op === "experts")!;
     expect(experts(e).cls).toBe("grouped");
-    expect(experts(e.kernels({ grouped: 0.5 })).time).toBeGreaterThan(experts(e).time);
-    expect(experts(e.kernels({ imbalance: 2 })).time).toBeGreaterThan(experts(e).time);
+    expect(experts(e.kernels({ grouped: DEFAULT_KERNELS.grouped / 2 })).time).toBeGreaterThan(experts(e).time);
+    expect(experts(e.kernels({ imbalance: DEFAULT_KERNELS.imbalance * 2 })).time).toBeGreaterThan(experts(e).time);
     const ideal = e.kernels({ grouped: 1, imbalance: 1 });
     expect(experts(ideal).time).toBeLessThan(experts(e).time);
     const dense = model("llama3-8b").on(gpu("H100"));
