@@ -13,8 +13,8 @@ import type { Efficiency } from "./efficiency.js";
 import { KV_READS, type Kernels, type KvReads } from "./kernels.js";
 import type { Overhead } from "./overhead.js";
 
-export type MeasurementMetric = "output_tps_total" | "output_tps_per_gpu" | "ttft_ms";
-const METRICS: readonly MeasurementMetric[] = ["output_tps_total", "output_tps_per_gpu", "ttft_ms"];
+export type MeasurementMetric = "output_tps_total" | "output_tps_per_gpu" | "ttft_ms" | "itl_ms";
+const METRICS: readonly MeasurementMetric[] = ["output_tps_total", "output_tps_per_gpu", "ttft_ms", "itl_ms"];
 
 export interface Measurement {
   readonly id: string;
@@ -92,6 +92,9 @@ export function predict(row: Measurement, efficiency?: Partial<Efficiency>, opts
     switch (row.metric) {
       case "ttft_ms":
         return { value: e.prefill({ batch: row.batch, prompt: row.input }).time.value * 1e3 };
+      case "itl_ms":
+        // mean time between output tokens: a decode step of `batch` sequences at the mean context
+        return { value: e.decode({ batch: row.batch, context: row.input + Math.ceil(row.output / 2) }).time.value * 1e3 };
       case "output_tps_total":
         return { value: e.request({ prompt: row.input, output: row.output, batch: row.batch }).tokensPerSecond };
       case "output_tps_per_gpu":
