@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run validate: the kit's prediction beside every published measurement in
 // datasets/measurements.json, with the median and worst absolute percentage error, under
-// the engine defaults and after calibrate() fits the efficiencies, the kernels' compute/memory
+// the engine defaults and after calibrate() (objective: mean |log error|) fits the efficiencies, the kernels' compute/memory
 // overlap and constants and the per-step/per-layer/per-sequence overhead; then the errors
 // grouped by GPU and precision, by metric and by engine version, before and after; and the
 // leave-one-source-out error (calibrate on every other source, predict this one) by regime:
