@@ -85,6 +85,14 @@ describe("calibrate(rows)", () => {
     for (const r of dense) expect(predictFit(r, c)).toBe(predictFit(r, DEFAULT_FIT));
   });
 
+  it("the ridge (prior) keeps a knob the rows cannot identify at its default: grouped on dense rows", () => {
+    const rows = measurements().filter((r) => r.model === "llama2-7b").slice(0, 6);
+    expect(calibrate(rows, { rounds: 1, knobs: ["grouped", "imbalance"] }).kernels).toEqual(DEFAULT_FIT.kernels);
+    const free = calibrate(rows, { rounds: 1, knobs: ["compute"], prior: 0 });
+    const held = calibrate(rows, { rounds: 1, knobs: ["compute"], prior: 1 });
+    expect(Math.abs(held.efficiency.compute - DEFAULT_FIT.efficiency.compute)).toBeLessThanOrEqual(Math.abs(free.efficiency.compute - DEFAULT_FIT.efficiency.compute));
+  });
+
   it("looCalibrate(rows): each source predicted by a fit that never saw it", () => {
     const rows = measurements().filter((r) => r.model === "llama2-7b" && r.metric !== "ttft_ms");
     const sources = new Set(rows.map((r) => r.source));
