@@ -1,6 +1,6 @@
 /**
- * How the kernels behave, beyond their FLOPs and bytes — two documented, overridable
- * properties of the serving engine (`engine.kernels({ … })`):
+ * How the kernels behave, beyond their FLOPs and bytes — documented, overridable properties
+ * of the serving engine (`engine.kernels({ … })`), fitted by `calibrate()` where they are numbers:
  *
  * - overlap ∈ [0, 1]: how much of an operator's compute and memory time overlap,
  *
@@ -28,13 +28,11 @@
  *   the large-M efficiency at M = halfM. XLA's measured H100 table (efficiency.ts) has m = 512 at
  *   0.82 and m = 2048 at 0.96 of the m = 4096 rate (n = k = 4096), i.e. halfM ≈ 100 — but those
  *   times mix the compute ramp with the memory roof and the tile pipeline's fill, which the serial
- *   overlap (0) already charges: on the shipped measurements halfM = 0 with overlap 0 fits best
- *   (median 5.8 % against 6.9 % at halfM 16), and a ramp applied to M = batch would make a
- *   memory-bound decode GEMV compute-bound on a low-ridge part (H20: ridge 74 FLOP/B), which decode
- *   kernels avoid (swap-AB / GEMV tiles of 8–16 rows). Default 0 (shape-blind); set it, or let
- *   calibrate() fit it, for GEMM-level studies. Memory time is unaffected, so decode
- *   (M = batch, memory-bound) is not slowed; what it moves is prefill of short prompts near the
- *   ridge. halfM = 0 is shape-blind.
+ *   overlap (0) already charges: on the shipped measurements halfM 0, 16 and 64 give a median
+ *   of 9.8, 10.0 and 11.5 %, and a ramp applied to M = batch would make a memory-bound decode
+ *   GEMV compute-bound on a low-ridge part (H20: ridge 74 FLOP/B), which decode kernels avoid
+ *   (swap-AB / GEMV tiles of 8–16 rows). Default 0 (shape-blind); set it, or let calibrate()
+ *   fit it, for GEMM-level studies. Memory time is unaffected.
  * - grouped (fraction, default 0.4) and imbalance (≥ 1, default 1.25): MoE expert GEMMs run as a
  *   grouped GEMM over many small matrices, each with the few tokens routed to it, beside the
  *   routing kernels (top-k softmax, token permute and un-permute) the op list does not name.
@@ -46,9 +44,11 @@
  *   `imbalance` is the busiest expert's load over the mean under real (non-uniform) routing, which
  *   sets when the grouped GEMM ends: DeepSeek reports per-expert loads far from uniform and
  *   balances them with redundant experts (EPLB, https://github.com/deepseek-ai/EPLB; DeepSeek-V3,
- *   arXiv:2412.19437 §3.4). Each expert's M is the mean tokens per touched expert × imbalance.
- * - allReduce (seconds, default 12 µs, inside the published 6–17 µs; null for NCCL's ring alone): launch-and-barrier latency of the
- *   engine's one-shot/two-shot all-reduce over NVLink (hardware/collectives.ts).
+ *   arXiv:2412.19437 §3.4); it divides the grouped GEMM's compute rate. Each expert's M (for
+ *   halfM) is the mean tokens per touched expert, N·k ÷ E_touched.
+ * - allReduce (seconds, default 12 µs, inside the published 6–17 µs; null for NCCL's ring
+ *   alone): launch-and-barrier latency of the engine's one-shot/two-shot all-reduce over
+ *   NVLink (hardware/collectives.ts).
  */
 import type { Unit } from "mathjs";
 import { SuanliError, show } from "../errors.js";

@@ -87,16 +87,25 @@ export interface StepTime {
 export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels = IDEAL_KERNELS): StepTime {
   // every field present from the start: one object shape on the hot path
   const out: StepTime = { total: 0, compute: 0, memory: 0, link: 0, overhead: 0 };
+  // computeRate and memoryRate, with what does not depend on the op hoisted out of the loop
+  const { gemm, attention, memory, link, linkEfficiency } = r;
+  const grouped = (gemm * k.grouped) / k.imbalance;
+  const { halfM, overlap } = k;
+  const oneShot = k.allReduce ?? undefined;
   forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes, rows) => {
     if (cls === "collective") {
-      const t = count * commTime(comm!, commBytes!, s.tp, r, k);
+      const t = count * collectiveTime(comm!, commBytes!, s.tp, link, linkEfficiency, oneShot);
       out.link += t;
       out.total += t;
       return;
     }
-    const tc = flops > 0 ? flops / computeRate(cls, rows ?? 0, r, k) : 0;
-    const tm = bytes / memoryRate(cls, r, k);
-    const t = count * opTime(tc, tm, k.overlap);
+    let tc = 0;
+    if (flops > 0) {
+      const shape = halfM > 0 && rows !== undefined ? rows / (rows + halfM) : 1;
+      tc = flops / (cls === "attention" ? attention : cls === "grouped" ? grouped * shape : cls === "gemm" ? gemm * shape : gemm);
+    }
+    const tm = bytes / memory;
+    const t = count * opTime(tc, tm, overlap);
     if (tc >= tm) out.compute += t;
     else out.memory += t;
     out.total += t;
