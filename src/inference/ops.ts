@@ -15,7 +15,8 @@
  *                             MLA decode runs absorbed (the up-projections folded into Q and O,
  *                             attention over the cached latent itself, as FlashMLA, vLLM and
  *                             SGLang do): 2·h·(2·d_c + d_rope) per key — QKᵀ over d_c + d_rope,
- *                             AV over d_c (DeepSeek-V2, arXiv:2405.04434 §2.1.3;
+ *                             AV over d_c, Q and O (d_c + d_rope) and d_c wide per head
+ *                             (DeepSeek-V2, arXiv:2405.04434 §2.1.3;
  *                             https://github.com/deepseek-ai/FlashMLA); MLA prefill runs plain
  *                             MHA over the decompressed K/V, 2·h·(d_qk + d_v)
  *                             bytes KV read once per sequence (FlashAttention's single pass,
@@ -67,7 +68,10 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
   // Decode (one new token per sequence) runs the decode attention kernel; prefill runs FMHA.
   const decode = T === 1;
   const mla = a.mla;
-  const attnPerKey = mla && decode ? 2 * s.heads * (2 * mla.kvLoraRank + mla.qkRopeHeadDim) : 2 * s.heads * (a.headDim + a.vHeadDim);
+  const absorbed = mla !== undefined && decode;
+  const attnPerKey = absorbed ? 2 * s.heads * (2 * mla.kvLoraRank + mla.qkRopeHeadDim) : 2 * s.heads * (a.headDim + a.vHeadDim);
+  // Q and O per head: absorbed MLA reads a (d_c + d_rope)-wide query and writes a d_c-wide output
+  const qoWidth = absorbed ? 2 * mla.kvLoraRank + mla.qkRopeHeadDim : a.headDim + a.vHeadDim;
   const ffnWidth = a.mlp === "gated" ? 3 : 2;
   const tp = s.tp;
   const kvPasses = kvReads === "per-query-head" && decode ? s.heads / s.kvHeads : 1;
@@ -77,7 +81,7 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
     emit("qkv", "gemm", c, 2 * N * s.qkvParams, s.qkvParams * sw + N * (d + qOut + kvOut) * sa, undefined, undefined, N);
     const keys = causalKeys(past + T, g.window) - causalKeys(past, g.window);
     const kept = g.window === null ? past + T : Math.min(past + T, g.window);
-    emit("attention", "attention", c, attnPerKey * B * keys, kvPasses * B * kept * kvOut * skv + N * kvOut * skv + N * s.heads * (a.headDim + a.vHeadDim) * sa);
+    emit("attention", "attention", c, attnPerKey * B * keys, kvPasses * B * kept * kvOut * skv + N * kvOut * skv + N * s.heads * qoWidth * sa);
     emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa, undefined, undefined, N);
     if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
     if (g.moe && a.moe) {

@@ -15,7 +15,8 @@
  *   no split   t = t* ÷ occ(B·H)
  *   split s    t = t* ÷ occ(B·H·s) + reduce,  reduce = B·H·s·(d_v + 2)·4 B × 2 ÷ (η_m·HBM) + launch
  *
- * per layer: each split writes its partial output and its log-sum-exp pair in fp32, a second
+ * per layer (d_v is the latent width d_c for MLA, whose absorbed decode accumulates over the
+ * latent): each split writes its partial output and its log-sum-exp pair in fp32, a second
  * kernel reads them back and rescales (the Flash-Decoding blog's step 3). The number of splits
  * s is the one in [1, ⌈context ÷ minTokens⌉] with the best occupancy (the smallest on ties),
  * as the TensorRT-LLM heuristic fills the SMs while keeping each block ≥ a minimum KV length —
@@ -116,7 +117,9 @@ export function splitKv(e: InferenceEngine, o: SplitKvOptions): SplitKvResult {
   const occNo = occupancy(units, sms);
   const noSplit = ideal / occNo;
   const memory = e.rates().memory;
-  const cost = (n: number) => ideal / occupancy(units * n, sms) + (n > 1 ? layers * ((batch * s.heads * n * (s.arch.vHeadDim + 2) * 4 * 2) / memory + launch) : 0);
+  // each split's partial output per head: d_v wide, or the d_c-wide latent for absorbed MLA
+  const dOut = s.arch.mla ? s.arch.mla.kvLoraRank : s.arch.vHeadDim;
+  const cost = (n: number) => ideal / occupancy(units * n, sms) + (n > 1 ? layers * ((batch * s.heads * n * (dOut + 2) * 4 * 2) / memory + launch) : 0);
   const best = chooseSplits(units, sms, Math.max(1, Math.ceil(context / minTokens)));
   const splits = cost(best) < noSplit ? best : 1;
   const occSplit = occupancy(units * splits, sms);
