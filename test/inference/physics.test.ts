@@ -13,6 +13,7 @@ describe("MLA decode attention runs absorbed over the latent (FlashMLA, https://
     const perKey = 2 * (a.heads / 8) * (2 * m.kvLoraRank + m.qkRopeHeadDim); // 16 heads per GPU
     expectClose(attn.flops, perKey * 32 * 16384 * a.layers, 1e-12);
     expect(attn.flops / 1e12).toBeCloseTo(1.11, 2);
+    expect(attn.bound).toBe("compute"); // the latent is read once, the FLOPs are 3.4× what the unabsorbed count says
     // 3.4× the non-absorbed 2·H·(d_qk + d_v) the prefill kernel pays per key
     expect(perKey / (2 * (a.heads / 8) * (a.headDim + a.vHeadDim))).toBeCloseTo(3.4, 1);
   });
