@@ -58,10 +58,13 @@ function slots(e: InferenceEngine): OpSlot[] {
   return out;
 }
 
-/** Rates of engine `e` with attention at `attentionPeak` FLOP/s (e.g. the FP8 peak for FP8 FMHA). */
+/**
+ * Rates of engine `e` with attention at `attentionPeak` FLOP/s (e.g. the FP8 peak for FP8 FMHA),
+ * at the same achievable fraction as its GEMMs (efficiency × the generation's factor).
+ */
 export function ratesWithAttention(e: InferenceEngine, attentionPeak: number): Rates {
   const r = e.rates();
-  return { ...r, attention: attentionPeak * e.state.efficiency.compute };
+  return { ...r, attention: attentionPeak * (r.gemm / e.gpu.peak().value) };
 }
 
 /**
