@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // npm run validate: the kit's prediction beside every published measurement in
 // datasets/measurements.json, with the median and worst absolute percentage error, under
-// the engine defaults and after calibrate() fits the efficiencies, the kernels' compute/memory
-// overlap and the fixed per-step/per-layer overhead; then the errors grouped by GPU and
-// precision, by metric and by engine version, before and after.
+// the engine defaults and after calibrate() (objective: mean |log error|) fits the efficiencies, the kernels' compute/memory
+// overlap and constants and the per-step/per-layer/per-sequence overhead; then the errors
+// grouped by GPU and precision, by metric and by engine version, before and after; and the
+// leave-one-source-out error (calibrate on every other source, predict this one) by regime:
+// GPU generation, precision, dense/MoE, batch band.
 // Not a timed test: it reads the built package (dist/), so run `npm run build` first
 // (npm run validate does).
-import { measurements, predict, absError, median, calibrate, DEFAULT_EFFICIENCY, DEFAULT_OVERHEAD, DEFAULT_KERNELS } from "../dist/index.js";
+import { measurements, predict, absError, median, calibrate, looCalibrate, gpu, model, DEFAULT_EFFICIENCY, DEFAULT_OVERHEAD, DEFAULT_KERNELS } from "../dist/index.js";
 
 const rows = measurements();
 const pad = (s, n) => String(s).padEnd(n);
@@ -16,7 +18,9 @@ const pct = (x) => `${(100 * x).toFixed(1)} %`;
 const us = (s) => `${+(s * 1e6).toFixed(1)} µs`;
 
 console.log(`suanli validate: ${rows.length} measurements`);
-console.log(`defaults: efficiency ${JSON.stringify(DEFAULT_EFFICIENCY)}, overlap ${DEFAULT_KERNELS.overlap}, overhead ${us(DEFAULT_OVERHEAD.perStep)}/step + ${us(DEFAULT_OVERHEAD.perLayer)}/layer\n`);
+const overheadText = (o) => `${us(o.perStep)}/step + ${us(o.perLayer)}/layer + ${us(o.perSequence)}/sequence`;
+const kernelText = (k) => `halfM ${k.halfM}, grouped ${k.grouped}, imbalance ${k.imbalance}, all-reduce ${k.allReduce === null ? "ring" : us(k.allReduce)}`;
+console.log(`defaults: efficiency ${JSON.stringify(DEFAULT_EFFICIENCY)}, overlap ${DEFAULT_KERNELS.overlap}, ${kernelText(DEFAULT_KERNELS)}, overhead ${overheadText(DEFAULT_OVERHEAD)}\n`);
 const cal = calibrate(rows);
 const fitted = new Map(cal.table.map((t) => [t.id, t]));
 
@@ -52,11 +56,43 @@ function groups(title, key) {
 }
 groups("GPU and precision", (r) => `${r.gpu} ${r.precision}`);
 groups("metric", (r) => r.metric);
-groups("engine version", (r) => `TensorRT-LLM ${r.engineVersion ?? "?"}`);
+groups("engine version", (r) => `${r.engine}${r.engineVersion ? ` ${r.engineVersion}` : ""}`);
+
+// Leave-one-source-out: each source predicted by a fit that never saw it.
+const loso = new Map(looCalibrate(rows).map((h) => [h.id, h]));
+const generation = (r) => { try { return gpu(r.gpu).spec.architecture; } catch { return "?"; } };
+const moe = (r) => { try { return model(r.model).arch.moe ? "MoE" : "dense"; } catch { return "?"; } };
+const band = (r) => (r.batch <= 2 ? "batch 1–2" : r.batch <= 32 ? "batch 3–32" : r.batch <= 256 ? "batch 33–256" : r.batch <= 1000 ? "batch 257–1000" : "batch > 1000");
+function regimes(title, key) {
+  const by = new Map();
+  for (const r of rows) {
+    const t = fitted.get(r.id);
+    const h = loso.get(r.id);
+    if (!t || t.errorBefore === null || t.errorAfter === null || !h || h.error === null) continue;
+    const k = key(r);
+    if (!by.has(k)) by.set(k, { before: [], after: [], loso: [] });
+    by.get(k).before.push(t.errorBefore);
+    by.get(k).after.push(t.errorAfter);
+    by.get(k).loso.push(h.error);
+  }
+  console.log(`  ${pad(title, 26)} ${lpad("rows", 4)}  ${lpad("defaults", 9)} ${lpad("fit", 8)} ${lpad("LOSO", 8)} ${lpad("LOSO worst", 10)}`);
+  for (const [k, g] of [...by].sort()) {
+    console.log(`  ${pad(k, 26)} ${lpad(g.before.length, 4)}  ${lpad(pct(median(g.before)), 9)} ${lpad(pct(median(g.after)), 8)} ${lpad(pct(median(g.loso)), 8)} ${lpad(pct(Math.max(...g.loso)), 10)}`);
+  }
+}
+console.log(`\nleave-one-source-out (calibrated on every other source; median |error| by regime):`);
+regimes("source", (r) => r.source.replace(/^https:\/\/(github\.com\/)?/, "").slice(0, 60));
+regimes("GPU generation", generation);
+regimes("precision", (r) => r.precision);
+regimes("dense / MoE", moe);
+regimes("batch band", band);
+regimes("metric", (r) => r.metric);
+const losoErrors = [...loso.values()].filter((h) => h.error !== null).map((h) => h.error);
 
 console.log(`\ndefaults: median |error| ${pct(cal.before.median)}, worst ${pct(cal.before.worst)} over ${cal.before.rows} rows`);
 console.log(
-  `calibrated: efficiency ${JSON.stringify(cal.efficiency)}, overlap ${cal.overlap}, overhead ${us(cal.overhead.perStep)}/step + ${us(cal.overhead.perLayer)}/layer: ` +
+  `calibrated: efficiency ${JSON.stringify(cal.efficiency)}, overlap ${cal.overlap}, ${kernelText(cal.kernels)}, overhead ${overheadText(cal.overhead)}: ` +
     `median |error| ${pct(cal.after.median)}, worst ${pct(cal.after.worst)}`,
 );
+console.log(`leave-one-source-out: median |error| ${pct(median(losoErrors))}, worst ${pct(Math.max(...losoErrors))} over ${losoErrors.length} rows`);
 console.log(`sources: ${[...new Set(rows.map((r) => r.source))].join(", ")}`);

@@ -46,6 +46,9 @@ export { measurements, predict, absError, median, type Measurement, type Measure
 export { calibrate, errorOf, type Calibration, type ErrorSummary } from "./inference/calibrate.js";
 // inference: kernel model and fixed overhead (issue 3 follow-up)
 export { DEFAULT_FIT, CALIBRATION_KNOBS, type Fit, type CalibrationKnob } from "./inference/calibrate.js";
+export { looCalibrate, predictFit, type HeldOut, type FitKernels, type CalibrationObjective } from "./inference/calibrate.js";
+export { computeFactor, COMPUTE_FACTORS } from "./inference/efficiency.js";
+export { ONE_SHOT_LATENCY } from "./hardware/collectives.js";
 export { DEFAULT_KERNELS, IDEAL_KERNELS, KV_READS, withKernels, opTime, type Kernels, type KvReads } from "./inference/kernels.js";
 export { DEFAULT_OVERHEAD, NO_OVERHEAD, OVERHEAD_SOURCES, withOverhead, overheadTime, type Overhead, type OverheadOptions } from "./inference/overhead.js";
 export { type ModelOptions } from "./inference/measurements.js";

@@ -194,6 +194,9 @@ export class Cluster {
    * pairs — talk over PCIe), else the network (refused, saying how to give one, when none is
    * configured). A group of one sends nothing: it gets the configured link (or, on a part with
    * none, a local path at memory bandwidth) with zero latency, so collectives over it cost 0.
+   * A PCIe card's NVLink bridge joins two adjacent cards (domain 2 in the catalog: "NVLink
+   * Bridge for up to two GPUs", A100 PCIe and H100 PCIe datasheets), so larger or strided
+   * groups of such cards use PCIe.
    */
   linkFor(groupSize: number, stride = 1): LinkPath {
     const n = positiveInt(groupSize, "groupSize");

@@ -16,6 +16,22 @@
  * JPDC 69(2) 2009). NCCL reports "bus bandwidth" with the same 2(n−1)/n factor
  * (https://github.com/NVIDIA/nccl-tests/blob/master/doc/PERFORMANCE.md).
  * A group of one sends nothing: every collective over n = 1 takes 0 s.
+ *
+ * Serving engines (TensorRT-LLM's custom all-reduce, vLLM and SGLang custom_all_reduce, PyTorch's
+ * intra-node one-shot kernel) all-reduce small tensors over NVLink without a ring: every rank
+ * writes its tensor into its peers' buffers, one barrier, and each sums what it received —
+ *
+ *   one-shot        t =     L + (n−1) × S / (η·B)
+ *   two-shot        t = 2 × L + 2(n−1)/n × S / (η·B)     (reduce-scatter, then all-gather)
+ *
+ * with L the kernel's launch-and-barrier latency, roughly flat in n: 6–15 µs on 8×H100
+ * (PyTorch PR #114001, https://github.com/pytorch/pytorch/pull/114001, its one-shot latency
+ * plot; ~17 µs reproduced in https://github.com/pytorch/pytorch/issues/131739), against NCCL's
+ * ring at 2(n−1) hops (~34 µs for 8 bytes on 8×A100, https://github.com/NVIDIA/nccl-tests/issues/123).
+ * ONE_SHOT_LATENCY, 12 µs, sits in that range; fitted to whole serving steps (calibrate(), where
+ * rank skew at each barrier adds to it) the shipped measurements ask for 16–20 µs.
+ * `collectiveTime(…, L)` takes the fastest of the three (the ring also paying L) on NVLink/xGMI,
+ * the choice those engines make by message size; without L (training's NCCL) it is the ring.
  */
 import type { LinkPath } from "./cluster.js";
 
@@ -37,13 +53,21 @@ function shape(kind: CollectiveKind, n: number): [number, number] {
 
 /**
  * Seconds for one collective of `bytes` over `n` ranks on `link`, with link efficiency `eta`
- * (default 1). Plain numbers in, plain number out (a fast path: no allocation).
+ * (default 1), the ring; with `oneShot` (the latency L of a serving engine's custom all-reduce)
+ * an all-reduce over NVLink/xGMI takes the fastest of ring, one-shot and two-shot.
+ * Plain numbers in, plain number out (a fast path: no allocation).
  */
-export function collectiveTime(kind: CollectiveKind, bytes: number, n: number, link: LinkPath, eta = 1): number {
+export function collectiveTime(kind: CollectiveKind, bytes: number, n: number, link: LinkPath, eta = 1, oneShot?: number): number {
   if (n <= 1 || bytes <= 0) return 0;
   const [steps, factor] = shape(kind, n);
-  return (factor * bytes) / (eta * link.perDirection) + steps * link.latency;
+  const wire = bytes / (eta * link.perDirection);
+  const ring = factor * wire + steps * link.latency;
+  if (oneShot === undefined || kind !== "allReduce" || (link.kind !== "nvlink" && link.kind !== "xgmi")) return ring;
+  return Math.min(oneShot + ring, oneShot + (n - 1) * wire, 2 * oneShot + factor * wire);
 }
+
+/** Default launch-and-barrier latency L of a serving engine's one-shot/two-shot all-reduce (s; see the module comment). */
+export const ONE_SHOT_LATENCY = 12e-6;
 
 /** Ring all-reduce: 2(n−1)/n × S / (η·B) + 2(n−1)·α. */
 export function allReduceTime(bytes: number, n: number, link: LinkPath, eta = 1): number {

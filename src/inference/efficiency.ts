@@ -3,10 +3,10 @@
  * roofline divides by η × peak instead. These are explicit, documented defaults, overridable
  * with `engine.efficiency({ … })` and fitted to measurements by `calibrate(…)`.
  *
- * - compute 0.7 — dense GEMMs at serving shapes reach roughly 60–80 % of dense tensor-core peak
- *   (cuBLAS on H100 and A100; e.g. the MFU/HFU figures in Narayanan et al. 2021,
- *   arXiv:2104.04473 Table 1, and NVIDIA's cuBLAS performance notes,
- *   https://docs.nvidia.com/cuda/cublas/). 0.7 sits in the middle.
+ * - compute 0.7 — dense GEMMs at serving shapes on the reference generation (Hopper, Ampere):
+ *   XLA's measured table gives H100 bf16 0.79 of peak at m = n = k = 4096 (see below) and less for
+ *   the narrower N and K a tensor-parallel shard leaves; cuBLAS on A100 reaches a similar share
+ *   (Narayanan et al. 2021, arXiv:2104.04473 Table 1). 0.7 sits below the large-GEMM figure.
  * - memory 0.8 — streaming kernels reach ~85–92 % of HBM peak (BabelStream-class measurements),
  *   and decode GEMV/attention kernels somewhat less; "model bandwidth utilisation" reported by
  *   serving engines at batch 1 is 60–80 % (Databricks, "LLM Inference Performance Engineering:
@@ -14,11 +14,19 @@
  * - link 0.8 — NCCL ring all-reduce "bus bandwidth" on NVLink reaches ~75–85 % of the per-direction
  *   link rate for large messages (nccl-tests, https://github.com/NVIDIA/nccl-tests/blob/master/doc/PERFORMANCE.md).
  *
+ * The compute fraction is the reference generation's (Hopper and Ampere); other GPU
+ * generations reach a different fraction of their datasheet peak, and `computeFactor` scales it
+ * (COMPUTE_FACTORS). XLA's measured GEMM table (openxla/xla, xla/service/gpu/model/
+ * matmul_interpolator_data.h) gives, at m = n = k = 4096: H100 (sm_90) bf16 783 TFLOPS = 0.79 of
+ * its 989.5 peak; B200 (sm_100) bf16 1417 TFLOPS = 0.63 of 2250 and fp8 2765 TFLOPS = 0.61 of 4500
+ * — Blackwell at 0.8× Hopper's fraction. FP4 is not in the table; it is given fp8's factor.
+ *
  * All three are fractions in (0, 1]; anything else is refused naming the value.
  * The model's other fitted constants are not fractions of a roof and live beside these: the
  * kernels' compute/memory overlap (kernels.ts) and the fixed per-step overhead (overhead.ts).
  */
 import { SuanliError, show } from "../errors.js";
+import type { Precision } from "../hardware/precision.js";
 import { unitFraction } from "../validate.js";
 
 export interface Efficiency {
@@ -56,4 +64,19 @@ export function withEfficiency(base: Efficiency, patch: Partial<Efficiency>): Ef
     next[k] = unitFraction(v, `efficiency.${k}`);
   }
   return Object.freeze(next as unknown as Efficiency);
+}
+
+/**
+ * Fraction of the reference generation's compute efficiency each GPU generation (the catalog's
+ * `architecture`) reaches at a precision; 1 where nothing is listed. See the module comment.
+ */
+export const COMPUTE_FACTORS: Readonly<Record<string, Partial<Record<Precision, number>>>> = Object.freeze({
+  Blackwell: Object.freeze({ fp16: 0.8, bf16: 0.8, fp8: 0.8, int8: 0.8, fp4: 0.8 }),
+});
+
+export const COMPUTE_FACTOR_SOURCE = "https://github.com/openxla/xla/blob/main/xla/service/gpu/model/matmul_interpolator_data.h (sm_90 and sm_100_B200 entries, m = n = k = 4096)";
+
+/** The factor for GPU generation `architecture` at `precision` (1 when not listed). */
+export function computeFactor(architecture: string, precision: Precision): number {
+  return COMPUTE_FACTORS[architecture]?.[precision] ?? 1;
 }

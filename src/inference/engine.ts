@@ -32,8 +32,8 @@ import { format, parseQuantity } from "../units.js";
 import { positiveInt, positiveNumber } from "../validate.js";
 import type { Unit } from "mathjs";
 import { ACTIVATION_BYTES, defaultDtypes, withDtypes, type DtypeOptions, type Dtypes } from "./dtypes.js";
-import { DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
-import { DEFAULT_KERNELS, withKernels, type Kernels } from "./kernels.js";
+import { computeFactor, DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
+import { DEFAULT_KERNELS, IDEAL_KERNELS, withKernels, type KernelOptions, type Kernels } from "./kernels.js";
 import { compile, type CompiledEngine } from "./compiled.js";
 import { DEFAULT_OVERHEAD, NO_OVERHEAD, overheadTime, withOverhead, type Overhead, type OverheadOptions } from "./overhead.js";
 import { DEFAULT_RESERVE, largest, memoryParts, type MemoryParts } from "./memory.js";
@@ -96,8 +96,8 @@ export class InferenceEngine {
    * classic roofline, `.kernels({ kvReads: "per-query-head" })` for pre-XQA GQA attention.
    */
   kernels(): Kernels;
-  kernels(patch: Partial<Kernels>): InferenceEngine;
-  kernels(patch?: Partial<Kernels>): Kernels | InferenceEngine {
+  kernels(patch: KernelOptions): InferenceEngine;
+  kernels(patch?: KernelOptions): Kernels | InferenceEngine {
     if (patch === undefined) return this.state.kernels;
     return this.with({ kernels: withKernels(this.state.kernels, patch) });
   }
@@ -133,11 +133,14 @@ export class InferenceEngine {
 
   /**
    * The classic ideal roofline as an engine of its own: every operator at max(t_c, t_m)
-   * (perfect compute/memory overlap) and no fixed overhead — an optimistic bound, available
+   * (perfect compute/memory overlap), GEMMs shape-blind, MoE experts at the dense GEMM rate
+   * with uniform load, and no fixed overhead (the attention kernels' KV reads and the
+   * all-reduce algorithm stay as configured) — an optimistic bound, available
    * to every door (`estimators(…, { ideal: true })`, `suanli decode|sweep --ideal`).
    */
   ideal(): InferenceEngine {
-    return this.with({ kernels: withKernels(this.state.kernels, { overlap: 1 }), overhead: NO_OVERHEAD });
+    const { kvReads, allReduce } = this.state.kernels;
+    return this.with({ kernels: Object.freeze({ ...IDEAL_KERNELS, kvReads, allReduce }), overhead: NO_OVERHEAD });
   }
 
   /** The engine specialised for plain-number sweeps (compiled.ts): the same arithmetic, no Quantities. */
@@ -150,7 +153,7 @@ export class InferenceEngine {
     const g = this.gpu;
     const peak = g.peak().value;
     const peak16 = g.spec.peak.fp16 ?? g.spec.peak.bf16 ?? peak;
-    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency);
+    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(g.spec.architecture, g.precisionName));
     return this.shard.ep > 1 ? { ...r, epLink: this.state.cluster.linkFor(this.shard.ep) } : r;
   }
 
@@ -162,18 +165,22 @@ export class InferenceEngine {
     return this.fullStepTime(step, r);
   }
 
-  /** The classic roofline alone: each operator at max(t_c, t_m), no fixed overhead (an optimistic bound). */
+  /**
+   * The classic roofline alone: each operator at max(t_c, t_m), no fixed overhead (an optimistic
+   * bound); the kernels' efficiencies (GEMM shape, grouped GEMMs, all-reduce algorithm) still apply.
+   */
   idealStepTime(step: Step, r: Rates = this.rates()): StepTime {
-    return this.timeOf(step, r, { overlap: 1, kvReads: this.state.kernels.kvReads }, 0);
+    return this.timeOf(step, r, { ...this.state.kernels, overlap: 1 }, 0);
   }
 
   /**
    * Seconds of one step as prefill/decode/request report it: each operator at
-   * max(t_c, t_m) + (1 − overlap)·min(t_c, t_m), plus perStep + perLayer × layers of fixed
-   * overhead per stage and micro-batch (split.overhead).
+   * max(t_c, t_m) + (1 − overlap)·min(t_c, t_m), plus perStep + perLayer × layers + perSequence ×
+   * sequences of overhead per stage and micro-batch (split.overhead).
    */
   fullStepTime(step: Step, r: Rates = this.rates()): StepTime {
-    return this.timeOf(step, r, this.state.kernels, overheadTime(this.state.overhead, this.shard.layersPerStage));
+    const sequences = this.shard.pp > 1 ? Math.ceil(step.batch / this.shard.pp) : step.batch;
+    return this.timeOf(step, r, this.state.kernels, overheadTime(this.state.overhead, this.shard.layersPerStage, sequences));
   }
 
   private timeOf(step: Step, r: Rates, k: Kernels, fixed: number): StepTime {

@@ -1,6 +1,6 @@
 /**
- * How the kernels behave, beyond their FLOPs and bytes — two documented, overridable
- * properties of the serving engine (`engine.kernels({ … })`):
+ * How the kernels behave, beyond their FLOPs and bytes — documented, overridable properties
+ * of the serving engine (`engine.kernels({ … })`), fitted by `calibrate()` where they are numbers:
  *
  * - overlap ∈ [0, 1]: how much of an operator's compute and memory time overlap,
  *
@@ -21,9 +21,40 @@
  *   throughput on H200 with XQA than without ("New XQA-kernel provides 2.4x more Llama-70B
  *   throughput within the same latency budget", TensorRT-LLM docs/source/blogs/XQA-kernel.md,
  *   https://github.com/NVIDIA/TensorRT-LLM/blob/main/docs/source/blogs/XQA-kernel.md).
+ * - halfM (rows, default 0): GEMM compute efficiency by shape. A GEMM of M rows (tokens after
+ *   batching) fills its output tiles and SM waves only when M is large; below a few hundred rows
+ *   the tile pipeline runs part-empty ("wave quantization" and tile padding, NVIDIA's Matrix
+ *   Multiplication Background guide above). The compute rate is η_c·peak × M ÷ (M + halfM): half
+ *   the large-M efficiency at M = halfM. XLA's measured H100 table (efficiency.ts) has m = 512 at
+ *   0.82 and m = 2048 at 0.96 of the m = 4096 rate (n = k = 4096), i.e. halfM ≈ 100 — but those
+ *   times mix the compute ramp with the memory roof and the tile pipeline's fill, which the serial
+ *   overlap (0) already charges: on the shipped measurements halfM 0, 16 and 64 give a median
+ *   of 9.8, 10.0 and 11.5 %, and a ramp applied to M = batch would make a memory-bound decode
+ *   GEMV compute-bound on a low-ridge part (H20: ridge 74 FLOP/B), which decode kernels avoid
+ *   (swap-AB / GEMV tiles of 8–16 rows). Default 0 (shape-blind); set it, or let calibrate()
+ *   fit it, for GEMM-level studies. Memory time is unaffected.
+ * - grouped (fraction, default 0.4) and imbalance (≥ 1, default 1.25): MoE expert GEMMs run as a
+ *   grouped GEMM over many small matrices, each with the few tokens routed to it, beside the
+ *   routing kernels (top-k softmax, token permute and un-permute) the op list does not name.
+ *   `grouped` scales their compute rate (many short, padded tiles per expert); their weights
+ *   stream at the dense memory rate (each touched expert is one contiguous block of megabytes).
+ *   0.4 is what the shipped MoE measurements ask for (TensorRT-LLM v0.9 Mixtral-8x7B prefill and
+ *   large-batch rows, which calibrate() alone fits at 0.35 with imbalance 1.21 — part of it the
+ *   v0.9 MoE plugin running its GEMMs below the FP8 rate; datasets/measurements.json);
+ *   `imbalance` is the busiest expert's load over the mean under real (non-uniform) routing, which
+ *   sets when the grouped GEMM ends: DeepSeek reports per-expert loads far from uniform and
+ *   balances them with redundant experts (EPLB, https://github.com/deepseek-ai/EPLB; DeepSeek-V3,
+ *   arXiv:2412.19437 §3.4); it divides the grouped GEMM's compute rate. Each expert's M (for
+ *   halfM) is the mean tokens per touched expert, N·k ÷ E_touched.
+ * - allReduce (seconds, default 12 µs, inside the published 6–17 µs; null for NCCL's ring
+ *   alone): launch-and-barrier latency of the engine's one-shot/two-shot all-reduce over
+ *   NVLink (hardware/collectives.ts).
  */
+import type { Unit } from "mathjs";
 import { SuanliError, show } from "../errors.js";
-import { oneOf } from "../validate.js";
+import { ONE_SHOT_LATENCY } from "../hardware/collectives.js";
+import { parseQuantity } from "../units.js";
+import { oneOf, unitFraction } from "../validate.js";
 
 export type KvReads = "per-kv-head" | "per-query-head";
 export const KV_READS: readonly KvReads[] = ["per-kv-head", "per-query-head"];
@@ -32,36 +63,63 @@ export interface Kernels {
   /** Fraction of the shorter of compute and memory time hidden under the longer, in [0, 1]. */
   readonly overlap: number;
   readonly kvReads: KvReads;
+  /** GEMM rows at which compute reaches half its large-M efficiency (≥ 0; 0 = shape-blind). */
+  readonly halfM: number;
+  /** Fraction of the dense rates MoE grouped GEMMs reach, in (0, 1]. */
+  readonly grouped: number;
+  /** Busiest expert's load over the mean (≥ 1). */
+  readonly imbalance: number;
+  /** Latency of the engine's one-shot/two-shot all-reduce, s; null: NCCL ring only. */
+  readonly allReduce: number | null;
 }
 
-export const KERNEL_KEYS = ["overlap", "kvReads"] as const;
+export const KERNEL_KEYS = ["overlap", "kvReads", "halfM", "grouped", "imbalance", "allReduce"] as const;
 
 /** The defaults above. */
-export const DEFAULT_KERNELS: Kernels = Object.freeze({ overlap: 0, kvReads: "per-kv-head" });
+export const DEFAULT_KERNELS: Kernels = Object.freeze({ overlap: 0, kvReads: "per-kv-head", halfM: 0, grouped: 0.4, imbalance: 1.25, allReduce: ONE_SHOT_LATENCY });
 
-/** The classic roofline: perfect overlap, K/V read once per KV head. */
-export const IDEAL_KERNELS: Kernels = Object.freeze({ overlap: 1, kvReads: "per-kv-head" });
+/** The classic roofline: perfect overlap, K/V read once per KV head, shape-blind dense GEMMs, ring all-reduce. */
+export const IDEAL_KERNELS: Kernels = Object.freeze({ overlap: 1, kvReads: "per-kv-head", halfM: 0, grouped: 1, imbalance: 1, allReduce: null });
 
-/** Merge a user patch over `base`; overlap in [0, 1], kvReads one of KV_READS. */
-export function withKernels(base: Kernels, patch: Partial<Kernels>): Kernels {
+export type KernelOptions = { [K in keyof Kernels]?: K extends "allReduce" ? number | string | Unit | null : Kernels[K] };
+
+const bad = (k: string, v: unknown, expected: string) =>
+  new SuanliError("bad-argument", `kernels.${k} must be ${expected}, got ${show(v)}`, { value: v, expected });
+
+/** Merge a user patch over `base`, validating each key (see the module comment) and refusing unknown ones. */
+export function withKernels(base: Kernels, patch: KernelOptions): Kernels {
   if (patch === null || typeof patch !== "object") {
     throw new SuanliError("bad-argument", `kernels takes an object like { overlap: 0.5, kvReads: "per-kv-head" }, got ${show(patch)}`, { value: patch });
   }
-  const next: { overlap: number; kvReads: KvReads } = { ...base };
+  const next: { -readonly [K in keyof Kernels]: Kernels[K] } = { ...base };
   for (const [k, v] of Object.entries(patch)) {
     if (v === undefined) continue;
     if (k === "overlap") {
-      if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) {
-        throw new SuanliError("bad-argument", `kernels.overlap must be in [0, 1], got ${show(v)}`, { value: v, expected: "0 ≤ x ≤ 1" });
-      }
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) throw bad(k, v, "in [0, 1]");
       next.overlap = v;
     } else if (k === "kvReads") {
       next.kvReads = oneOf(v, KV_READS, "kernels.kvReads");
+    } else if (k === "halfM") {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw bad(k, v, "a number of rows ≥ 0");
+      next.halfM = v;
+    } else if (k === "grouped") {
+      next.grouped = unitFraction(v, "kernels.grouped");
+    } else if (k === "imbalance") {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 1) throw bad(k, v, "a ratio ≥ 1");
+      next.imbalance = v;
+    } else if (k === "allReduce") {
+      // mathjs spells micro "u": accept the micro sign and Greek mu too.
+      next.allReduce = v === null ? null : parseQuantity((typeof v === "string" ? v.replace(/[\u00b5\u03bc]s\b/g, "us") : v) as number | string | Unit, "time", "kernels.allReduce");
     } else {
       throw new SuanliError("bad-argument", `unknown kernels option ${show(k)}; accepted: ${KERNEL_KEYS.join(", ")}`, { value: k, expected: KERNEL_KEYS.join(", ") });
     }
   }
   return Object.freeze(next);
+}
+
+/** GEMM compute-rate factor of M rows: M ÷ (M + halfM) (1 when halfM = 0). */
+export function shapeFactor(rows: number, halfM: number): number {
+  return halfM > 0 ? rows / (rows + halfM) : 1;
 }
 
 /** Time of one operator: max(t_c, t_m) + (1 − overlap)·min(t_c, t_m). */

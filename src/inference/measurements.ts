@@ -13,8 +13,8 @@ import type { Efficiency } from "./efficiency.js";
 import { KV_READS, type Kernels, type KvReads } from "./kernels.js";
 import type { Overhead } from "./overhead.js";
 
-export type MeasurementMetric = "output_tps_total" | "output_tps_per_gpu" | "ttft_ms";
-const METRICS: readonly MeasurementMetric[] = ["output_tps_total", "output_tps_per_gpu", "ttft_ms"];
+export type MeasurementMetric = "output_tps_total" | "output_tps_per_gpu" | "ttft_ms" | "itl_ms";
+const METRICS: readonly MeasurementMetric[] = ["output_tps_total", "output_tps_per_gpu", "ttft_ms", "itl_ms"];
 
 export interface Measurement {
   readonly id: string;
@@ -46,6 +46,8 @@ export interface Measurement {
 export interface ModelOptions {
   readonly overlap?: number;
   readonly overhead?: Partial<Overhead>;
+  /** Kernel constants besides overlap and kvReads (halfM, grouped, imbalance, allReduce). */
+  readonly kernels?: Partial<Omit<Kernels, "overlap" | "kvReads">>;
 }
 
 function check(r: Record<string, unknown>, i: number): Measurement {
@@ -84,12 +86,15 @@ export function predict(row: Measurement, efficiency?: Partial<Efficiency>, opts
     const g = gpu(row.gpu).precision(row.precision as Precision);
     let e = model(row.model).on(cluster(g, row.count).tp(row.tp).pp(row.pp)).dtypes({ weights: row.weights, kv: row.kv });
     if (efficiency) e = e.efficiency(efficiency);
-    const k: Partial<Kernels> = { kvReads: row.kvReads ?? "per-kv-head", ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }) };
+    const k: Partial<Kernels> = { ...opts.kernels, kvReads: row.kvReads ?? "per-kv-head", ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }) };
     e = e.kernels(k);
     if (opts.overhead) e = e.overhead(opts.overhead);
     switch (row.metric) {
       case "ttft_ms":
         return { value: e.prefill({ batch: row.batch, prompt: row.input }).time.value * 1e3 };
+      case "itl_ms":
+        // mean time between output tokens: a decode step of `batch` sequences at the mean context
+        return { value: e.decode({ batch: row.batch, context: row.input + Math.ceil(row.output / 2) }).time.value * 1e3 };
       case "output_tps_total":
         return { value: e.request({ prompt: row.input, output: row.output, batch: row.batch }).tokensPerSecond };
       case "output_tps_per_gpu":

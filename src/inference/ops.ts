@@ -9,8 +9,16 @@
  * 2020 §2.1 for 2 FLOPs per multiply-add):
  *   qkv, attn out, mlp        FLOPs 2·N·P             bytes P·s_w + activations in/out · s_a
  *   experts (MoE)             FLOPs 2·N·(k·P_e + P_sh) bytes (E_touched·P_e + P_sh)·s_w + …,
- *                             E_touched = E·(1 − (1 − k/E)^N) under uniform routing
- *   attention (QKᵀ, AV)       FLOPs 2·h·(d_qk + d_v) per query per key (keys = causal, windowed)
+ *                             E_touched = E·(1 − (1 − k/E)^N) under uniform routing; a grouped
+ *                             GEMM of M = N·k ÷ E_touched rows per expert
+ *   attention (QKᵀ, AV)       FLOPs 2·h·(d_qk + d_v) per query per key (keys = causal, windowed);
+ *                             MLA decode runs absorbed (the up-projections folded into Q and O,
+ *                             attention over the cached latent itself, as FlashMLA, vLLM and
+ *                             SGLang do): 2·h·(2·d_c + d_rope) per key — QKᵀ over d_c + d_rope,
+ *                             AV over d_c, Q and O (d_c + d_rope) and d_c wide per head
+ *                             (DeepSeek-V2, arXiv:2405.04434 §2.1.3;
+ *                             https://github.com/deepseek-ai/FlashMLA); MLA prefill runs plain
+ *                             MHA over the decompressed K/V, 2·h·(d_qk + d_v)
  *                             bytes KV read once per sequence (FlashAttention's single pass,
  *                             Dao et al. 2022 arXiv:2205.14135) + KV written + Q/O · s_a;
  *                             with kvReads "per-query-head" a decode step (tokens = 1) pays
@@ -31,7 +39,8 @@ import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, kvBytesPerElement, weig
 import { expertsTouched, type Shard } from "./shard.js";
 import type { KvReads } from "./kernels.js";
 
-export type OpClass = "gemm" | "attention" | "elementwise" | "collective";
+/** "grouped": MoE expert GEMMs, run as one grouped GEMM over the experts a step touches. */
+export type OpClass = "gemm" | "grouped" | "attention" | "elementwise" | "collective";
 
 export interface Step {
   readonly batch: number;
@@ -41,9 +50,10 @@ export interface Step {
 
 /**
  * Receives one operator: `count` instances, each of `flops` FLOPs and `bytes` HBM bytes, or
- * (for collectives) a `comm` collective of `commBytes` over the tensor-parallel group.
+ * (for collectives) a `comm` collective of `commBytes` over the tensor-parallel group. GEMMs
+ * give their rows M (tokens; for MoE experts, the mean tokens per touched expert).
  */
-export type OpSink = (name: string, cls: OpClass, count: number, flops: number, bytes: number, comm?: CollectiveKind, commBytes?: number) => void;
+export type OpSink = (name: string, cls: OpClass, count: number, flops: number, bytes: number, comm?: CollectiveKind, commBytes?: number, rows?: number) => void;
 
 /**
  * Emit the operators of one step of shard `s` (one pipeline stage) into `emit`. `kvReads`
@@ -60,51 +70,59 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
   const sa = ACTIVATION_BYTES;
   const qOut = s.heads * a.headDim;
   const kvOut = s.kvElements;
-  const attnPerKey = 2 * s.heads * (a.headDim + a.vHeadDim);
+  // Decode (one new token per sequence) runs the decode attention kernel; prefill runs FMHA.
+  const decode = T === 1;
+  const mla = a.mla;
+  const absorbed = mla !== undefined && decode;
+  const attnPerKey = absorbed ? 2 * s.heads * (2 * mla.kvLoraRank + mla.qkRopeHeadDim) : 2 * s.heads * (a.headDim + a.vHeadDim);
+  // Q and O per head: absorbed MLA reads a (d_c + d_rope)-wide query and writes a d_c-wide output
+  const qoWidth = absorbed ? 2 * mla.kvLoraRank + mla.qkRopeHeadDim : a.headDim + a.vHeadDim;
   const ffnWidth = a.mlp === "gated" ? 3 : 2;
   const tp = s.tp;
-  // Generation (one new token per sequence) runs the decode attention kernel; prefill runs FMHA.
-  const kvPasses = kvReads === "per-query-head" && T === 1 ? s.heads / s.kvHeads : 1;
+  const kvPasses = kvReads === "per-query-head" && decode ? s.heads / s.kvHeads : 1;
 
   for (const g of s.groups) {
     const c = g.count;
-    emit("qkv", "gemm", c, 2 * N * s.qkvParams, s.qkvParams * sw + N * (d + qOut + kvOut) * sa);
+    emit("qkv", "gemm", c, 2 * N * s.qkvParams, s.qkvParams * sw + N * (d + qOut + kvOut) * sa, undefined, undefined, N);
     const keys = causalKeys(past + T, g.window) - causalKeys(past, g.window);
     const kept = g.window === null ? past + T : Math.min(past + T, g.window);
-    emit("attention", "attention", c, attnPerKey * B * keys, kvPasses * B * kept * kvOut * skv + N * kvOut * skv + N * s.heads * (a.headDim + a.vHeadDim) * sa);
-    emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa);
+    emit("attention", "attention", c, attnPerKey * B * keys, kvPasses * B * kept * kvOut * skv + N * kvOut * skv + N * s.heads * qoWidth * sa);
+    emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa, undefined, undefined, N);
     if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
     if (g.moe && a.moe && s.ep > 1) {
       const m = a.moe;
       const routed = (N / tp) * m.active * s.epImbalance;
       const touched = expertsTouched(m.experts, m.active, (N * s.ep) / tp) / s.ep;
       const width = m.expertIntermediate * ffnWidth;
-      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES));
+      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N);
       emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * sa);
+      // The GPU's own experts run as one grouped GEMM, as without expert parallelism.
       emit(
-        "experts", "gemm", c,
+        "experts", "grouped", c,
         2 * (routed * s.expertParams + N * s.sharedParams),
         (touched * s.expertParams + s.sharedParams) * sw + (routed * (2 * d + width) + N * m.shared * (2 * d + width / tp)) * sa,
+        undefined, undefined, touched > 0 ? routed / touched : 0,
       );
       emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * sa);
     } else if (g.moe && a.moe) {
       const m = a.moe;
-      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES));
+      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N);
       const touched = expertsTouched(m.experts, m.active, N);
       const width = (m.expertIntermediate / tp) * ffnWidth;
       emit(
-        "experts", "gemm", c,
+        "experts", "grouped", c,
         2 * N * (m.active * s.expertParams + s.sharedParams),
         (touched * s.expertParams + s.sharedParams) * sw + N * (m.active + m.shared) * (2 * d + width) * sa,
+        undefined, undefined, touched > 0 ? (N * m.active) / touched : 0,
       );
     } else {
-      emit("mlp", "gemm", c, 2 * N * s.mlpParams, s.mlpParams * sw + N * (2 * d + (a.intermediate / tp) * ffnWidth) * sa);
+      emit("mlp", "gemm", c, 2 * N * s.mlpParams, s.mlpParams * sw + N * (2 * d + (a.intermediate / tp) * ffnWidth) * sa, undefined, undefined, N);
     }
     if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
     emit("norms", "elementwise", c * a.normsPerLayer, 4 * N * d, 2 * N * d * sa);
   }
   emit("embedding", "elementwise", 1, 0, N * d * (EMBEDDING_BYTES + sa));
   emit("norms", "elementwise", 1, 4 * B * d, 2 * B * d * sa);
-  emit("lm head", "gemm", 1, 2 * B * s.vocab * d, s.vocab * d * EMBEDDING_BYTES + B * (d * sa + s.vocab * LOGIT_BYTES));
+  emit("lm head", "gemm", 1, 2 * B * s.vocab * d, s.vocab * d * EMBEDDING_BYTES + B * (d * sa + s.vocab * LOGIT_BYTES), undefined, undefined, B);
   if (tp > 1) emit("logits gather", "collective", 1, 0, 0, "allGather", B * a.vocab * LOGIT_BYTES);
 }

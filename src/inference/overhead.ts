@@ -4,6 +4,7 @@
  * small model) slower than bytes ÷ bandwidth:
  *
  *   t_step = Σ_ops t_op + Σ collectives + perStep + perLayer × layers (of the busiest stage)
+ *            + perSequence × sequences in the step
  *
  * - perLayer 10 µs — each layer launches ~10 kernels (norms, QKV, attention, output
  *   projection, all-reduce, gate/up, activation, down, FP8 quantize), and each costs a few µs
@@ -15,7 +16,15 @@
  *   such loop per generated token). Order of magnitude from the TTFT of 128-token prompts in
  *   TensorRT-LLM's tables (datasets/measurements.json), which sit 1–3 ms above the roofline.
  *
- * Both are fitted by `calibrate()` and overridable: `engine.overhead({ perLayer: "4 µs" })`.
+ * - perSequence 3 µs — work that grows with the batch rather than with the model: sampling
+ *   (softmax, top-k/top-p over the vocabulary per sequence), stop checks, detokenization and the
+ *   scheduler's KV-page bookkeeping per sequence (vLLM's profiles put the CPU-side scheduling and
+ *   output processing at a growing share of a step at large batch: "vLLM v0.6.0: 2.7x
+ *   Throughput Improvement and 75% Latency Reduction", https://blog.vllm.ai/2024/09/05/perf-update.html).
+ *   The value is the order of magnitude the batch-1024 rows of TensorRT-LLM's tables ask for
+ *   (datasets/measurements.json; `calibrate()` refits it).
+ *
+ * All are fitted by `calibrate()` and overridable: `engine.overhead({ perLayer: "4 µs" })`.
  * Values are times ≥ 0 (numbers in seconds, strings such as "4 µs" or "0.3 ms", or mathjs Units).
  */
 import { SuanliError, show } from "../errors.js";
@@ -27,21 +36,24 @@ export interface Overhead {
   readonly perStep: number;
   /** Seconds per transformer layer per forward step. */
   readonly perLayer: number;
+  /** Seconds per sequence in the step (sampling, scheduling, KV-page bookkeeping). */
+  readonly perSequence: number;
 }
 
 export type OverheadOptions = { [K in keyof Overhead]?: number | string | Unit };
 
-export const OVERHEAD_KEYS = ["perStep", "perLayer"] as const;
+export const OVERHEAD_KEYS = ["perStep", "perLayer", "perSequence"] as const;
 
 /** The defaults above; see the module comment for where each value comes from. */
-export const DEFAULT_OVERHEAD: Overhead = Object.freeze({ perStep: 0.3e-3, perLayer: 10e-6 });
+export const DEFAULT_OVERHEAD: Overhead = Object.freeze({ perStep: 0.3e-3, perLayer: 10e-6, perSequence: 3e-6 });
 
 /** No fixed overhead: the pure roofline. */
-export const NO_OVERHEAD: Overhead = Object.freeze({ perStep: 0, perLayer: 0 });
+export const NO_OVERHEAD: Overhead = Object.freeze({ perStep: 0, perLayer: 0, perSequence: 0 });
 
 export const OVERHEAD_SOURCES: Readonly<Record<keyof Overhead, string>> = Object.freeze({
   perStep: "TTFT of 128-token prompts, TensorRT-LLM performance tables (datasets/measurements.json)",
   perLayer: "https://developer.nvidia.com/blog/cuda-graphs/",
+  perSequence: "https://blog.vllm.ai/2024/09/05/perf-update.html; batch-1024 rows of datasets/measurements.json",
 });
 
 /** Merge a user patch over `base`: times ≥ 0, unknown keys refused. */
@@ -62,7 +74,7 @@ export function withOverhead(base: Overhead, patch: OverheadOptions): Overhead {
   return Object.freeze(next as unknown as Overhead);
 }
 
-/** Seconds of fixed overhead in one step of a stage holding `layers` layers. */
-export function overheadTime(o: Overhead, layers: number): number {
-  return o.perStep + o.perLayer * layers;
+/** Seconds of overhead in one step of a stage holding `layers` layers, running `sequences` sequences. */
+export function overheadTime(o: Overhead, layers: number, sequences = 0): number {
+  return o.perStep + o.perLayer * layers + o.perSequence * sequences;
 }

@@ -103,13 +103,13 @@ export function stepQuantity(e: InferenceEngine, step: Step, total: number, titl
     const rows = stepRows(e.shard, e.state.dtypes, sub, e.rates(), k).filter((r) => r.time > 0);
     const terms: Term[] = rows.map((r) => ({ ...qty(r.time * 1e3, "ms"), note: `${r.op} (${r.bound})` }) as Term);
     const sum = rows.reduce((a, r) => a + r.time, 0);
-    const fixed = overheadTime(e.state.overhead, e.shard.layersPerStage);
-    if (fixed > 0) terms.push({ ...qty(fixed * 1e3, "ms"), note: "fixed overhead (per step + per layer)" } as Term);
+    const fixed = overheadTime(e.state.overhead, e.shard.layersPerStage, sub.batch);
+    if (fixed > 0) terms.push({ ...qty(fixed * 1e3, "ms"), note: "fixed overhead (per step + per layer + per sequence)" } as Term);
     if (pp > 1) terms.push({ ...qty((total / pp - sum - fixed) * 1e3, "ms"), note: "stage hand-off" } as Term);
     const op = k.overlap === 1 ? "max(t_c, t_m)" : `(max(t_c, t_m) + ${+(1 - k.overlap).toFixed(4)}·min(t_c, t_m))`;
     return {
       title,
-      formula: `${pp > 1 ? "pp × (" : ""}Σ_ops count × ${op} + ring all-reduces${fixed > 0 ? " + overhead" : ""}${pp > 1 ? " + hand-off)" : ""}; t_c = FLOPs ÷ (η_c·peak), t_m = bytes ÷ (η_m·HBM)`,
+      formula: `${pp > 1 ? "pp × (" : ""}Σ_ops count × ${op} + all-reduces${fixed > 0 ? " + overhead" : ""}${pp > 1 ? " + hand-off)" : ""}; t_c = FLOPs ÷ (η_c·peak), t_m = bytes ÷ (η_m·HBM)`,
       term: pp > 1 ? mul(num(pp, "micro-batches"), add(...terms)) : add(...terms),
       source: "Williams et al., Roofline, CACM 2009; Pope et al. 2022 (arXiv:2211.05102)",
       notes: [`efficiency ${show(e.state.efficiency)}`, `kernels ${show(k)}`, `overhead ${show(e.state.overhead)} (s)`, `dtypes ${show(e.state.dtypes)}`],

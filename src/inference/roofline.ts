@@ -6,7 +6,9 @@
  *   t_c = FLOPs / (η_c · peak),  t_m = bytes / (η_m · HBM bandwidth)
  *   t_op = count × ( max(t_c, t_m) + (1 − overlap) · min(t_c, t_m) )
  *
- * (Williams, Waterman & Patterson, "Roofline", CACM 52(4) 2009), collectives take their ring
+ * (Williams, Waterman & Patterson, "Roofline", CACM 52(4) 2009); the GEMM rate depends on the
+ * GEMM's rows M (tokens after batching) and MoE grouped GEMMs run at their own fraction
+ * (computeRate, memoryRate; kernels.ts); collectives take the engine's all-reduce algorithm's
  * time over the tensor-parallel link (hardware/collectives.ts), and the step is the sum — the
  * engines modelled here do not overlap tensor-parallel all-reduces with compute in decode.
  * GEMMs run at the Gpu's chosen precision; attention runs at its 16-bit tensor-core peak
@@ -16,7 +18,7 @@ import { collectiveTime, wireBytes, type CollectiveKind } from "../hardware/coll
 import type { LinkPath } from "../hardware/cluster.js";
 import type { Dtypes } from "./dtypes.js";
 import type { Efficiency } from "./efficiency.js";
-import { IDEAL_KERNELS, opTime, type Kernels } from "./kernels.js";
+import { IDEAL_KERNELS, opTime, shapeFactor, type Kernels } from "./kernels.js";
 import { forEachOp, type OpClass, type Step } from "./ops.js";
 import type { Shard } from "./shard.js";
 
@@ -36,14 +38,43 @@ export interface Rates {
   readonly epLink?: LinkPath;
 }
 
-/** Seconds of one collective of the step: all-to-alls over the expert-parallel group, the rest over tensor parallel. */
-export function commTime(kind: CollectiveKind, bytes: number, s: Shard, r: Rates): number {
-  return kind === "allToAll" ? collectiveTime(kind, bytes, s.ep, r.epLink ?? r.link, r.linkEfficiency) : collectiveTime(kind, bytes, s.tp, r.link, r.linkEfficiency);
+/**
+ * Rates from raw peaks and an efficiency; `factor` (default 1) scales the compute efficiency for
+ * the GPU's generation and precision (efficiency.ts computeFactor).
+ */
+export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency, factor = 1): Rates {
+  const c = eff.compute * factor;
+  return { gemm: peak * c, attention: peak16 * c, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link };
 }
 
-/** Rates from raw peaks and an efficiency. */
-export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency): Rates {
-  return { gemm: peak * eff.compute, attention: peak16 * eff.compute, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link };
+/**
+ * Compute rate of one operator (FLOP/s): attention at the 16-bit rate; GEMMs at the GEMM rate
+ * × M ÷ (M + halfM) for M rows; MoE grouped GEMMs further × grouped ÷ imbalance (kernels.ts).
+ */
+export function computeRate(cls: OpClass, rows: number, r: Rates, k: Kernels): number {
+  if (cls === "attention") return r.attention;
+  if (cls === "gemm") return r.gemm * shapeFactor(rows, k.halfM);
+  if (cls === "grouped") return (r.gemm * k.grouped * shapeFactor(rows, k.halfM)) / k.imbalance;
+  return r.gemm;
+}
+
+/**
+ * Memory rate of one operator (B/s): HBM × η_m for every class — a grouped GEMM streams each
+ * touched expert's weights as one contiguous block of megabytes, at the dense rate.
+ */
+export function memoryRate(_cls: OpClass, r: Rates, _k: Kernels): number {
+  return r.memory;
+}
+
+/**
+ * Seconds of one collective of the step under rates `r` and kernels `k`: all-to-alls over the
+ * expert-parallel group (its own link), the rest over tensor parallel with the engine's
+ * all-reduce algorithm (k.allReduce).
+ */
+export function commTime(comm: CollectiveKind, bytes: number, s: Shard, r: Rates, k: Kernels): number {
+  return comm === "allToAll"
+    ? collectiveTime(comm, bytes, s.ep, r.epLink ?? r.link, r.linkEfficiency)
+    : collectiveTime(comm, bytes, s.tp, r.link, r.linkEfficiency, k.allReduce ?? undefined);
 }
 
 /** Time split of a step by what binds each operator (seconds). */
@@ -64,16 +95,24 @@ export interface StepTime {
 export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels = IDEAL_KERNELS): StepTime {
   // every field present from the start: one object shape on the hot path
   const out: StepTime = { total: 0, compute: 0, memory: 0, link: 0, overhead: 0 };
-  forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes) => {
+  // computeRate and memoryRate, with what does not depend on the op hoisted out of the loop
+  const { gemm, attention, memory } = r;
+  const grouped = (gemm * k.grouped) / k.imbalance;
+  const { halfM, overlap } = k;
+  forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes, rows) => {
     if (cls === "collective") {
-      const t = count * commTime(comm!, commBytes!, s, r);
+      const t = count * commTime(comm!, commBytes!, s, r, k);
       out.link += t;
       out.total += t;
       return;
     }
-    const tc = flops / (cls === "attention" ? r.attention : r.gemm);
-    const tm = bytes / r.memory;
-    const t = count * opTime(tc, tm, k.overlap);
+    let tc = 0;
+    if (flops > 0) {
+      const shape = halfM > 0 && rows !== undefined ? rows / (rows + halfM) : 1;
+      tc = flops / (cls === "attention" ? attention : cls === "grouped" ? grouped * shape : cls === "gemm" ? gemm * shape : gemm);
+    }
+    const tm = bytes / memory;
+    const t = count * opTime(tc, tm, overlap);
     if (tc >= tm) out.compute += t;
     else out.memory += t;
     out.total += t;
@@ -108,7 +147,7 @@ export interface OpRow {
  */
 export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels = IDEAL_KERNELS): OpRow[] {
   const rows = new Map<string, OpRow>();
-  forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes) => {
+  forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes, m) => {
     let row = rows.get(name);
     if (!row) {
       row = { op: name, cls, count: 0, flops: 0, bytes: 0, wireBytes: 0, computeTime: 0, memoryTime: 0, linkTime: 0, time: 0, bound: "memory" };
@@ -116,15 +155,15 @@ export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
     }
     row.count += count;
     if (cls === "collective") {
-      const t = count * commTime(comm!, commBytes!, s, r);
+      const t = count * commTime(comm!, commBytes!, s, r, k);
       row.wireBytes += count * wireBytes(comm!, commBytes!, comm === "allToAll" ? s.ep : s.tp);
       row.linkTime += t;
       row.time += t;
       row.bound = "link";
       return;
     }
-    const tc = flops / (cls === "attention" ? r.attention : r.gemm);
-    const tm = bytes / r.memory;
+    const tc = flops > 0 ? flops / computeRate(cls, m ?? 0, r, k) : 0;
+    const tm = bytes / memoryRate(cls, r, k);
     row.flops += count * flops;
     row.bytes += count * bytes;
     row.computeTime += count * tc;

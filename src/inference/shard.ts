@@ -8,7 +8,11 @@
  * tp is a multiple of n_kv, each KV head is replicated on tp / n_kv GPUs (what vLLM and
  * TensorRT-LLM do for Llama-2-70B's 8 KV heads at TP 16) — each GPU then keeps one KV head,
  * and its K/V weights and cache are counted once per GPU. Any other ratio is refused.
- * MLA (DeepSeek) keeps the compressed latent whole on every GPU (it is not split by head).
+ * MLA (DeepSeek) keeps the compressed latent whole on every GPU (it is not split by head): one
+ * latent per token that every query head reads, so it counts as one KV head per GPU. Its
+ * down-projections (q_a_proj, kv_a_proj_with_mqa) and their norms are replicated, not split:
+ * vLLM and SGLang build them as ReplicatedLinear (vllm/model_executor/models/deepseek_v2.py);
+ * only the head-wise up-projections (q_b_proj, kv_b_proj) and o_proj are split by tp.
  * Vocabulary-parallel embedding and LM head: V / tp rows per GPU (Megatron §3).
  * With expert parallelism (ep > 1) each GPU holds E / ep routed experts whole (not tp-split);
  * shared experts and the router stay as without it.
@@ -33,7 +37,7 @@ export interface Shard {
   readonly pp: number;
   /** Query heads per GPU. */
   readonly heads: number;
-  /** KV heads per GPU (≥ 1; replicated when n_kv < tp). */
+  /** KV heads per GPU (≥ 1; replicated when n_kv < tp; 1 for MLA's shared latent). */
   readonly kvHeads: number;
   readonly kvReplicated: boolean;
   /** Per GPU, per layer, parameters of the Q/K/V projections (with biases, norms). */
@@ -91,14 +95,16 @@ export function shard(a: Architecture, tp: number, pp: number, id?: string, ep =
   const d = a.hidden;
   const heads = a.heads / tp;
   const kvReplicated = !a.mla && a.kvHeads < tp;
-  const kvHeads = a.mla ? a.kvHeads : kvReplicated ? 1 : a.kvHeads / tp;
+  const kvHeads = a.mla ? 1 : kvReplicated ? 1 : a.kvHeads / tp;
   const out = a.heads * a.vHeadDim * d;
   let qkvParams: number;
   let kvElements: number;
   if (a.mla) {
-    // Down-projections to the latent are replicated; head-wise up-projections split.
-    const latent = d * (a.mla.kvLoraRank + a.mla.qkRopeHeadDim);
-    qkvParams = latent + (attentionParams(a) - out - latent) / tp;
+    // Down-projections (q_a_proj + its norm, kv_a_proj_with_mqa + its norm) are replicated;
+    // head-wise up-projections split.
+    const m = a.mla;
+    const replicated = d * (m.kvLoraRank + m.qkRopeHeadDim) + m.kvLoraRank + (m.qLoraRank === null ? 0 : d * m.qLoraRank + m.qLoraRank);
+    qkvParams = replicated + (attentionParams(a) - out - replicated) / tp;
     kvElements = kvElementsPerToken(a);
   } else {
     const kvOut = kvHeads * (a.headDim + a.vHeadDim);

@@ -6,8 +6,9 @@
  *
  *   FLOPs_op = Σ_parts FLOPs_op(part)
  *   bytes_op = W_op + Σ_parts (bytes_op(part) − W_op)        W_op = bytes of the op at batch 0
- *   t_op     = count × opTime(FLOPs_op ÷ rate_op, bytes_op ÷ (η_m·HBM), overlap)
- *   collectives: one ring over the summed message (α paid once)
+ *   t_op     = count × opTime(FLOPs_op ÷ rate_op(M_op), bytes_op ÷ (η_m·HBM), overlap)
+ *   M_op     = Σ_parts M_op(part)                            (GEMM rows; inference/roofline.ts)
+ *   collectives: one all-reduce over the summed message (latency paid once)
  *   + the engine's fixed per-step and per-layer overhead (inference/overhead.ts)
  *
  * (the mixed batch of Orca, Yu et al. OSDI 2022 §3, and Sarathi-Serve, Agrawal et al. 2024,
@@ -19,7 +20,7 @@
 import type { CollectiveKind } from "../hardware/collectives.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { forEachOp, type OpClass, type Step } from "../inference/ops.js";
-import { commTime, type Rates } from "../inference/roofline.js";
+import { commTime, computeRate, memoryRate, type Rates } from "../inference/roofline.js";
 import { opTime } from "../inference/kernels.js";
 import { overheadTime } from "../inference/overhead.js";
 
@@ -39,6 +40,7 @@ export interface MixedStep {
 
 interface OpSlot {
   cls: OpClass;
+  rows: number;
   count: number;
   comm: CollectiveKind | undefined;
   weights: number;
@@ -51,15 +53,18 @@ interface OpSlot {
 function slots(e: InferenceEngine): OpSlot[] {
   const out: OpSlot[] = [];
   forEachOp(e.shard, e.state.dtypes, { batch: 0, tokens: 1, past: 0 }, (_n, cls, count, _f, bytes, comm) => {
-    out.push({ cls, count, comm, weights: bytes, flops: 0, bytes: 0, commBytes: 0 });
+    out.push({ cls, count, comm, weights: bytes, flops: 0, bytes: 0, commBytes: 0, rows: 0 });
   }, e.kernels().kvReads);
   return out;
 }
 
-/** Rates of engine `e` with attention at `attentionPeak` FLOP/s (e.g. the FP8 peak for FP8 FMHA). */
+/**
+ * Rates of engine `e` with attention at `attentionPeak` FLOP/s (e.g. the FP8 peak for FP8 FMHA),
+ * at the same achievable fraction as its GEMMs (efficiency × the generation's factor).
+ */
 export function ratesWithAttention(e: InferenceEngine, attentionPeak: number): Rates {
   const r = e.rates();
-  return { ...r, attention: attentionPeak * e.state.efficiency.compute };
+  return { ...r, attention: attentionPeak * (r.gemm / e.gpu.peak().value) };
 }
 
 /**
@@ -75,24 +80,26 @@ export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates =
   for (const part of live) {
     const p = pp > 1 ? { ...part, batch: Math.ceil(part.batch / pp) } : part;
     let i = 0;
-    forEachOp(e.shard, e.state.dtypes, p, (_n, _cls, _count, flops, bytes, _comm, commBytes) => {
+    forEachOp(e.shard, e.state.dtypes, p, (_n, _cls, _count, flops, bytes, _comm, commBytes, rows) => {
       const s = ops[i++]!;
+      s.rows += rows ?? 0;
       s.flops += flops;
       s.bytes += bytes - s.weights;
       s.commBytes += commBytes ?? 0;
     }, e.kernels().kvReads);
   }
-  const overlap = e.kernels().overlap;
-  const out: MixedStep = { time: overheadTime(e.overhead(), e.shard.layersPerStage), attention: 0, link: 0, flops: 0, bytes: 0 };
+  const k = e.kernels();
+  const sequences = live.reduce((n, p) => n + (pp > 1 ? Math.ceil(p.batch / pp) : p.batch), 0);
+  const out: MixedStep = { time: overheadTime(e.overhead(), e.shard.layersPerStage, sequences), attention: 0, link: 0, flops: 0, bytes: 0 };
   for (const s of ops) {
     if (s.cls === "collective") {
-      const t = s.count * commTime(s.comm!, s.commBytes, e.shard, r);
+      const t = s.count * commTime(s.comm!, s.commBytes, e.shard, r, k);
       out.link += t;
       out.time += t;
       continue;
     }
     const bytes = s.weights + s.bytes;
-    const t = s.count * opTime(s.flops / (s.cls === "attention" ? r.attention : r.gemm), bytes / r.memory, overlap);
+    const t = s.count * opTime(s.flops > 0 ? s.flops / computeRate(s.cls, s.rows, r, k) : 0, bytes / memoryRate(s.cls, r, k), k.overlap);
     if (s.cls === "attention") out.attention += t;
     out.time += t;
     out.flops += s.count * s.flops;

@@ -4,13 +4,16 @@
  * https://nvidia.github.io/TensorRT-LLM/advanced/kv-cache-reuse.html). The cache is allocated
  * in blocks of b tokens, and only full blocks are shared, found by hashing their tokens:
  *
- *   reusable r   = ⌊S ÷ b⌋ × b, capped at P − 1   (S shared prefix; the last prompt token is
- *                                                  always recomputed to produce logits)
+ *   reusable r   = ⌊min(S, P − 1) ÷ b⌋ × b   (S shared prefix, in full blocks; the last prompt
+ *                                            token is always recomputed to produce logits)
  *   prefill      hit: tokens P − r after r cached; miss: all P       expected = h·hit + (1 − h)·miss
  *   FLOPs        2·(P_mm − V·d)·(P − r) + 2·V·d + Σ_l 2·H·(d_qk + d_v)·(K(P) − K(r))
  *                with K(T) = Σ_{t≤T} min(t, w_l) the causal keys (model/flops.ts)
  *   memory       n requests, n·h of them hit: blocks without sharing n·⌈(P + O) ÷ b⌉;
- *                with sharing r ÷ b shared blocks once + n·h·⌈(P + O − r) ÷ b⌉ + n·(1 − h)·⌈(P + O) ÷ b⌉
+ *                with sharing min(1, n·h) × r ÷ b shared blocks + n·h·⌈(P + O − r) ÷ b⌉ + n·(1 − h)·⌈(P + O) ÷ b⌉
+ *                (the pool holds one copy of the prefix while at least one resident request uses
+ *                it, min(1, n·h) copies in expectation), so memorySaved = (n·h − 1)⁺ × r tokens:
+ *                n·h requests that would each hold the prefix share one copy; never negative
  *   waste        allocated block tokens − tokens held (the partly filled last block of each sequence)
  *
  * h is the fraction of requests whose prefix is already in the pool (0 ≤ h ≤ 1). Memory counts
@@ -59,6 +62,7 @@ export interface PrefixResult {
   /** KV bytes per GPU for all resident requests, without and with sharing. */
   readonly kvWithout: number;
   readonly kvWith: number;
+  /** kvWithout − kvWith: (n·h − 1)⁺ copies of the reusable prefix, ≥ 0 (see the module comment). */
   readonly memorySaved: number;
   /** Bytes per GPU in partly filled blocks (with sharing). */
   readonly waste: number;
@@ -94,7 +98,7 @@ export function prefixCache(e: InferenceEngine, o: PrefixOptions): PrefixResult 
   const b = positiveInt(o?.blockSize ?? 64, "blockSize");
   const n = positiveInt(o?.requests ?? 1, "requests");
   const out = nonNegativeInt(o?.output ?? 0, "output");
-  const r = Math.min(Math.floor(prefix / b) * b, prompt - 1);
+  const r = Math.floor(Math.min(prefix, prompt - 1) / b) * b;
   const a = e.model.arch;
   const flopsMiss = suffixPrefillFlops(a, prompt, 0);
   const flopsHit = suffixPrefillFlops(a, prompt, r);
@@ -106,8 +110,9 @@ export function prefixCache(e: InferenceEngine, o: PrefixOptions): PrefixResult 
   const held = prompt + out;
   const without = n * blocks(held) * b;
   const shared = r > 0 && h > 0 ? r : 0;
-  const withTok = shared + n * h * blocks(held - shared) * b + n * (1 - h) * blocks(held) * b;
-  const heldWith = shared + n * h * (held - shared) + n * (1 - h) * held;
+  const pool = shared * Math.min(1, n * h);
+  const withTok = pool + n * h * blocks(held - shared) * b + n * (1 - h) * blocks(held) * b;
+  const heldWith = pool + n * h * (held - shared) + n * (1 - h) * held;
   return withText({
     reusable: r,
     unsharedPrefix: prefix - r,

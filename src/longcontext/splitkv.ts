@@ -15,10 +15,15 @@
  *   no split   t = t* ÷ occ(B·H)
  *   split s    t = t* ÷ occ(B·H·s) + reduce,  reduce = B·H·s·(d_v + 2)·4 B × 2 ÷ (η_m·HBM) + launch
  *
- * per layer: each split writes its partial output and its log-sum-exp pair in fp32, a second
+ * per layer (d_v is the latent width d_c for MLA, whose absorbed decode accumulates over the
+ * latent): each split writes its partial output and its log-sum-exp pair in fp32, a second
  * kernel reads them back and rescales (the Flash-Decoding blog's step 3). The number of splits
  * s is the one in [1, ⌈context ÷ minTokens⌉] with the best occupancy (the smallest on ties),
- * as the TensorRT-LLM heuristic fills the SMs while keeping each block ≥ a minimum KV length.
+ * as the TensorRT-LLM heuristic fills the SMs while keeping each block ≥ a minimum KV length —
+ * unless the reduction costs more than the occupancy gains, when the kernel runs unsplit
+ * (s = 1): a split is taken only when t_split < t_no-split (TensorRT-LLM's multi-block mode is
+ * likewise a heuristic that may be switched off per launch). MLA keeps one latent per token for
+ * all heads, so with units "kvHeads" an MLA model has one unit per sequence (shard.kvHeads = 1).
  * Assumption (not a measurement): an idle SM's share of HBM bandwidth is lost with it.
  */
 import { SuanliError } from "../errors.js";
@@ -113,13 +118,16 @@ export function splitKv(e: InferenceEngine, o: SplitKvOptions): SplitKvResult {
   const step = mixedStep(e, [decodePart(batch, context)]);
   const ideal = step.attention;
   const layers = s.layersPerStage * s.pp;
-  const splits = chooseSplits(units, sms, Math.max(1, Math.ceil(context / minTokens)));
   const occNo = occupancy(units, sms);
-  const occSplit = occupancy(units * splits, sms);
-  const reduceBytes = splits > 1 ? batch * s.heads * splits * (s.arch.vHeadDim + 2) * 4 * 2 : 0;
-  const reduce = splits > 1 ? layers * (reduceBytes / e.rates().memory + launch) : 0;
   const noSplit = ideal / occNo;
-  const withSplit = ideal / occSplit + reduce;
+  const memory = e.rates().memory;
+  // each split's partial output per head: d_v wide, or the d_c-wide latent for absorbed MLA
+  const dOut = s.arch.mla ? s.arch.mla.kvLoraRank : s.arch.vHeadDim;
+  const cost = (n: number) => ideal / occupancy(units * n, sms) + (n > 1 ? layers * ((batch * s.heads * n * (dOut + 2) * 4 * 2) / memory + launch) : 0);
+  const best = chooseSplits(units, sms, Math.max(1, Math.ceil(context / minTokens)));
+  const splits = cost(best) < noSplit ? best : 1;
+  const occSplit = occupancy(units * splits, sms);
+  const withSplit = cost(splits);
   const rest = step.time - ideal;
   return withText({
     batch,

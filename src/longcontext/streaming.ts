@@ -12,7 +12,6 @@
  * that fits at `kept` tokens fits at any context (the stream is unbounded; positions are
  * re-assigned inside the cache, §3.2). Quality is a separate question the paper answers.
  */
-import { SuanliError } from "../errors.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { kvCacheBytes } from "../inference/memory.js";
 import { nonNegativeInt, positiveInt } from "../validate.js";
@@ -65,16 +64,9 @@ export interface StreamingResult {
   toString(): string;
 }
 
-/** Validate window and sinks against the context; returns the kept tokens. */
+/** Tokens a StreamingLLM cache keeps: min(context, window + sinks) (all of a context that fits the window). */
 export function keptTokens(context: number, window: number, sinks: number): number {
-  if (window + sinks > context) {
-    throw new SuanliError(
-      "bad-argument",
-      `window + sinks (${window} + ${sinks}) exceeds the context (${context}); a StreamingLLM window must fit in the context`,
-      { value: { window, sinks, context }, expected: `window + sinks ≤ ${context}` },
-    );
-  }
-  return window + sinks;
+  return Math.min(context, window + sinks);
 }
 
 /**

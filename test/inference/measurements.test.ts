@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { measurements, predict, calibrate, errorOf, median, DEFAULT_EFFICIENCY, NO_OVERHEAD, DEFAULT_OVERHEAD, KV_READS, type Measurement } from "../../src/index.js";
+import { measurements, predict, calibrate, looCalibrate, predictFit, errorOf, median, model, DEFAULT_EFFICIENCY, DEFAULT_FIT, NO_OVERHEAD, DEFAULT_OVERHEAD, KV_READS, type Measurement } from "../../src/index.js";
 
 describe("measurements()", () => {
   it("every row has its full setup and a source URL", () => {
@@ -35,10 +35,12 @@ describe("measurements()", () => {
 });
 
 describe("calibrate(rows)", () => {
-  it("does not make the median error worse and keeps fractions in (0, 1]", () => {
+  it("does not make its objective worse (mean |log error| by default, or the median) and keeps fractions in (0, 1]", () => {
     const rows = measurements().filter((r) => r.model === "llama2-7b");
     const c = calibrate(rows, { rounds: 1 });
-    expect(c.after.median).toBeLessThanOrEqual(c.before.median);
+    expect(c.after.meanLog!).toBeLessThanOrEqual(c.before.meanLog!);
+    const m = calibrate(rows, { rounds: 1, objective: "median" });
+    expect(m.after.median).toBeLessThanOrEqual(m.before.median);
     expect(c.before).toEqual(errorOf(rows, DEFAULT_EFFICIENCY));
     for (const v of Object.values(c.efficiency)) {
       expect(v).toBeGreaterThan(0);
@@ -57,7 +59,7 @@ describe("calibrate(rows)", () => {
     expect(defaults.median).toBeLessThan(0.15); // regression guard: 8.6 % when written
     const c = calibrate(rows, { rounds: 1, knobs: ["overlap", "perStep"] });
     expect(c.before).toEqual(defaults);
-    expect(c.after.median).toBeLessThanOrEqual(c.before.median);
+    expect(c.after.meanLog!).toBeLessThanOrEqual(c.before.meanLog!);
     expect(c.overlap).toBeGreaterThanOrEqual(0);
     expect(c.overlap).toBeLessThanOrEqual(1);
     expect(c.overhead.perStep).toBeGreaterThanOrEqual(0);
@@ -70,6 +72,42 @@ describe("calibrate(rows)", () => {
     const none = errorOf(rows, DEFAULT_EFFICIENCY, { overhead: NO_OVERHEAD });
     expect(c.after.median).toBeLessThan(none.median);
     expect(c.overhead.perStep + 80 * c.overhead.perLayer).toBeGreaterThan(0);
+  });
+
+  it("fits the MoE kernel knobs on MoE rows (TensorRT-LLM v0.9 Mixtral) without touching dense rows", () => {
+    const moe = measurements().filter((r) => model(r.model).arch.moe && r.engine === "TensorRT-LLM");
+    const dense = measurements().filter((r) => !model(r.model).arch.moe).slice(0, 8);
+    expect(moe.length).toBeGreaterThanOrEqual(10);
+    const c = calibrate(moe, { rounds: 1, knobs: ["grouped", "imbalance"] });
+    expect(c.after.meanLog!).toBeLessThanOrEqual(c.before.meanLog!);
+    expect(c.kernels.grouped).toBeGreaterThanOrEqual(0.2);
+    expect(c.kernels.imbalance).toBeGreaterThanOrEqual(1);
+    for (const r of dense) expect(predictFit(r, c)).toBe(predictFit(r, DEFAULT_FIT));
+  });
+
+  it("the ridge (prior) keeps a knob the rows cannot identify at its default: grouped on dense rows", () => {
+    const rows = measurements().filter((r) => r.model === "llama2-7b").slice(0, 6);
+    expect(calibrate(rows, { rounds: 1, knobs: ["grouped", "imbalance"] }).kernels).toEqual(DEFAULT_FIT.kernels);
+    const free = calibrate(rows, { rounds: 1, knobs: ["compute"], prior: 0 });
+    const held = calibrate(rows, { rounds: 1, knobs: ["compute"], prior: 1 });
+    expect(Math.abs(held.efficiency.compute - DEFAULT_FIT.efficiency.compute)).toBeLessThanOrEqual(Math.abs(free.efficiency.compute - DEFAULT_FIT.efficiency.compute));
+  });
+
+  it("looCalibrate(rows): each source predicted by a fit that never saw it", () => {
+    const rows = measurements().filter((r) => r.model === "llama2-7b" && r.metric !== "ttft_ms");
+    const sources = new Set(rows.map((r) => r.source));
+    expect(sources.size).toBeGreaterThanOrEqual(2);
+    const held = looCalibrate(rows, { rounds: 1, knobs: ["compute", "memory"] });
+    expect(held.map((h) => h.id)).toEqual(rows.map((r) => r.id));
+    for (const h of held) {
+      expect(Number.isFinite(h.predicted)).toBe(true);
+      expect(h.error).toBeCloseTo(Math.abs(h.predicted! - h.measured) / h.measured, 12);
+    }
+    // a held-out source's prediction equals calibrating on the others and predicting it
+    const src = [...sources][0]!;
+    const fit = calibrate(rows.filter((r) => r.source !== src), { rounds: 1, knobs: ["compute", "memory"] });
+    const one = rows.find((r) => r.source === src)!;
+    expect(held.find((h) => h.id === one.id)!.predicted).toBe(predictFit(one, fit));
   });
 
   it("median() of odd and even lists", () => {

@@ -21,7 +21,7 @@ describe("engine.overhead({ perStep, perLayer })", () => {
 
   it("adds exactly perStep + perLayer × layers to every step", () => {
     const none = h100x4().overhead(NO_OVERHEAD);
-    const some = h100x4().overhead({ perStep: 1e-3, perLayer: 1e-5 });
+    const some = h100x4().overhead({ perStep: 1e-3, perLayer: 1e-5, perSequence: 0 });
     const d0 = none.decode({ batch: 8, context: 1024 });
     const d1 = some.decode({ batch: 8, context: 1024 });
     expectClose(d1.time.value - d0.time.value, 1e-3 + 80 * 1e-5, 1e-9);
@@ -38,9 +38,21 @@ describe("engine.overhead({ perStep, perLayer })", () => {
   it("with pipeline stages, each stage pays it for its own layers, once per micro-batch", () => {
     const pp = llama.on(cluster(gpu("H100").fp8(), 4).tp(2).pp(2));
     const none = pp.overhead(NO_OVERHEAD).decode({ batch: 8, context: 1024 }).time.value;
-    const some = pp.overhead({ perStep: 1e-3, perLayer: 1e-5 }).decode({ batch: 8, context: 1024 }).time.value;
+    const some = pp.overhead({ perStep: 1e-3, perLayer: 1e-5, perSequence: 0 }).decode({ batch: 8, context: 1024 }).time.value;
     expectClose(some - none, 2 * (1e-3 + 40 * 1e-5), 1e-9);
-    expect(overheadTime({ perStep: 1e-3, perLayer: 1e-5 }, 40)).toBeCloseTo(1.4e-3, 15);
+    expect(overheadTime({ perStep: 1e-3, perLayer: 1e-5, perSequence: 0 }, 40)).toBeCloseTo(1.4e-3, 15);
+  });
+
+  it("perSequence grows the step with the batch (sampling, scheduling per sequence), per micro-batch under pp", () => {
+    const none = h100x4().overhead(NO_OVERHEAD);
+    const some = h100x4().overhead({ perStep: 0, perLayer: 0, perSequence: 5e-6 });
+    for (const batch of [1, 64, 1024]) {
+      expectClose(some.decode({ batch, context: 256 }).time.value - none.decode({ batch, context: 256 }).time.value, batch * 5e-6, 1e-9);
+    }
+    const pp = llama.on(cluster(gpu("H100").fp8(), 4).tp(2).pp(2));
+    const d = pp.overhead({ perStep: 0, perLayer: 0, perSequence: 5e-6 }).decode({ batch: 8, context: 256 }).time.value - pp.overhead(NO_OVERHEAD).decode({ batch: 8, context: 256 }).time.value;
+    expectClose(d, 2 * 4 * 5e-6, 1e-9); // 2 micro-batches of 4 sequences
+    expect(overheadTime({ perStep: 0, perLayer: 0, perSequence: 5e-6 }, 40, 100)).toBeCloseTo(5e-4, 15);
   });
 
   it("appears as its own term in the explanation, which still evaluates to the time", () => {
@@ -53,7 +65,7 @@ describe("engine.overhead({ perStep, perLayer })", () => {
   it("refuses negative or non-time values and unknown keys, naming them", () => {
     expect(errorOf(() => h100x4().overhead({ perLayer: -1e-6 })).message).toMatch(/overhead\.perLayer must be a finite non-negative time/);
     expect(errorOf(() => h100x4().overhead({ perStep: "4 GB" })).message).toMatch(/overhead\.perStep/);
-    expect(errorOf(() => h100x4().overhead({ perToken: 1 } as never)).message).toMatch(/unknown overhead "perToken"; accepted: perStep, perLayer/);
+    expect(errorOf(() => h100x4().overhead({ perToken: 1 } as never)).message).toMatch(/unknown overhead "perToken"; accepted: perStep, perLayer, perSequence/);
     expect(errorOf(() => withOverhead(DEFAULT_OVERHEAD, null as never)).message).toMatch(/overhead takes an object/);
   });
 });

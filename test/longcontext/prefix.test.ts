@@ -37,3 +37,20 @@ describe("prefixCache(e, { prompt, prefix, hitRate, blockSize })", () => {
     expect(errorOf(() => prefixCache(e, { prompt: 100, prefix: 50, hitRate: 1, blockSize: 0 })).message).toMatch(/blockSize must be a positive integer/);
   });
 });
+
+describe("prefixCache(e, …).memorySaved", () => {
+  it("is (n·h − 1)⁺ copies of the reusable prefix: never negative when fewer than one request shares it", () => {
+    const e = h20();
+    // 1 request at hit rate 0.5: half a request would share the pooled copy — nothing saved, nothing lost
+    const one = prefixCache(e, { prompt: 8192, prefix: 8192, hitRate: 0.5, requests: 1 });
+    expect(one.memorySaved).toBe(0);
+    const per = one.kvWithout / Math.ceil(8192 / 64); // bytes per block of one request
+    // 8 requests, all hits: 7 copies of the 8128 reusable tokens saved (127 blocks each)
+    const eight = prefixCache(e, { prompt: 8192, prefix: 8192, hitRate: 1, requests: 8 });
+    expect(eight.reusable).toBe(8128);
+    expect(eight.memorySaved).toBeCloseTo(7 * 127 * per, 0);
+    for (const [hitRate, requests] of [[0.1, 1], [0.3, 2], [0.9, 1], [0.5, 3]] as const) {
+      expect(prefixCache(e, { prompt: 8192, prefix: 4096, hitRate, requests }).memorySaved).toBeGreaterThanOrEqual(0);
+    }
+  });
+});

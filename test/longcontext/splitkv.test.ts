@@ -41,3 +41,24 @@ describe("splitKv(e, { batch, context })", () => {
     expect(errorOf(() => splitKv(e, { context: 1024, launch: -1 })).message).toMatch(/launch/);
   });
 });
+
+describe("splitKv never picks a split slower than none", () => {
+  it("falcon-7b on B200, batch 32, context 10855: the split the occupancy heuristic picks loses to its reduction, so none is taken", () => {
+    const e = model("falcon-7b").on(gpu("B200"));
+    const r = splitKv(e, { batch: 32, context: 10855 });
+    expect(r.attentionSplit).toBeLessThanOrEqual(r.attentionNoSplit);
+    expect(r.decodeSplit).toBeLessThanOrEqual(r.decodeNoSplit);
+    for (const batch of [1, 2, 8, 32, 64]) {
+      for (const context of [1024, 4096, 10855, 32768]) {
+        const x = splitKv(e, { batch, context });
+        expect(x.decodeSplit).toBeLessThanOrEqual(x.decodeNoSplit + 1e-15);
+        expect(x.splits === 1 ? x.decodeSplit : x.decodeNoSplit).toBeGreaterThan(0);
+      }
+    }
+  });
+  it('MLA with units "kvHeads": one latent per sequence, so batch units, not batch × 128 (FlashMLA grid: one block per sequence and split)', () => {
+    const e = model("deepseek-v3").on(cluster(gpu("H20").fp8(), 8).tp(8));
+    expect(splitKv(e, { batch: 4, context: 8192, units: "kvHeads" }).blocks).toBe(4);
+    expect(splitKv(e, { batch: 4, context: 8192 }).blocks).toBe(4 * 16);
+  });
+});

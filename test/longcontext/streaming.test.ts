@@ -22,10 +22,15 @@ describe("streaming(e, { batch, context, window, sinks })", () => {
       prev = { kv: r.kvStreaming, att: r.attentionStreaming };
     }
   });
-  it("refuses window + sinks larger than the context", () => {
-    const err = errorOf(() => streaming(e, { context: 4096, window: 4096, sinks: 4 }));
-    expect(err.code).toBe("bad-argument");
-    expect(err.message).toMatch(/window \+ sinks \(4096 \+ 4\) exceeds the context \(4096\)/);
+  it("keeps the whole context when it is shorter than window + sinks (kept = min(context, window + sinks), StreamingLLM §3.2)", () => {
+    const r = streaming(e, { context: 4096, window: 4096, sinks: 4 });
+    expect(r.kept).toBe(4096);
+    expect(r.kvSaved).toBe(0);
+    expect(r.kvStreaming).toBe(r.kvFull);
+    expect(r.decodeStreaming).toBe(r.decodeFull);
+    expect(streaming(e, { context: 100, window: 4096 }).kept).toBe(100);
+  });
+  it("refuses a bad window or sinks, naming them", () => {
     expect(errorOf(() => streaming(e, { context: 4096, window: 0 })).message).toMatch(/window must be a positive integer/);
     expect(errorOf(() => streaming(e, { context: 4096, window: 100, sinks: -1 })).message).toMatch(/sinks must be a non-negative integer/);
   });
