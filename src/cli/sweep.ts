@@ -1,42 +1,77 @@
 /**
- * `suanli sweep MODEL --gpu GPU ...` — sweep batch × sequence length for one model on one GPU
- * (tensor parallel over --tp) with the fast estimators: KV cache, decode step time, decode
- * throughput and whether weights + KV fit. Text, --csv, --json, or a file with --out.
+ * `suanli sweep MODEL --gpu GPU …` — every batch × context pair for one model on one GPU (tensor
+ * parallel over --tp): KV cache, decode step time, decode throughput and whether it fits.
+ * Rows are computed chunk by chunk into typed arrays and streamed to the output (text shows the
+ * first 40; --csv / --json on stdout; --out FILE in the format its extension names), so memory
+ * stays constant however many rows the grid has.
  */
-import { parseArgs } from "node:util";
 import { SuanliError, show } from "../errors.js";
-import { gpu } from "../hardware/gpu.js";
-import { model } from "../model/model.js";
-import { estimators } from "../analysis/estimators.js";
-import { sweep } from "../analysis/sweep.js";
-import { toCsv, toJson, exportTable } from "../analysis/export.js";
-import { cell } from "../report/blocks.js";
-import { columnTitle } from "../analysis/columns.js";
+import { estimators, type Estimators } from "../analysis/estimators.js";
+import { formatOf, openTableWriter, type ByteSink, type ColumnDef, type TableFormat } from "../analysis/tablewriter.js";
+import { AtomicFile } from "../util/files.js";
+import { flag, list, num, str, type Parsed } from "./args.js";
+import { gpuFrom, loadModel } from "./device.js";
+import { print, stdoutSink } from "./output.js";
 
-export const SWEEP_HELP = `usage: suanli sweep MODEL --gpu GPU [--tp N] [--batch LIST] [--seq LIST]
-                    [--precision fp16|bf16|fp8|int8] [--weights DTYPE] [--kv DTYPE]
-                    [--csv | --json] [--out FILE.csv|.json|.arrow] [--max-rows N]
+/** The columns of a sweep: the two axes, then what `sweepRow` computes. */
+export const SWEEP_COLUMNS: readonly ColumnDef[] = Object.freeze([
+  { name: "batch", type: "number" },
+  { name: "context", type: "number" },
+  { name: "kv_GiB", type: "number" },
+  { name: "decode_ms", type: "number" },
+  { name: "throughput_tokens_s", type: "number" },
+  { name: "fits", type: "boolean" },
+]);
 
-Every batch × seq pair: kv_GiB (KV cache), decode_ms (one decode step, roofline with the kit's
-default efficiencies; TP communication not counted), throughput_tokens_s and fits (weights + KV
-within tp × memory). LIST is 1,8,64 or 1..64 (every integer) or 1024..131072*2 (geometric).
-Defaults: --tp 1, --batch 1,8,32,64, --seq 2048,4096,8192,32768. --max-rows (default 10,000,000)
-raises the row limit.`;
+/** Output columns of one chunk, in SWEEP_COLUMNS order. */
+export type SweepColumns = [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Uint8Array];
 
-/** Read "1,8,64", "1..64" or "1024..131072*2" as a list of positive integers. */
-export function parseList(s: string, name: string): number[] {
-  const bad = () => new SuanliError("bad-argument", `--${name}: cannot read ${show(s)}; write 1,8,64 or 1..64 or 1024..131072*2`, { value: s });
-  const range = /^(\d+)\.\.(\d+)(?:\*(\d+))?$/.exec(s.trim());
-  if (range) {
-    const [lo, hi, f] = [Number(range[1]), Number(range[2]), range[3] === undefined ? null : Number(range[3])];
-    if (lo < 1 || hi < lo || (f !== null && f < 2)) throw bad();
-    const out: number[] = [];
-    for (let v = lo; v <= hi && out.length <= 10_000_000; v = f === null ? v + 1 : v * f) out.push(v);
-    return out;
+/**
+ * The per-row arithmetic of the sweep: fill row `i` of `out` for `batch` sequences at
+ * `context` tokens. Everything else in this file is parsing and output.
+ */
+export function sweepRow(e: Estimators): (batch: number, context: number, out: SweepColumns, i: number) => void {
+  const GiB = 1 / 2 ** 30;
+  return (batch, context, out, i) => {
+    const s = e.decodeTime(batch, context);
+    out[0][i] = batch;
+    out[1][i] = context;
+    out[2][i] = e.kvBytes(batch, context) * GiB;
+    out[3][i] = s * 1e3;
+    out[4][i] = batch / s;
+    out[5][i] = e.fits(batch, context) ? 1 : 0;
+  };
+}
+
+export function newColumns(n: number): SweepColumns {
+  return [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n), new Uint8Array(n)];
+}
+
+/** Rows per chunk: 2^17 (≈ 5 MB of columns). */
+export const CHUNK_ROWS = 131_072;
+
+/**
+ * Evaluate the grid batch × context (batch-major) in chunks, handing each to `each`; the chunk's
+ * arrays are reused, so `each` must consume them before returning.
+ */
+export async function sweepChunks(row: ReturnType<typeof sweepRow>, batch: readonly number[], context: readonly number[], each: (cols: SweepColumns, length: number, done: number) => void | Promise<void>, limit = Infinity): Promise<number> {
+  const total = Math.min(limit, batch.length * context.length);
+  const n = Math.min(CHUNK_ROWS, Math.max(1, total));
+  const cols = newColumns(n);
+  let done = 0;
+  let i = 0;
+  for (let b = 0; b < batch.length && done < total; b++) {
+    const bv = batch[b]!;
+    for (let c = 0; c < context.length && done + i < total; c++) {
+      row(bv, context[c]!, cols, i++);
+      if (i === n) {
+        await each(cols, n, (done += n));
+        i = 0;
+      }
+    }
   }
-  const out = s.split(",").map((x) => Number(x.trim()));
-  if (out.length === 0 || out.some((v) => !Number.isInteger(v) || v < 1)) throw bad();
-  return out;
+  if (i > 0) await each(cols, i, (done += i));
+  return done;
 }
 
 function progressBar(done: number, total: number): void {
@@ -45,56 +80,59 @@ function progressBar(done: number, total: number): void {
   process.stderr.write(`\r[${"#".repeat(f)}${" ".repeat(w - f)}] ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}${done === total ? "\n" : ""}`);
 }
 
-/** Run `suanli sweep`; returns the exit code. */
-export async function runSweep(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      gpu: { type: "string" }, tp: { type: "string", default: "1" },
-      batch: { type: "string", default: "1,8,32,64" }, seq: { type: "string", default: "2048,4096,8192,32768" },
-      precision: { type: "string" }, weights: { type: "string", default: "fp16" }, kv: { type: "string", default: "fp16" },
-      csv: { type: "boolean", default: false }, json: { type: "boolean", default: false }, out: { type: "string" },
-      "max-rows": { type: "string" }, help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(SWEEP_HELP + "\n");
+const cellText = (x: number, boolean: boolean) => (boolean ? (x === 2 ? "—" : x ? "true" : "false") : Number.isNaN(x) ? "—" : Number.isInteger(x) ? x.toLocaleString("en-US") : String(Number(x.toPrecision(4))));
+
+/** Run `suanli sweep`; returns the exit status. */
+export async function runSweep(p: Parsed): Promise<number> {
+  const json = flag(p, "json");
+  const csv = flag(p, "csv");
+  const out = str(p, "out");
+  if (csv && json) throw new SuanliError("bad-argument", "sweep: --csv and --json both choose the output format; give one", { value: ["--csv", "--json"] });
+  if (csv && out !== undefined) throw new SuanliError("bad-argument", `sweep: --csv prints to stdout and --out ${show(out)} writes a file; give one (the file's extension picks its format)`, { value: out });
+  const format: TableFormat | null = out === undefined ? null : formatOf(out, "sweep --out");
+  const m = loadModel(p, "sweep");
+  const g = gpuFrom(p, "sweep");
+  const tp = num(p, "tp") ?? 1;
+  const weights = str(p, "weights") ?? "fp16";
+  const kv = str(p, "kv") ?? "fp16";
+  const e = estimators(m, g, { tp, weights, kv });
+  const batch = list(p, "batch") ?? [1, 8, 32, 64];
+  const context = list(p, "context") ?? [2048, 4096, 8192, 32768];
+  const maxRows = num(p, "max-rows") ?? 10_000_000;
+  const total = batch.length * context.length;
+  if (total > maxRows) {
+    throw new SuanliError("bad-argument", `sweep: the grid has ${total.toLocaleString("en-US")} rows (${batch.length.toLocaleString("en-US")} batch × ${context.length.toLocaleString("en-US")} context), over the limit of ${maxRows.toLocaleString("en-US")}; raise it with --max-rows (maxRows in the API)`, { value: total });
+  }
+  const row = sweepRow(e);
+  if (format === null && !csv && !json) {
+    const shown = Math.min(total, 40);
+    const lines: string[][] = [SWEEP_COLUMNS.map((c) => c.name)];
+    await sweepChunks(row, batch, context, (cols, n) => {
+      for (let i = 0; i < n; i++) lines.push(SWEEP_COLUMNS.map((c, k) => cellText(cols[k]![i]!, c.type === "boolean")));
+    }, shown);
+    const widths = lines[0]!.map((_, k) => Math.max(...lines.map((l) => l[k]!.length)));
+    print(`${m.id} on ${tp}× ${g.id} ${g.precisionName}, weights ${weights}, KV ${kv}`);
+    print(lines.map((l) => l.map((x, k) => x.padStart(widths[k]!)).join("  ")).join("\n"));
+    if (total > shown) print(`… ${(total - shown).toLocaleString("en-US")} more rows (use --csv, --json or --out FILE)`);
     return 0;
   }
-  if (positionals.length !== 1) throw new SuanliError("bad-argument", `sweep takes one MODEL, got ${positionals.length === 0 ? "none" : show(positionals)} (suanli sweep --help)`, { value: positionals });
-  if (!values.gpu) throw new SuanliError("bad-argument", "sweep needs --gpu GPU (e.g. --gpu H20)", { value: undefined });
-  const m = model(positionals[0]!);
-  const g = values.precision ? gpu(values.gpu).precision(values.precision) : gpu(values.gpu);
-  const tp = parseList(values.tp!, "tp");
-  if (tp.length !== 1) throw new SuanliError("bad-argument", `--tp takes one degree, got ${show(values.tp)}`, { value: values.tp });
-  const e = estimators(m, g, { tp: tp[0]!, weights: values.weights!, kv: values.kv! });
-  const batch = parseList(values.batch!, "batch");
-  const seq = parseList(values.seq!, "seq");
-  const maxRows = values["max-rows"] === undefined ? undefined : parseList(values["max-rows"], "max-rows")[0];
-  const total = batch.length * seq.length;
-  const t = sweep(
-    { batch, seq },
-    ({ batch, seq }) => {
-      const s = e.decodeTime(batch, seq);
-      return { kv_GiB: e.kvBytes(batch, seq) / 2 ** 30, decode_ms: s * 1e3, throughput_tokens_s: batch / s, fits: e.fits(batch, seq) };
-    },
-    { ...(maxRows !== undefined ? { maxRows } : {}), ...(process.stderr.isTTY && total >= 200_000 ? { onProgress: progressBar } : {}) },
-  );
-  if (values.out) {
-    const path = exportTable(t, values.out);
-    process.stdout.write(values.json ? JSON.stringify({ out: path, rows: t.numRows() }) + "\n" : `wrote ${t.numRows()} rows to ${path}\n`);
-  } else if (values.csv) process.stdout.write(toCsv(t) + "\n");
-  else if (values.json) process.stdout.write(toJson(t) + "\n");
-  else {
-    const names = t.columnNames();
-    const rows = t.objects({ limit: 40 }) as Record<string, unknown>[];
-    const cells = [names.map(columnTitle), ...rows.map((r) => names.map((n) => cell(r[n])))];
-    const widths = names.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
-    process.stdout.write(`${m.id} on ${tp[0]}× ${g.id} ${g.precisionName}, weights ${values.weights}, KV ${values.kv}\n`);
-    for (const c of cells) process.stdout.write(c.map((x, i) => x.padStart(widths[i]!)).join("  ") + "\n");
-    if (t.numRows() > 40) process.stdout.write(`… ${t.numRows() - 40} more rows (use --csv or --out FILE)\n`);
+  const file = out === undefined ? null : new AtomicFile(out, "sweep --out");
+  const sink: ByteSink = file ?? stdoutSink;
+  const progress = process.stderr.isTTY && total >= 200_000;
+  try {
+    const w = await openTableWriter(format ?? (csv ? "csv" : "json"), SWEEP_COLUMNS, sink);
+    await sweepChunks(row, batch, context, async (cols, n, done) => {
+      await w.write({ length: n, columns: n === cols[0].length ? cols : cols.map((c) => c.subarray(0, n)) });
+      if (progress) progressBar(done, total);
+    });
+    await w.end();
+  } catch (err) {
+    file?.abort();
+    throw err;
+  }
+  if (file) {
+    const path = file.commit();
+    print(json ? JSON.stringify({ out: path, rows: total, format }) : `wrote ${total.toLocaleString("en-US")} rows to ${path} (${format})`);
   }
   return 0;
 }

@@ -3,7 +3,8 @@
  * plain numbers with the unit in the column name (`memory_GiB`, `bandwidth_TB_s`,
  * `fp16_TFLOPS`, …); absent precisions are null (the part lacks them), never 0.
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { gpuCatalog, type GpuSpec } from "./catalog.js";
 import { COMPUTE_PRECISIONS } from "./precision.js";
 
@@ -27,5 +28,5 @@ export function gpuRow(g: GpuSpec): Record<string, string | number | null> {
 
 /** The whole catalog as a table. */
 export function gpus(): ColumnTable {
-  return from(gpuCatalog().list.map(gpuRow));
+  return arquero().from(gpuCatalog().list.map(gpuRow));
 }

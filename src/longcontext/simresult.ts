@@ -29,6 +29,7 @@ export interface SimulationResult {
   readonly queued: number;
   readonly rejected: number;
   readonly steps: number;
+  /** True when the run stopped at `maxSteps` with requests unfinished (see running, queued, total − arrived). */
   readonly truncated: boolean;
   /** Last event time − first arrival, s. */
   readonly makespan: number;
@@ -71,14 +72,71 @@ export function emitToken(r: Live, t: number): void {
   r.lastToken = t;
 }
 
-export function result(policy: "static" | "inflight", live: Live[], st: { t: number; steps: number; peak: number }, budget: number, tl: { t: number; kv: number; running: number; queued: number }[], samples: number, truncated: boolean): SimulationResult {
+/**
+ * The KV-cache timeline at bounded resolution: typed arrays of 4 × `samples` rows; when they fill,
+ * every other row is dropped and the recording stride doubles, so a run of any length keeps
+ * between 2 and 4 × `samples` evenly spaced steps (and always its last one).
+ */
+export class Timeline {
+  private readonly cap: number;
+  private t: Float64Array;
+  private kv: Float64Array;
+  private running: Float64Array;
+  private queued: Float64Array;
+  private n = 0;
+  private stride = 1;
+  private seen = 0;
+  private last: [number, number, number, number] | null = null;
+
+  constructor(samples: number) {
+    this.cap = Math.max(8, 4 * samples);
+    this.t = new Float64Array(this.cap);
+    this.kv = new Float64Array(this.cap);
+    this.running = new Float64Array(this.cap);
+    this.queued = new Float64Array(this.cap);
+  }
+
+  add(t: number, kv: number, running: number, queued: number): void {
+    this.last = [t, kv, running, queued];
+    if (this.seen++ % this.stride !== 0) return;
+    if (this.n === this.cap) {
+      const half = this.cap >> 1;
+      for (let i = 0; i < half; i++) {
+        this.t[i] = this.t[2 * i]!;
+        this.kv[i] = this.kv[2 * i]!;
+        this.running[i] = this.running[2 * i]!;
+        this.queued[i] = this.queued[2 * i]!;
+      }
+      this.n = half;
+      this.stride *= 2;
+      if ((this.seen - 1) % this.stride !== 0) return;
+    }
+    this.t[this.n] = t;
+    this.kv[this.n] = kv;
+    this.running[this.n] = running;
+    this.queued[this.n] = queued;
+    this.n++;
+  }
+
+  /** At most `samples` rows (plus the last step), evenly spaced. */
+  rows(samples: number): { time_s: number; kv_GiB: number; running: number; queued: number }[] {
+    const out: { time_s: number; kv_GiB: number; running: number; queued: number }[] = [];
+    const stride = Math.max(1, Math.ceil(this.n / samples));
+    for (let i = 0; i < this.n; i += stride) out.push(Object.freeze({ time_s: this.t[i]!, kv_GiB: this.kv[i]! / 2 ** 30, running: this.running[i]!, queued: this.queued[i]! }));
+    const l = this.last;
+    if (l && (out.length === 0 || out[out.length - 1]!.time_s !== l[0])) out.push(Object.freeze({ time_s: l[0], kv_GiB: l[1] / 2 ** 30, running: l[2], queued: l[3] }));
+    return out;
+  }
+}
+
+export function result(policy: "static" | "inflight", live: Live[], st: { t: number; steps: number; peak: number }, budget: number, tl: Timeline, samples: number, hitLimit: boolean): SimulationResult {
   const count = (s: Live["status"]) => live.filter((r) => r.status === s).length;
   const done = live.filter((r) => r.status === "finished");
   const t0 = live.length ? live[0]!.req.time : 0;
   const makespan = Math.max(0, st.t - t0);
   const tokens = done.reduce((a, r) => a + r.req.output, 0);
-  const stride = Math.max(1, Math.ceil(tl.length / samples));
-  const timeline = tl.filter((_, i) => i % stride === 0 || i === tl.length - 1).map((x) => Object.freeze({ time_s: x.t, kv_GiB: x.kv / 2 ** 30, running: x.running, queued: x.queued }));
+  const timeline = tl.rows(samples);
+  const truncated = hitLimit && live.some((r) => r.status !== "finished" && r.status !== "rejected");
   return Object.freeze({
     policy,
     total: live.length,

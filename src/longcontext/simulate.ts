@@ -28,7 +28,8 @@ import type { Step } from "../inference/ops.js";
 import { oneOf, positiveInt } from "../validate.js";
 import { mixedStep } from "./mixed.js";
 import type { Progress } from "./stats.js";
-import { emitToken, result, type Live, type SimulationResult } from "./simresult.js";
+import { emitToken, result, Timeline, type Live, type SimulationResult } from "./simresult.js";
+import { checkKeys } from "../validate.js";
 import { workload, type WorkloadOptions } from "./workload.js";
 
 export type Policy = "static" | "inflight";
@@ -40,7 +41,7 @@ export interface SimulateOptions extends WorkloadOptions {
   maxBatch?: number;
   /** Prompt tokens per step (chunked prefill), in-flight only. */
   chunk?: number;
-  /** Stop after this many engine steps (default 1,000,000). */
+  /** Stop after this many engine steps (default 10,000,000); the result then says `truncated`. */
   maxSteps?: number;
   /** Called every `progressEvery` steps (default 500) and at the end. */
   onProgress?: (p: Progress) => void;
@@ -49,6 +50,9 @@ export interface SimulateOptions extends WorkloadOptions {
   samples?: number;
 }
 
+/** The option names `simulate` accepts. */
+export const SIMULATE_KEYS = ["policy", "maxBatch", "chunk", "maxSteps", "onProgress", "progressEvery", "samples", "requests", "rate", "prompt", "output", "seed", "trace"] as const;
+
 /**
  * Simulate serving a workload on engine `e` (one replica; see the module comment).
  * @example simulate(e, { policy: "inflight", requests: 200, rate: 1, prompt: { uniform: [1000, 8000] }, output: 256, seed: 1 })
@@ -56,7 +60,8 @@ export interface SimulateOptions extends WorkloadOptions {
 export function simulate(e: InferenceEngine, o: SimulateOptions = {}): SimulationResult {
   const policy = oneOf(o.policy ?? "inflight", ["static", "inflight"] as const, "policy");
   const maxBatch = positiveInt(o.maxBatch ?? 256, "maxBatch");
-  const maxSteps = positiveInt(o.maxSteps ?? 1_000_000, "maxSteps");
+  checkKeys(o, SIMULATE_KEYS, "simulate");
+  const maxSteps = positiveInt(o.maxSteps ?? 10_000_000, "maxSteps");
   const chunk = o.chunk === undefined ? undefined : positiveInt(o.chunk, "chunk");
   const every = positiveInt(o.progressEvery ?? 500, "progressEvery");
   const samples = positiveInt(o.samples ?? 400, "samples");
@@ -68,10 +73,25 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
     throw new SuanliError("does-not-fit", `${e.describe()}: weights, workspace and reserve leave no room for a KV cache (maxBatch ${maxBatch}); no request can ever run`, { value: budget, expected: "more GPUs, smaller dtypes or a smaller maxBatch" });
   }
   const kv = (tokens: number) => kvCacheBytes(e.shard, dt, 1, tokens);
+  // Without sliding windows the cache is linear in tokens: keep the running sum of tokens.
+  const linear = e.shard.groups.every((g) => g.window === null);
+  const perToken = kv(1);
+  const rates = e.rates();
   const live: Live[] = reqs.map((req, id) => ({ id, req, done: 0, generated: 0, firstToken: null, finish: null, lastToken: null, maxGap: 0, status: "queued", reserve: 0 }));
   const st = { t: reqs.length ? reqs[0]!.time : 0, steps: 0, next: 0, finished: 0, peak: 0 };
-  const queue: Live[] = [];
-  const tl: { t: number; kv: number; running: number; queued: number }[] = [];
+  // FIFO as an array and a head index: O(1) per dequeue, compacted when half is consumed.
+  let queue: Live[] = [];
+  let qh = 0;
+  const queued = () => queue.length - qh;
+  const dequeue = () => {
+    const r = queue[qh++]!;
+    if (qh > 4096 && qh * 2 > queue.length) {
+      queue = queue.slice(qh);
+      qh = 0;
+    }
+    return r;
+  };
+  const tl = new Timeline(samples);
   const report = () => o.onProgress?.({ steps: st.steps, time: st.t, finished: st.finished, total: reqs.length });
 
   const arrive = () => {
@@ -83,10 +103,10 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   };
   const record = (running: number, used: number) => {
     st.peak = Math.max(st.peak, used);
-    tl.push({ t: st.t, kv: used, running, queued: queue.length });
+    tl.add(st.t, used, running, queued());
   };
   const tick = (parts: Step[]) => {
-    const d = mixedStep(e, parts).time;
+    const d = mixedStep(e, parts, rates).time;
     if (!(d > 0) || !Number.isFinite(d)) throw new SuanliError("bad-argument", `step time ${d} s is not a positive finite number`, { value: d });
     st.t += d;
     st.steps++;
@@ -96,15 +116,16 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   if (policy === "inflight") {
     const running: Live[] = [];
     let reserved = 0;
+    let tokens = 0; // Σ cached tokens of running requests (linear caches)
     while (st.steps < maxSteps) {
       arrive();
-      if (running.length === 0 && queue.length === 0) {
+      if (running.length === 0 && queued() === 0) {
         if (st.next >= live.length) break;
         st.t = Math.max(st.t, live[st.next]!.req.time);
         continue;
       }
-      while (queue.length && running.length < maxBatch && reserved + kv(queue[0]!.req.prompt + queue[0]!.req.output) <= budget) {
-        const r = queue.shift()!;
+      while (queued() && running.length < maxBatch && reserved + kv(queue[qh]!.req.prompt + queue[qh]!.req.output) <= budget) {
+        const r = dequeue();
         r.reserve = kv(r.req.prompt + r.req.output);
         reserved += r.reserve;
         r.status = "running";
@@ -133,8 +154,10 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
       let used = 0;
       for (const [r, take] of pre) {
         r.done += take;
+        tokens += take;
         if (r.done === r.req.prompt) {
           r.generated = 1;
+          tokens++;
           r.firstToken = st.t;
           emitToken(r, st.t);
         }
@@ -142,6 +165,7 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
       for (const r of running) {
         if (r.done === r.req.prompt && r.firstToken !== st.t) {
           r.generated++;
+          tokens++;
           emitToken(r, st.t);
         }
       }
@@ -152,16 +176,18 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
           r.status = "finished";
           st.finished++;
           reserved -= r.reserve;
+          tokens -= r.done + r.generated;
           running.splice(i, 1);
         }
       }
-      for (const r of running) used += kv(r.done + r.generated);
+      if (linear) used = tokens * perToken;
+      else for (const r of running) used += kv(r.done + r.generated);
       record(running.length, used);
     }
   } else {
     while (st.steps < maxSteps) {
       arrive();
-      if (queue.length === 0) {
+      if (queued() === 0) {
         if (st.next >= live.length) break;
         st.t = Math.max(st.t, live[st.next]!.req.time);
         continue;
@@ -169,12 +195,12 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
       const batch: Live[] = [];
       let P = 0;
       let O = 0;
-      while (queue.length && batch.length < maxBatch) {
-        const r = queue[0]!;
+      while (queued() && batch.length < maxBatch) {
+        const r = queue[qh]!;
         const p2 = Math.max(P, r.req.prompt);
         const o2 = Math.max(O, r.req.output);
         if (batch.length > 0 && (batch.length + 1) * kv(p2 + o2) > budget) break;
-        batch.push(queue.shift()!);
+        batch.push(dequeue());
         P = p2;
         O = o2;
       }

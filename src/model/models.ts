@@ -1,11 +1,12 @@
 /** `models()` — the model catalog as an arquero table with parameter counts from the configs. */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { modelCatalog } from "./catalog.js";
 import { countParams } from "./params.js";
 import { kvElementsPerToken } from "./kv.js";
 
 export function models(): ColumnTable {
-  return from(
+  return arquero().from(
     modelCatalog().list.map((m) => {
       const p = countParams(m.arch);
       const a = m.arch;
