@@ -28,9 +28,9 @@ import type { Step } from "../inference/ops.js";
 import { oneOf, positiveInt } from "../validate.js";
 import { mixedStep } from "./mixed.js";
 import type { Progress } from "./stats.js";
-import { emitToken, result, Timeline, type Live, type SimulationResult } from "./simresult.js";
+import { FINISHED, REJECTED, RUNNING, Requests, result, Timeline, type SimulationResult } from "./simresult.js";
 import { checkKeys } from "../validate.js";
-import { workload, type WorkloadOptions } from "./workload.js";
+import { workloadColumns, type WorkloadOptions } from "./workload.js";
 
 export type Policy = "static" | "inflight";
 export type { SimulationResult, RequestRecord } from "./simresult.js";
@@ -65,7 +65,7 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   const chunk = o.chunk === undefined ? undefined : positiveInt(o.chunk, "chunk");
   const every = positiveInt(o.progressEvery ?? 500, "progressEvery");
   const samples = positiveInt(o.samples ?? 400, "samples");
-  const reqs = workload(o);
+  const w = workloadColumns(o);
   const dt = e.state.dtypes;
   const p = memoryParts(e.shard, dt, maxBatch, 0, e.gpu.spec.memory, e.state.reserve, e.state.maxTokens);
   const budget = p.capacity - p.weights - p.activations - p.reserve;
@@ -77,32 +77,27 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   const linear = e.shard.groups.every((g) => g.window === null);
   const perToken = kv(1);
   const rates = e.rates();
-  const live: Live[] = reqs.map((req, id) => ({ id, req, done: 0, generated: 0, firstToken: null, finish: null, lastToken: null, maxGap: 0, status: "queued", reserve: 0 }));
-  const st = { t: reqs.length ? reqs[0]!.time : 0, steps: 0, next: 0, finished: 0, peak: 0 };
-  // FIFO as an array and a head index: O(1) per dequeue, compacted when half is consumed.
-  let queue: Live[] = [];
+  const q = new Requests(w.time, w.prompt, w.output);
+  const { prompt, output, done, generated, status } = q;
+  const need = (i: number) => kv(prompt[i]! + output[i]!);
+  const st = { t: q.n ? w.time[0]! : 0, steps: 0, next: 0, finished: 0, peak: 0 };
+  // FIFO of request indices: each request is queued at most once, so head and tail only advance.
+  const queue = new Int32Array(q.n);
   let qh = 0;
-  const queued = () => queue.length - qh;
-  const dequeue = () => {
-    const r = queue[qh++]!;
-    if (qh > 4096 && qh * 2 > queue.length) {
-      queue = queue.slice(qh);
-      qh = 0;
-    }
-    return r;
-  };
+  let qt = 0;
+  const queued = () => qt - qh;
   const tl = new Timeline(samples);
-  const report = () => o.onProgress?.({ steps: st.steps, time: st.t, finished: st.finished, total: reqs.length });
+  const report = () => o.onProgress?.({ steps: st.steps, time: st.t, finished: st.finished, total: q.n });
 
   const arrive = () => {
-    while (st.next < live.length && live[st.next]!.req.time <= st.t) {
-      const r = live[st.next++]!;
-      if (kv(r.req.prompt + r.req.output) > budget) r.status = "rejected";
-      else queue.push(r);
+    while (st.next < q.n && w.time[st.next]! <= st.t) {
+      const i = st.next++;
+      if (need(i) > budget) status[i] = REJECTED;
+      else queue[qt++] = i;
     }
   };
   const record = (running: number, used: number) => {
-    st.peak = Math.max(st.peak, used);
+    if (used > st.peak) st.peak = used;
     tl.add(st.t, used, running, queued());
   };
   const tick = (parts: Step[]) => {
@@ -114,128 +109,131 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   };
 
   if (policy === "inflight") {
-    const running: Live[] = [];
+    const running: number[] = [];
     let reserved = 0;
     let tokens = 0; // Σ cached tokens of running requests (linear caches)
+    const pre: number[] = []; // [request, tokens taken] pairs of this step's prefills
     while (st.steps < maxSteps) {
       arrive();
       if (running.length === 0 && queued() === 0) {
-        if (st.next >= live.length) break;
-        st.t = Math.max(st.t, live[st.next]!.req.time);
+        if (st.next >= q.n) break;
+        st.t = Math.max(st.t, w.time[st.next]!);
         continue;
       }
-      while (queued() && running.length < maxBatch && reserved + kv(queue[qh]!.req.prompt + queue[qh]!.req.output) <= budget) {
-        const r = dequeue();
-        r.reserve = kv(r.req.prompt + r.req.output);
-        reserved += r.reserve;
-        r.status = "running";
-        running.push(r);
+      while (queued() && running.length < maxBatch && reserved + need(queue[qh]!) <= budget) {
+        const i = queue[qh++]!;
+        q.reserve[i] = need(i);
+        reserved += q.reserve[i]!;
+        status[i] = RUNNING;
+        running.push(i);
       }
       const parts: Step[] = [];
       let left = chunk ?? e.state.maxTokens;
-      const pre: [Live, number][] = [];
+      pre.length = 0;
       let nDec = 0;
       let pastSum = 0;
-      for (const r of running) {
-        if (r.done < r.req.prompt) {
-          const need = r.req.prompt - r.done;
-          const take = chunk !== undefined ? Math.min(need, left) : need <= left || pre.length === 0 ? need : 0;
+      for (const i of running) {
+        if (done[i]! < prompt[i]!) {
+          const rest = prompt[i]! - done[i]!;
+          const take = chunk !== undefined ? Math.min(rest, left) : rest <= left || pre.length === 0 ? rest : 0;
           if (take <= 0) continue;
           left -= take;
-          pre.push([r, take]);
-          parts.push({ batch: 1, tokens: take, past: r.done });
+          pre.push(i, take);
+          parts.push({ batch: 1, tokens: take, past: done[i]! });
         } else {
           nDec++;
-          pastSum += r.req.prompt + r.generated - 1;
+          pastSum += prompt[i]! + generated[i]! - 1;
         }
       }
       if (nDec > 0) parts.push({ batch: nDec, tokens: 1, past: Math.round(pastSum / nDec) });
       tick(parts);
       let used = 0;
-      for (const [r, take] of pre) {
-        r.done += take;
-        tokens += take;
-        if (r.done === r.req.prompt) {
-          r.generated = 1;
+      for (let k = 0; k < pre.length; k += 2) {
+        const i = pre[k]!;
+        done[i]! += pre[k + 1]!;
+        tokens += pre[k + 1]!;
+        if (done[i] === prompt[i]) {
+          generated[i] = 1;
           tokens++;
-          r.firstToken = st.t;
-          emitToken(r, st.t);
+          q.firstToken[i] = st.t;
+          q.emit(i, st.t);
         }
       }
-      for (const r of running) {
-        if (r.done === r.req.prompt && r.firstToken !== st.t) {
-          r.generated++;
+      for (const i of running) {
+        if (done[i] === prompt[i] && q.firstToken[i] !== st.t) {
+          generated[i]!++;
           tokens++;
-          emitToken(r, st.t);
+          q.emit(i, st.t);
         }
       }
-      for (let i = running.length - 1; i >= 0; i--) {
-        const r = running[i]!;
-        if (r.done === r.req.prompt && r.generated >= r.req.output) {
-          r.finish = st.t;
-          r.status = "finished";
+      for (let k = running.length - 1; k >= 0; k--) {
+        const i = running[k]!;
+        if (done[i] === prompt[i] && generated[i]! >= output[i]!) {
+          q.finish[i] = st.t;
+          status[i] = FINISHED;
           st.finished++;
-          reserved -= r.reserve;
-          tokens -= r.done + r.generated;
-          running.splice(i, 1);
+          reserved -= q.reserve[i]!;
+          tokens -= done[i]! + generated[i]!;
+          running.splice(k, 1);
         }
       }
       if (linear) used = tokens * perToken;
-      else for (const r of running) used += kv(r.done + r.generated);
+      else for (const i of running) used += kv(done[i]! + generated[i]!);
       record(running.length, used);
     }
   } else {
+    const batch: number[] = [];
     while (st.steps < maxSteps) {
       arrive();
       if (queued() === 0) {
-        if (st.next >= live.length) break;
-        st.t = Math.max(st.t, live[st.next]!.req.time);
+        if (st.next >= q.n) break;
+        st.t = Math.max(st.t, w.time[st.next]!);
         continue;
       }
-      const batch: Live[] = [];
+      batch.length = 0;
       let P = 0;
       let O = 0;
       while (queued() && batch.length < maxBatch) {
-        const r = queue[qh]!;
-        const p2 = Math.max(P, r.req.prompt);
-        const o2 = Math.max(O, r.req.output);
+        const i = queue[qh]!;
+        const p2 = Math.max(P, prompt[i]!);
+        const o2 = Math.max(O, output[i]!);
         if (batch.length > 0 && (batch.length + 1) * kv(p2 + o2) > budget) break;
-        batch.push(dequeue());
+        batch.push(queue[qh++]!);
         P = p2;
         O = o2;
       }
       const n = batch.length;
-      for (const r of batch) r.status = "running";
+      for (const i of batch) status[i] = RUNNING;
       tick([{ batch: n, tokens: P, past: 0 }]);
-      for (const r of batch) {
-        r.done = r.req.prompt;
-        r.generated = 1;
-        r.firstToken = st.t;
-        emitToken(r, st.t);
+      for (const i of batch) {
+        done[i] = prompt[i]!;
+        generated[i] = 1;
+        q.firstToken[i] = st.t;
+        q.emit(i, st.t);
       }
       record(n, n * kv(P + 1));
-      for (let i = 1; i < O && st.steps < maxSteps; i++) {
-        tick([{ batch: n, tokens: 1, past: P + i - 1 }]);
-        for (const r of batch) {
-          if (r.generated < r.req.output) {
-            r.generated++;
-            emitToken(r, st.t);
+      for (let k = 1; k < O && st.steps < maxSteps; k++) {
+        tick([{ batch: n, tokens: 1, past: P + k - 1 }]);
+        for (const i of batch) {
+          if (generated[i]! < output[i]!) {
+            generated[i]!++;
+            q.emit(i, st.t);
           }
         }
-        record(n, n * kv(P + i + 1));
+        record(n, n * kv(P + k + 1));
         arrive();
       }
-      if (batch.every((r) => r.generated >= r.req.output)) {
-        for (const r of batch) {
-          r.finish = st.t;
-          r.status = "finished";
+      if (batch.every((i) => generated[i]! >= output[i]!)) {
+        for (const i of batch) {
+          q.finish[i] = st.t;
+          status[i] = FINISHED;
           st.finished++;
         }
       }
     }
   }
   report();
-  return result(policy, live, st, budget, tl, samples, st.steps >= maxSteps);
+  return result(policy, q, st, budget, tl, samples, st.steps >= maxSteps);
 }
 
 /** Both schedulers on the same workload: { static, inflight }. */
