@@ -24,7 +24,7 @@ import { decodeFlops } from "../model/flops.js";
 import { kvBytes } from "../model/kv.js";
 import { matmulParams } from "../model/params.js";
 import type { Model } from "../model/model.js";
-import { positiveInt } from "../validate.js";
+import { checkKeys, positiveInt } from "../validate.js";
 
 export interface EstimatorOptions {
   /** weight dtype (default fp16) */
@@ -35,6 +35,13 @@ export interface EstimatorOptions {
   tp?: number;
   /** achievable fractions of peak (default inference/efficiency.ts DEFAULT_EFFICIENCY) */
   efficiency?: Partial<Efficiency>;
+}
+
+/** Largest batch or context the estimators take (2^53 − 1: exact integers). */
+const MAX = Number.MAX_SAFE_INTEGER;
+function badSize(batch: number, seq: number): never {
+  const [name, v] = batch >= 0 && batch <= MAX ? ["seq", seq] : ["batch", batch];
+  throw new SuanliError("bad-argument", `estimators: ${name} must be a number ≥ 0, got ${show(v)}`, { value: v, expected: "0 ≤ x ≤ 2^53 − 1" });
 }
 
 /** Plain-number estimators bound to one model on one GPU (see the module comment). */
@@ -62,6 +69,7 @@ export interface Estimators {
  * e.kvBytes(8, 4096) / 2 ** 30 // returns 10
  */
 export function estimators(m: Model, g: Gpu, o: EstimatorOptions = {}): Estimators {
+  checkKeys(o, ["weights", "kv", "tp", "efficiency"], "estimators");
   const a = m.arch;
   const wBytes = bytesOf(readDtype(o.weights ?? "fp16", "weight dtype"));
   const kvB = bytesOf(readDtype(o.kv ?? "fp16", "KV dtype"));
@@ -82,15 +90,15 @@ export function estimators(m: Model, g: Gpu, o: EstimatorOptions = {}): Estimato
   const f1 = decodeFlops(a, 1, P);
   const fSlope = decodeFlops(a, 2, P) - f1;
   const kv = dense
-    ? (batch: number, seq: number) => batch * seq * kvPerToken
-    : (batch: number, seq: number) => kvBytes(a, { batch, seq, bytesPerElement: kvB });
+    ? (batch: number, seq: number) => (batch >= 0 && seq >= 0 && batch <= MAX && seq <= MAX ? batch * seq * kvPerToken : badSize(batch, seq))
+    : (batch: number, seq: number) => (batch >= 0 && seq >= 0 && batch <= MAX && seq <= MAX ? kvBytes(a, { batch, seq, bytesPerElement: kvB }) : badSize(batch, seq));
   const stepFlops = dense ? (ctx: number) => f1 + (ctx - 1) * fSlope : (ctx: number) => decodeFlops(a, ctx, P);
   return Object.freeze({
     model: m.id,
     gpu: g.id,
     weightBytes: W,
     kvBytes: kv,
-    decodeFlops: (batch: number, ctx: number) => batch * stepFlops(ctx),
+    decodeFlops: (batch: number, ctx: number) => (batch >= 0 && ctx >= 0 && batch <= MAX && ctx <= MAX ? batch * stepFlops(ctx) : badSize(batch, ctx)),
     decodeTime(batch: number, ctx: number) {
       const tm = (W + kv(batch, ctx)) / memBw;
       const tc = (batch * stepFlops(ctx)) / flops;

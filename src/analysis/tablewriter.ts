@@ -61,6 +61,9 @@ function csvField(s: string): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Rows per piece of text handed to the sink. */
+const SLICE = 8192;
+
 function textWriter(cols: readonly ColumnDef[], sink: ByteSink, format: "csv" | "jsonl" | "json"): TableWriter {
   const csv = format === "csv";
   const cell = cols.map((c) => (csv ? (c.type === "number" ? num : bool) : c.type === "number" ? jnum : jbool));
@@ -68,20 +71,21 @@ function textWriter(cols: readonly ColumnDef[], sink: ByteSink, format: "csv" | 
   let first = true;
   return {
     async write(ch) {
-      const lines: string[] = [];
-      if (first && csv) lines.push(cols.map((c) => csvField(c.name)).join(","));
-      for (let i = 0; i < ch.length; i++) {
-        let s = "";
-        for (let c = 0; c < cols.length; c++) {
-          const v = cell[c]!(ch.columns[c]![i]!);
-          s += csv ? (c ? "," : "") + v : (c ? "," : "{") + keys[c] + v;
+      // text is made and handed on in slices of SLICE rows, so little of it is alive at once
+      for (let from = 0; from < ch.length; from += SLICE) {
+        const to = Math.min(ch.length, from + SLICE);
+        let text = format === "json" ? (first ? "[\n" : ",\n") : first && csv ? cols.map((c) => csvField(c.name)).join(",") + "\n" : "";
+        for (let i = from; i < to; i++) {
+          let s = "";
+          for (let c = 0; c < cols.length; c++) {
+            const v = cell[c]!(ch.columns[c]![i]!);
+            s += csv ? (c ? "," : "") + v : (c ? "," : "{") + keys[c] + v;
+          }
+          text += csv ? s + "\n" : format === "json" ? (i > from ? ",\n" : "") + s + "}" : s + "}\n";
         }
-        lines.push(csv ? s : s + "}");
+        first = false;
+        await sink.write(text);
       }
-      const sep = format === "json" ? ",\n" : "\n";
-      const head = format === "json" ? (first ? "[\n" : ",\n") : "";
-      first = false;
-      if (lines.length) await sink.write(head + lines.join(sep) + (format === "json" ? "" : "\n"));
     },
     async end() {
       if (format === "json") await sink.write(first ? "[]\n" : "\n]\n");

@@ -11,6 +11,11 @@ export type HFConfig = Record<string, unknown>;
 
 const SUPPORTED = ["llama", "mistral", "mixtral", "qwen2", "phi3", "gemma", "gemma2", "gemma3_text", "deepseek_v2", "deepseek_v3", "falcon", "RefinedWebModel", "gpt2"];
 
+/** Largest integer a config field may hold (2^31 − 1, what the frameworks' int32 fields allow). */
+const MAX_FIELD = 2 ** 31 - 1;
+/** Most layers a config may declare (per-layer tables are built from it). */
+const MAX_LAYERS = 100_000;
+
 class Reader {
   constructor(private readonly c: HFConfig, private readonly name: string) {}
 
@@ -19,8 +24,8 @@ class Reader {
     for (const k of keys) {
       const v = this.c[k];
       if (v === undefined || v === null) continue;
-      if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
-        throw new SuanliError("bad-config", `${this.name}: config field "${k}" must be a positive integer, got ${show(v)}`, { value: v });
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > MAX_FIELD) {
+        throw new SuanliError("bad-config", `${this.name}: config field "${k}" must be a positive integer up to ${MAX_FIELD}, got ${show(v)}`, { value: v, expected: `1 … ${MAX_FIELD}` });
       }
       return v;
     }
@@ -84,6 +89,7 @@ export function parseHFConfig(config: unknown, name = "config"): Architecture {
   const isFalcon = type === "falcon" || type === "RefinedWebModel";
   const hidden = r.int("hidden_size", "n_embd", "d_model");
   const layers = r.int("num_hidden_layers", "n_layer", "num_layers");
+  if (layers > MAX_LAYERS) throw new SuanliError("bad-config", `${name}: ${layers} layers is more than the ${MAX_LAYERS.toLocaleString("en-US")} a config may declare`, { value: layers, expected: `1 … ${MAX_LAYERS}` });
   const heads = r.int("num_attention_heads", "n_head", "num_heads");
   const isMla = type.startsWith("deepseek") && typeof c.kv_lora_rank === "number";
   let kvHeads: number;
