@@ -146,13 +146,13 @@ export function parseVerb(spec: VerbSpec, argv: readonly string[]): Parsed {
     const eq = long ? body.indexOf("=") : -1;
     const name = eq >= 0 ? body.slice(0, eq) : body;
     const key = lookup.get(name);
-    if (key === undefined || (!long && name.length !== 1) || (long && name.length === 1)) throw unknownFlag(spec, token, names);
+    if (key === undefined || (!long && name.length !== 1)) throw unknownFlag(spec, token, names);
     if (key === "help") {
       out.help = true;
       continue;
     }
     const f = flags[key]!;
-    const typed = `--${name}`.replace(/^--(.)$/, "-$1");
+    const typed = long ? `--${name}` : `-${name}`;
     if (key in out.values) {
       const first = out.typed[key]!;
       throw new SuanliError("bad-argument", `${typed} given twice${first !== typed ? ` (as ${first} and ${typed})` : ""}; give it once`, { value: token });

@@ -9,6 +9,7 @@ import { SuanliError, show } from "../errors.js";
 import { estimators, type Estimators } from "../analysis/estimators.js";
 import { formatOf, openTableWriter, type ByteSink, type ColumnDef, type TableFormat } from "../analysis/tablewriter.js";
 import { AtomicFile } from "../util/files.js";
+import { checkTp } from "../inference/shard.js";
 import { flag, list, num, str, type Parsed } from "./args.js";
 import { gpuFrom, loadModel } from "./device.js";
 import { print, stdoutSink } from "./output.js";
@@ -95,6 +96,7 @@ export async function runSweep(p: Parsed): Promise<number> {
   const tp = num(p, "tp") ?? 1;
   const weights = str(p, "weights") ?? "fp16";
   const kv = str(p, "kv") ?? "fp16";
+  checkTp(m.arch, tp, m.id);
   const e = estimators(m, g, { tp, weights, kv });
   const batch = list(p, "batch") ?? [1, 8, 32, 64];
   const context = list(p, "context") ?? [2048, 4096, 8192, 32768];

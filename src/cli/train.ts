@@ -19,7 +19,10 @@ export async function runTrain(p: Parsed): Promise<number> {
   const m = loadModel(p, "train");
   const seq = num(p, "context");
   if (seq === undefined) throw new SuanliError("bad-argument", "train needs --context N (sequence length), e.g. --context 4096", { value: undefined });
-  let c = clusterFrom(gpuFrom(p, "train"), p);
+  let g = gpuFrom(p, "train");
+  // Without --precision a run trains in bf16 mixed precision where the part has a bf16 peak.
+  if (str(p, "precision") === undefined && g.spec.peak.bf16 !== undefined) g = g.precision("bf16");
+  let c = clusterFrom(g, p);
   let assumed: string | null = null;
   if (str(p, "network") === undefined && c.nodes > 1) {
     c = c.network(DEFAULT_NETWORK);

@@ -8,8 +8,8 @@ import type { FlagSpec, VerbSpec } from "./args.js";
 
 const config: FlagSpec = { kind: "string", arg: "FILE", help: "a HuggingFace config.json to use instead of a catalog MODEL" };
 const gpuFlag: FlagSpec = { kind: "string", arg: "GPU", help: "catalog GPU: H20, A800, H100, … (suanli gpus)" };
-const tp: FlagSpec = { kind: "int", arg: "N", help: "tensor-parallel degree", default: 1, max: 1_048_576 };
-const pp: FlagSpec = { kind: "int", arg: "N", help: "pipeline-parallel degree", default: 1, max: 1_048_576 };
+const tp: FlagSpec = { kind: "int", arg: "N", help: "tensor-parallel degree", default: 1 };
+const pp: FlagSpec = { kind: "int", arg: "N", help: "pipeline-parallel degree", default: 1 };
 const precision: FlagSpec = { kind: "string", arg: "P", help: "compute precision fp16, bf16, fp8, int8, … (weights and KV follow it)", default: "the GPU's fp16" };
 const weights: FlagSpec = { kind: "string", arg: "DTYPE", help: "weight storage format", default: "follow --precision" };
 const kv: FlagSpec = { kind: "string", arg: "DTYPE", help: "KV cache storage format", default: "follow --precision" };
@@ -87,8 +87,10 @@ export const VERBS: readonly VerbSpec[] = [
     summary: "Training memory per GPU (term by term), whether it fits, the largest micro-batch, and with --tokens the step time and run time.",
     flags: {
       config,
-      ...DEVICE,
-      precision: { ...precision, help: "training precision bf16, fp16 or fp8", default: "bf16" },
+      gpu: gpuFlag,
+      tp,
+      pp,
+      precision: { ...precision, help: "training precision bf16, fp16 or fp8 (weights, gradients and activations follow it)", default: "bf16 where the GPU has a bf16 peak" },
       gpus: { kind: "int", arg: "N", alias: ["count"], help: "GPUs (data parallel = gpus / (tp × pp))", default: "tp × pp" },
       context: { kind: "int", arg: "N", alias: ["seq"], help: "sequence length (required)" },
       micro: { kind: "int", arg: "N", help: "micro-batch (sequences per GPU per pass)", default: 1 },
