@@ -59,19 +59,22 @@ export async function sweepChunks(row: ReturnType<typeof sweepRow>, batch: reado
   const total = Math.min(limit, batch.length * context.length);
   const n = Math.min(CHUNK_ROWS, Math.max(1, total));
   const cols = newColumns(n);
+  const C = context.length;
   let done = 0;
-  let i = 0;
-  for (let b = 0; b < batch.length && done < total; b++) {
-    const bv = batch[b]!;
-    for (let c = 0; c < context.length && done + i < total; c++) {
-      row(bv, context[c]!, cols, i++);
-      if (i === n) {
-        await each(cols, n, (done += n));
-        i = 0;
+  let b = 0;
+  let c = 0;
+  while (done < total) {
+    const len = Math.min(n, total - done);
+    for (let i = 0; i < len; i++) {
+      row(batch[b]!, context[c]!, cols, i);
+      if (++c === C) {
+        c = 0;
+        b++;
       }
     }
+    done += len;
+    await each(cols, len, done);
   }
-  if (i > 0) await each(cols, i, (done += i));
   return done;
 }
 
