@@ -70,7 +70,7 @@ export const VERBS: readonly VerbSpec[] = [
       gpu: gpuFlag,
       tp,
       pp: { ...pp, help: "pipeline-parallel degree (the fast path prices one stage: 1 only)", max: 1 },
-      precision,
+      precision: { ...precision, help: "compute precision fp16, bf16, fp8, int8, … (the peak the rows use; storage: --weights, --kv)" },
       weights: { ...weights, default: "fp16" },
       kv: { ...kv, default: "fp16" },
       batch: { kind: "list", arg: "LIST", help: "batch sizes: 1,8,64 or 1..64 or 1..1024*2", default: "1,8,32,64" },

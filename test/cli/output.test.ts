@@ -21,7 +21,11 @@ function reference() {
   const cols = newColumns(N);
   let i = 0;
   for (let b = 1; b <= B; b++) for (let c = 64; c < 64 + C; c++) row(b, c, cols, i++);
-  const sum = (k: number) => cols[k]!.reduce((a: number, x: number) => a + x, 0);
+  const sum = (k: number) => {
+    let a = 0;
+    for (const x of cols[k]!) a += x;
+    return a;
+  };
   return { cols, kv: sum(2), ms: sum(3), fits: sum(5) };
 }
 
