@@ -124,16 +124,26 @@ export async function runSweep(p: Parsed): Promise<number> {
   const file = out === undefined ? null : new AtomicFile(out, "sweep --out");
   const sink: ByteSink = file ?? stdoutSink;
   const progress = process.stderr.isTTY && total >= 200_000;
+  // Ctrl-C or a kill while writing: drop the temporary file, exit 130 / 143 (the event loop is
+  // given a turn after each chunk, so the signal is seen within one chunk)
+  const stop = (sig: NodeJS.Signals) => {
+    file?.abort();
+    process.exit(sig === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", stop).once("SIGTERM", stop);
   try {
     const w = await openTableWriter(format ?? (csv ? "csv" : "json"), SWEEP_COLUMNS, sink);
     await sweepChunks(row, batch, context, async (cols, n, done) => {
       await w.write({ length: n, columns: n === cols[0].length ? cols : cols.map((c) => c.subarray(0, n)) });
       if (progress) progressBar(done, total);
+      await new Promise((resolve) => setImmediate(resolve));
     });
     await w.end();
   } catch (err) {
     file?.abort();
     throw err;
+  } finally {
+    process.off("SIGINT", stop).off("SIGTERM", stop);
   }
   if (file) {
     const path = file.commit();
