@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { cliInProcess, cliSpawn } from "./run.js";
+import { spawn } from "node:child_process";
+import { cliInProcess, cliPath, cliSpawn } from "./run.js";
 import { chart, cluster, estimators, gpu, model, report } from "../../src/index.js";
 import { errorOf } from "../helpers.js";
 
@@ -54,6 +55,19 @@ describe("hangs and paths (the built CLI)", () => {
     expect(files.filter((f) => f.endsWith(".tmp"))).toEqual([]);
     expect(readdirSync(join(d, "..")).filter((f) => f !== "r")).toEqual([]);
   });
+});
+
+describe("an interrupted sweep leaves no file behind", () => {
+  it("SIGINT while streaming: exit 130, neither the target nor the temporary remains", async () => {
+    const d = tmp();
+    const child = spawn(process.execPath, [cliPath, "sweep", "llama2-70b", "--gpu", "H20", "--tp", "8", "--batch", "1..10000", "--context", "1..1000", "--out", join(d, "x.parquet")]);
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    for (let i = 0; i < 600 && !readdirSync(d).some((f) => f.endsWith(".tmp")); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(readdirSync(d).some((f) => f.endsWith(".tmp"))).toBe(true);
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(readdirSync(d)).toEqual([]);
+  }, 60_000);
 });
 
 describe("the simulator never stops silently", () => {
