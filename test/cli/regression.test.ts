@@ -127,6 +127,7 @@ describe("junk that used to pass silently", () => {
   });
   it("misspelt and out-of-range API options are refused, with did-you-mean", () => {
     expect(errorOf(() => model("llama2-70b").train({ seq: 4096, microbatch: 8 } as never)).message).toMatch(/train: unknown option "microbatch" \(did you mean microBatch\?\)/);
+    expect(errorOf(() => model("llama2-70b").kv({ batch: 8, seq: 4096, dtyp: "fp8" } as never)).message).toMatch(/kv: unknown option "dtyp" \(did you mean dtype\?\)/);
     expect(errorOf(() => cluster(gpu("H20"), 16).perNode(3)).message).toMatch(/perNode\(3\): 16 GPUs do not fill whole nodes of 3/);
     expect(errorOf(() => gpu.custom({ name: "x", memory: "80 GiB", bandwidth: "2 TB/s", peak: { fp16: 0 } })).message).toMatch(/peak\.fp16 must be a finite rate > 0, got 0/);
     expect(errorOf(() => gpu.custom({ name: "x", memory: "80 GiB", bandwidth: "2 TB/s", peak: { fp16: "100 TFLOPS" }, sms: -4 })).message).toMatch(/sms must be a positive integer, got -4/);
