@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { tableFromIPC } from "@uwdata/flechette";
@@ -9,7 +9,15 @@ import { estimators, gpu, model, openTableWriter, sweep, toCsv, writeTable, expo
 import { CHUNK_ROWS, newColumns, sweepRow, SWEEP_COLUMNS } from "../../src/cli/sweep.js";
 import { AtomicFile } from "../../src/util/files.js";
 
-const tmp = () => mkdtempSync(join(tmpdir(), "suanli-out-"));
+const made: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), "suanli-out-"));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 // 300 × 1000 = 300,000 rows: three chunks of the streaming writer.
 const B = 300;

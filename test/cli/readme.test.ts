@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
@@ -17,6 +17,7 @@ const words = (line: string) => [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) =
 describe("README: the CLI commands run", () => {
   const lines = blocks("sh").flatMap((b) => b.split("\n")).filter((l) => l.startsWith("suanli "));
   const cwd = mkdtempSync(join(tmpdir(), "suanli-readme-"));
+  afterAll(() => rmSync(cwd, { recursive: true, force: true }));
   it("every suanli command exits 0", () => {
     expect(lines.length).toBeGreaterThanOrEqual(5);
     for (const line of lines) {

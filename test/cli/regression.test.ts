@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { mkdtempSync, mkdirSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, mkdirSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
@@ -9,7 +9,15 @@ import { errorOf } from "../helpers.js";
 
 // The reproductions of the stress test that broke the contract: each now ends with one line on
 // stderr naming the value, exit status 2, no stack trace and no half-written file.
-const tmp = () => mkdtempSync(join(tmpdir(), "suanli-hostile-"));
+const made: string[] = [];
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), "suanli-hostile-"));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 function refused(r: { status: number; stderr: string }, pattern: RegExp): void {
   expect(r.status, r.stderr).toBe(2);
