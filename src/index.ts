@@ -95,7 +95,8 @@ export { roofline, type RooflineOptions, type RooflineOp } from "./charts/roofli
 export { memoryBreakdown, type MemoryBreakdownOptions } from "./charts/memory.js";
 export { heatmap, type HeatmapOptions } from "./charts/heatmap.js";
 export { frontier, paretoFrontier, type FrontierOptions } from "./charts/frontier.js";
-export { toCsv, toJson, toArrow, exportTable, type JsonExportOptions } from "./analysis/export.js";
+export { toCsv, toJson, toArrow, exportTable, writeTable, type JsonExportOptions } from "./analysis/export.js";
+export { openTableWriter, formatOf, type TableWriter, type TableFormat, type ColumnDef, type Chunk, type ByteSink } from "./analysis/tablewriter.js";
 
 // report (Markdown + self-contained HTML)
 export { report, Report, type TableBlockOptions, type WriteOptions, type Written } from "./report/report.js";

@@ -49,8 +49,18 @@ function makeMath(): MathJsInstance {
   return m;
 }
 
-/** The private mathjs instance. Nothing else in the kit creates units. */
-export const math: MathJsInstance = makeMath();
+let instance: MathJsInstance | undefined;
+
+/**
+ * The private mathjs instance, created on first use (so code that never touches a unit does
+ * not pay for loading mathjs). Nothing else in the kit creates units.
+ */
+export const math: MathJsInstance = new Proxy({} as MathJsInstance, {
+  get(_, key) {
+    const m = (instance ??= makeMath());
+    return Reflect.get(m, key, m) as unknown;
+  },
+});
 
 /** A mathjs Unit for `value` in the kind's base unit (or in `unit`). */
 export function toUnit(value: number, kind: Kind, unit?: string): Unit {

@@ -30,8 +30,7 @@ import { decodeFlops } from "../model/flops.js";
 import { kvBytes } from "../model/kv.js";
 import { matmulParams } from "../model/params.js";
 import type { Model } from "../model/model.js";
-import { checkOptions } from "../util/options.js";
-import { positiveInt } from "../validate.js";
+import { checkKeys, positiveInt } from "../validate.js";
 
 export interface EstimatorOptions {
   /** tensor-parallel degree (default 1); with a Gpu the cluster is tp × pp GPUs */
@@ -93,7 +92,7 @@ export function estimators(m: Model | InferenceEngine, device?: Gpu | Cluster | 
   let engine: InferenceEngine;
   if (m instanceof InferenceEngine) {
     const opts = (device ?? {}) as EstimatorOptions;
-    checkOptions(opts, ["ideal"], "estimators(engine, options)");
+    checkKeys(opts, ["ideal"], "estimators(engine, options)");
     engine = opts.ideal ? m.ideal() : m;
   } else {
     if (device === undefined || device === null) throw new SuanliError("bad-argument", "estimators(model, device, options) needs a GPU or cluster, e.g. estimators(m, gpu(\"H20\"), { tp: 8 })", { value: device });
@@ -103,7 +102,7 @@ export function estimators(m: Model | InferenceEngine, device?: Gpu | Cluster | 
 }
 
 function buildEngine(m: Model, device: Gpu | Cluster, o: EstimatorOptions): InferenceEngine {
-  checkOptions(o, OPTION_KEYS, "estimators options");
+  checkKeys(o, OPTION_KEYS, "estimators");
   let c: Cluster;
   if (device && typeof device === "object" && "layout" in device) {
     c = device as Cluster;

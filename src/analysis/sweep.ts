@@ -16,6 +16,7 @@
  */
 import { table as aqTable, type ColumnTable } from "arquero";
 import { SuanliError, show } from "../errors.js";
+import { checkKeys } from "../validate.js";
 import { Quantity } from "../quantity.js";
 import { convert, type Kind } from "../units.js";
 import { columnName, columnUnit, unitFactor } from "./columns.js";
@@ -108,6 +109,8 @@ export function sweep(
   o: SweepOptions = {},
 ): ColumnTable {
   if (typeof fn !== "function") throw new SuanliError("bad-argument", `sweep: the second argument must be a function of a row, got ${show(fn)}`, { value: fn });
+  checkKeys(o, ["maxRows", "onProgress"], "sweep");
+  if (o.onProgress !== undefined && typeof o.onProgress !== "function") throw new SuanliError("bad-argument", `sweep: onProgress must be a function (done, total) => void, got ${show(o.onProgress)}`, { value: o.onProgress });
   const plan = planGrid(grid, o.maxRows, "sweep");
   const { keys, lists, rows: n } = plan;
   const explicit = plan.mode === "rows" ? (grid as readonly Record<string, GridValue>[]) : null;

@@ -34,7 +34,7 @@ export interface ChartOptions {
 export const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 function isTable(d: ChartData): d is ColumnTable {
-  return typeof (d as ColumnTable).objects === "function" && typeof (d as ColumnTable).columnNames === "function";
+  return d !== null && typeof d === "object" && typeof (d as ColumnTable).objects === "function" && typeof (d as ColumnTable).columnNames === "function";
 }
 
 /** The rows of chart data with its column names; refuses empty data and non-finite numbers. */
@@ -45,7 +45,9 @@ export function rowsOf(data: ChartData, chart: string): { rows: Row[]; columns: 
     rows = data.objects() as Row[];
     columns = data.columnNames();
   } else if (Array.isArray(data)) {
-    rows = (data as readonly object[]).map((r) => ({ ...r }) as Row);
+    const bad = data.findIndex((r) => r === null || typeof r !== "object" || Array.isArray(r));
+    if (bad >= 0) throw new SuanliError("bad-argument", `${chart}: row ${bad} is ${show(data[bad])}; rows are objects like { x: 1, y: 2 }`, { value: data[bad] });
+    rows = data.map((r) => ({ ...r }));
     columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
   } else {
     throw new SuanliError("bad-argument", `${chart}: data must be an arquero table or an array of rows, got ${show(data)}`, { value: data });

@@ -1,5 +1,7 @@
 /** `suanli reproduce` — every numeric claim of the seed article, checked. */
 import { reproduce, verdictSummary, type ReproductionRow } from "../article/reproduce.js";
+import { flag, type Parsed } from "./args.js";
+import { print } from "./output.js";
 
 export function renderReproduction(rows: readonly ReproductionRow[]): string {
   const out: string[] = [];
@@ -20,7 +22,8 @@ export function renderReproduction(rows: readonly ReproductionRow[]): string {
   return out.join("\n");
 }
 
-export function runReproduce(flags: { json: boolean }): string {
+export async function runReproduce(p: Parsed): Promise<number> {
   const rows = reproduce();
-  return flags.json ? JSON.stringify({ article: "h20-gpu-compute-evaluation", summary: verdictSummary(rows), claims: rows }, null, 2) : renderReproduction(rows);
+  print(flag(p, "json") ? JSON.stringify({ article: "h20-gpu-compute-evaluation", summary: verdictSummary(rows), claims: rows }, null, 2) : renderReproduction(rows));
+  return 0;
 }

@@ -1,47 +1,83 @@
 /**
- * `suanli sweep MODEL --gpu GPU ...` — sweep batch × sequence length for one model on one GPU
- * (tensor parallel over --tp) with the fast estimators: KV cache, decode step time, decode
- * throughput and whether weights + KV fit. Text, --csv, --json, or a file with --out.
+ * `suanli sweep MODEL --gpu GPU …` — every batch × context pair for one model on tp × pp GPUs,
+ * priced by the engine itself (`estimators()`: the engine compiled, the same numbers as
+ * `suanli decode`): the model's KV cache, memory per GPU, whether it fits, decode step time and
+ * decode throughput (null where it does not fit). Rows are computed chunk by chunk into typed
+ * arrays and streamed to the output (text shows the first 40; --csv / --json on stdout; --out
+ * FILE in the format its extension names), so memory stays constant however many rows the grid has.
  */
-import { parseArgs } from "node:util";
 import { SuanliError, show } from "../errors.js";
-import { gpu } from "../hardware/gpu.js";
-import { model } from "../model/model.js";
-import { estimators } from "../analysis/estimators.js";
-import { sweep } from "../analysis/sweep.js";
-import { toCsv, toJson, exportTable } from "../analysis/export.js";
-import { cell } from "../report/blocks.js";
-import { columnTitle } from "../analysis/columns.js";
+import { estimators, type Estimators } from "../analysis/estimators.js";
+import { formatOf, openTableWriter, type ByteSink, type ColumnDef, type TableFormat } from "../analysis/tablewriter.js";
+import { AtomicFile } from "../util/files.js";
+import { flag, list, num, str, type Parsed } from "./args.js";
+import { gpuFrom, loadModel } from "./device.js";
+import { print, stdoutSink } from "./output.js";
 
-export const SWEEP_HELP = `usage: suanli sweep MODEL --gpu GPU [--tp N] [--pp N] [--batch LIST] [--context LIST]
-                    [--precision fp16|bf16|fp8|int8|fp4] [--weights DTYPE] [--kv DTYPE] [--ideal]
-                    [--csv | --json] [--out FILE.csv|.json|.arrow] [--max-rows N]
+/** The columns of a sweep: the two axes, then `Estimators.decodeRow`'s (the API's sweep row). */
+export const SWEEP_COLUMNS: readonly ColumnDef[] = Object.freeze([
+  { name: "batch", type: "number" },
+  { name: "context", type: "number" },
+  { name: "kv_GiB", type: "number" },
+  { name: "mem_per_gpu_GiB", type: "number" },
+  { name: "fits", type: "boolean" },
+  { name: "decode_ms", type: "number" },
+  { name: "throughput_tok_s", type: "number" },
+]);
 
-Every batch × context pair, priced by the same engine as \`suanli decode\` (per-operator roofline,
-kernel overlap, fixed overhead, TP/PP communication, memory fit): kv_GiB (the model's KV cache),
-mem_per_gpu_GiB (weights + KV + workspace + reserve on one GPU), fits, decode_ms (one decode
-step = time per output token) and throughput_tok_s (output tokens/s of the tp × pp GPUs).
-Rows that do not fit keep fits = false and empty timings. --ideal prices the classic roofline
-(perfect overlap, no fixed overhead). LIST is 1,8,64 or 1..64 (every integer) or
-1024..131072*2 (geometric). Defaults: --tp 1, --pp 1, --batch 1,8,32,64,
---context 2048,4096,8192,32768 (--seq is the same flag), --precision: the GPU's fp16,
---weights/--kv: follow --precision (fp8 → fp8 weights and KV). --max-rows (default
-10,000,000) raises the row limit.`;
+/** Output columns of one chunk, in SWEEP_COLUMNS order (NaN: null, written empty). */
+export type SweepColumns = [Float64Array, Float64Array, Float64Array, Float64Array, Uint8Array, Float64Array, Float64Array];
 
-/** Read "1,8,64", "1..64" or "1024..131072*2" as a list of positive integers. */
-export function parseList(s: string, name: string): number[] {
-  const bad = () => new SuanliError("bad-argument", `--${name}: cannot read ${show(s)}; write 1,8,64 or 1..64 or 1024..131072*2`, { value: s });
-  const range = /^(\d+)\.\.(\d+)(?:\*(\d+))?$/.exec(s.trim());
-  if (range) {
-    const [lo, hi, f] = [Number(range[1]), Number(range[2]), range[3] === undefined ? null : Number(range[3])];
-    if (lo < 1 || hi < lo || (f !== null && f < 2)) throw bad();
-    const out: number[] = [];
-    for (let v = lo; v <= hi && out.length <= 10_000_000; v = f === null ? v + 1 : v * f) out.push(v);
-    return out;
+/**
+ * The per-row arithmetic of the sweep: fill row `i` of `out` for `batch` sequences at
+ * `context` tokens with `e.decodeRow(batch, context)` — the row the API's sweep gives.
+ * Everything else in this file is parsing and output.
+ */
+export function sweepRow(e: Estimators): (batch: number, context: number, out: SweepColumns, i: number) => void {
+  return (batch, context, out, i) => {
+    const r = e.decodeRow(batch, context);
+    out[0][i] = batch;
+    out[1][i] = context;
+    out[2][i] = r.kv_GiB;
+    out[3][i] = r.mem_per_gpu_GiB;
+    out[4][i] = r.fits ? 1 : 0;
+    out[5][i] = r.decode_ms ?? Number.NaN;
+    out[6][i] = r.throughput_tok_s ?? Number.NaN;
+  };
+}
+
+export function newColumns(n: number): SweepColumns {
+  return [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n), new Uint8Array(n), new Float64Array(n), new Float64Array(n)];
+}
+
+/** Rows per chunk: 2^17 (≈ 5 MB of columns). */
+export const CHUNK_ROWS = 131_072;
+
+/**
+ * Evaluate the grid batch × context (batch-major) in chunks, handing each to `each`; the chunk's
+ * arrays are reused, so `each` must consume them before returning.
+ */
+export async function sweepChunks(row: ReturnType<typeof sweepRow>, batch: readonly number[], context: readonly number[], each: (cols: SweepColumns, length: number, done: number) => void | Promise<void>, limit = Infinity): Promise<number> {
+  const total = Math.min(limit, batch.length * context.length);
+  const n = Math.min(CHUNK_ROWS, Math.max(1, total));
+  const cols = newColumns(n);
+  const C = context.length;
+  let done = 0;
+  let b = 0;
+  let c = 0;
+  while (done < total) {
+    const len = Math.min(n, total - done);
+    for (let i = 0; i < len; i++) {
+      row(batch[b]!, context[c]!, cols, i);
+      if (++c === C) {
+        c = 0;
+        b++;
+      }
+    }
+    done += len;
+    await each(cols, len, done);
   }
-  const out = s.split(",").map((x) => Number(x.trim()));
-  if (out.length === 0 || out.some((v) => !Number.isInteger(v) || v < 1)) throw bad();
-  return out;
+  return done;
 }
 
 function progressBar(done: number, total: number): void {
@@ -50,60 +86,72 @@ function progressBar(done: number, total: number): void {
   process.stderr.write(`\r[${"#".repeat(f)}${" ".repeat(w - f)}] ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}${done === total ? "\n" : ""}`);
 }
 
-/** Run `suanli sweep`; returns the exit code. */
-export async function runSweep(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      gpu: { type: "string" }, tp: { type: "string", default: "1" }, pp: { type: "string", default: "1" },
-      batch: { type: "string", default: "1,8,32,64" }, context: { type: "string" }, seq: { type: "string" },
-      precision: { type: "string" }, weights: { type: "string" }, kv: { type: "string" }, ideal: { type: "boolean", default: false },
-      csv: { type: "boolean", default: false }, json: { type: "boolean", default: false }, out: { type: "string" },
-      "max-rows": { type: "string" }, help: { type: "boolean", short: "h", default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(SWEEP_HELP + "\n");
+const cellText = (x: number, boolean: boolean) => (boolean ? (x === 2 ? "—" : x ? "true" : "false") : Number.isNaN(x) ? "—" : Number.isInteger(x) ? x.toLocaleString("en-US") : String(Number(x.toPrecision(4))));
+
+/** Run `suanli sweep`; returns the exit status. */
+export async function runSweep(p: Parsed): Promise<number> {
+  const json = flag(p, "json");
+  const csv = flag(p, "csv");
+  const out = str(p, "out");
+  if (csv && json) throw new SuanliError("bad-argument", "sweep: --csv and --json both choose the output format; give one", { value: ["--csv", "--json"] });
+  if (csv && out !== undefined) throw new SuanliError("bad-argument", `sweep: --csv prints to stdout and --out ${show(out)} writes a file; give one (the file's extension picks its format)`, { value: out });
+  const format: TableFormat | null = out === undefined ? null : formatOf(out, "sweep --out");
+  const m = loadModel(p, "sweep");
+  const g = gpuFrom(p, "sweep");
+  const tp = num(p, "tp") ?? 1;
+  const pp = num(p, "pp") ?? 1;
+  const weights = str(p, "weights");
+  const kv = str(p, "kv");
+  const ideal = flag(p, "ideal");
+  // Built before any row: a layout that cannot exist is refused here, with the engine's words.
+  const e = estimators(m, g, { tp, pp, ideal, ...(weights !== undefined ? { weights } : {}), ...(kv !== undefined ? { kv } : {}) });
+  const batch = list(p, "batch") ?? [1, 8, 32, 64];
+  const context = list(p, "context") ?? [2048, 4096, 8192, 32768];
+  const maxRows = num(p, "max-rows") ?? 10_000_000;
+  const total = batch.length * context.length;
+  if (total > maxRows) {
+    throw new SuanliError("bad-argument", `sweep: the grid has ${total.toLocaleString("en-US")} rows (${batch.length.toLocaleString("en-US")} batch × ${context.length.toLocaleString("en-US")} context), over the limit of ${maxRows.toLocaleString("en-US")}; raise it with --max-rows (maxRows in the API)`, { value: total });
+  }
+  const row = sweepRow(e);
+  if (format === null && !csv && !json) {
+    const shown = Math.min(total, 40);
+    const lines: string[][] = [SWEEP_COLUMNS.map((c) => c.name)];
+    await sweepChunks(row, batch, context, (cols, n) => {
+      for (let i = 0; i < n; i++) lines.push(SWEEP_COLUMNS.map((c, k) => cellText(cols[k]![i]!, c.type === "boolean")));
+    }, shown);
+    const widths = lines[0]!.map((_, k) => Math.max(...lines.map((l) => l[k]!.length)));
+    print(`${e.describe}${ideal ? " · ideal roofline" : ""}`);
+    print(lines.map((l) => l.map((x, k) => x.padStart(widths[k]!)).join("  ")).join("\n"));
+    if (total > shown) print(`… ${(total - shown).toLocaleString("en-US")} more rows (use --csv, --json or --out FILE)`);
     return 0;
   }
-  if (positionals.length !== 1) throw new SuanliError("bad-argument", `sweep takes one MODEL, got ${positionals.length === 0 ? "none" : show(positionals)} (suanli sweep --help)`, { value: positionals });
-  if (!values.gpu) throw new SuanliError("bad-argument", "sweep needs --gpu GPU (e.g. --gpu H20)", { value: undefined });
-  const m = model(positionals[0]!);
-  const g = values.precision ? gpu(values.gpu).precision(values.precision) : gpu(values.gpu);
-  const one = (v: string, name: string) => {
-    const l = parseList(v, name);
-    if (l.length !== 1) throw new SuanliError("bad-argument", `--${name} takes one degree, got ${show(v)}`, { value: v });
-    return l[0]!;
+  const file = out === undefined ? null : new AtomicFile(out, "sweep --out");
+  const sink: ByteSink = file ?? stdoutSink;
+  const progress = process.stderr.isTTY && total >= 200_000;
+  // Ctrl-C or a kill while writing: drop the temporary file, exit 130 / 143 (the event loop is
+  // given a turn after each chunk, so the signal is seen within one chunk)
+  const stop = (sig: NodeJS.Signals) => {
+    file?.abort();
+    process.exit(sig === "SIGINT" ? 130 : 143);
   };
-  if (values.context !== undefined && values.seq !== undefined) throw new SuanliError("bad-argument", "--context and --seq are the same flag; give one", { value: values.seq });
-  const e = estimators(m, g, {
-    tp: one(values.tp!, "tp"), pp: one(values.pp!, "pp"), ideal: values.ideal === true,
-    ...(values.weights !== undefined ? { weights: values.weights } : {}), ...(values.kv !== undefined ? { kv: values.kv } : {}),
-  });
-  const batch = parseList(values.batch!, "batch");
-  const context = parseList(values.context ?? values.seq ?? "2048,4096,8192,32768", values.seq !== undefined ? "seq" : "context");
-  const maxRows = values["max-rows"] === undefined ? undefined : parseList(values["max-rows"], "max-rows")[0];
-  const total = batch.length * context.length;
-  const t = sweep(
-    { batch, context },
-    ({ batch, context }) => e.decodeRow(batch, context),
-    { ...(maxRows !== undefined ? { maxRows } : {}), ...(process.stderr.isTTY && total >= 200_000 ? { onProgress: progressBar } : {}) },
-  );
-  if (values.out) {
-    const path = exportTable(t, values.out);
-    process.stdout.write(values.json ? JSON.stringify({ out: path, rows: t.numRows() }) + "\n" : `wrote ${t.numRows()} rows to ${path}\n`);
-  } else if (values.csv) process.stdout.write(toCsv(t) + "\n");
-  else if (values.json) process.stdout.write(toJson(t) + "\n");
-  else {
-    const names = t.columnNames();
-    const rows = t.objects({ limit: 40 }) as Record<string, unknown>[];
-    const cells = [names.map(columnTitle), ...rows.map((r) => names.map((n) => cell(r[n])))];
-    const widths = names.map((_, i) => Math.max(...cells.map((c) => c[i]!.length)));
-    process.stdout.write(`${e.describe}${values.ideal ? " · ideal roofline" : ""}\n`);
-    for (const c of cells) process.stdout.write(c.map((x, i) => x.padStart(widths[i]!)).join("  ") + "\n");
-    if (t.numRows() > 40) process.stdout.write(`… ${t.numRows() - 40} more rows (use --csv or --out FILE)\n`);
+  process.once("SIGINT", stop).once("SIGTERM", stop);
+  try {
+    const w = await openTableWriter(format ?? (csv ? "csv" : "json"), SWEEP_COLUMNS, sink);
+    await sweepChunks(row, batch, context, async (cols, n, done) => {
+      await w.write({ length: n, columns: n === cols[0].length ? cols : cols.map((c) => c.subarray(0, n)) });
+      if (progress) progressBar(done, total);
+      await new Promise((resolve) => setImmediate(resolve));
+    });
+    await w.end();
+  } catch (err) {
+    file?.abort();
+    throw err;
+  } finally {
+    process.off("SIGINT", stop).off("SIGTERM", stop);
+  }
+  if (file) {
+    const path = file.commit();
+    print(json ? JSON.stringify({ out: path, rows: total, format }) : `wrote ${total.toLocaleString("en-US")} rows to ${path} (${format})`);
   }
   return 0;
 }

@@ -29,9 +29,22 @@ export function qty(value: number, unit: string): Term {
 }
 
 const scales = new Map<string, number>();
+
+/** SI and IEC prefixes (BIPM SI Brochure 2019 Table 7; IEC 80000-13). */
+const PREFIX: Readonly<Record<string, number>> = { "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, m: 1e-3, u: 1e-6, "µ": 1e-6, n: 1e-9 };
+
+/** A prefix on one of the base units (GiB, TB/s, ms, TFLOPS): its scale without loading mathjs; otherwise undefined. */
+function prefixed(unit: string): number | undefined {
+  for (const base of Object.values(BASE_UNITS)) {
+    if (base === "" || !unit.endsWith(base)) continue;
+    const p = PREFIX[unit.slice(0, unit.length - base.length)];
+    if (p !== undefined) return p;
+  }
+  return undefined;
+}
 /** How many base units (B, FLOP, FLOP/s, B/s, s, …) one `unit` is: GiB → 2^30, TB/s → 1e12, TFLOPS → 1e12. */
 export function unitScale(unit: string): number {
-  let s = scales.get(unit);
+  let s = scales.get(unit) ?? prefixed(unit);
   if (s === undefined) {
     const u = math.unit(1, unit.replace(/TOPS\b/, "TFLOPS"));
     const base = Object.values(BASE_UNITS).find((b) => b !== "" && u.equalBase(math.unit(1, b)));

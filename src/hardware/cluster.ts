@@ -163,7 +163,12 @@ export class Cluster {
 
   /** GPUs per node (default 8, or the part's link domain when larger: 72 for GB200 NVL72). */
   perNode(n: number): Cluster {
-    return this.with({ gpusPerNode: positiveInt(n, "gpusPerNode") });
+    const per = positiveInt(n, "gpusPerNode");
+    const size = this.state.size;
+    if (size > per && size % per !== 0) {
+      throw new SuanliError("bad-parallelism", `perNode(${per}): ${size} GPUs do not fill whole nodes of ${per}; give a divisor of ${size} or at least ${size}`, { value: n, expected: `a divisor of ${size}` });
+    }
+    return this.with({ gpusPerNode: per });
   }
 
   /**

@@ -11,9 +11,9 @@ import { SuanliError, show } from "../errors.js";
 import { quantity, type Quantity } from "../quantity.js";
 import { div, qty } from "../derive/term.js";
 import { format, parseQuantity } from "../units.js";
-import { positiveInt } from "../validate.js";
 import { gpuCatalog, parseGpuEntry, LINK_KINDS, SCALE_UP_LINKS, type GpuSpec, type LinkKind, type LinkSpec } from "./catalog.js";
 import { COMPUTE_PRECISIONS, type Precision } from "./precision.js";
+import { checkKeys, positiveInt } from "../validate.js";
 import type { GpuName } from "../data/names.js";
 
 export interface GpuState {
@@ -215,15 +215,22 @@ export interface CustomGpuOptions {
   sms?: number;
 }
 
+/** Every key of CustomGpuOptions (the compiler checks the list is complete). */
+const CUSTOM_KEY_SET: Readonly<Record<keyof CustomGpuOptions, true>> = { name: true, memory: true, bandwidth: true, peak: true, nvlink: true, nvlinkDomain: true, pcie: true, network: true, sms: true };
+const CUSTOM_KEYS = Object.keys(CUSTOM_KEY_SET);
+
 /** A hypothetical GPU; link figures are totals over both directions (as vendors quote NVLink). */
 gpu.custom = function custom(o: CustomGpuOptions): Gpu {
+  checkKeys(o, CUSTOM_KEYS, "gpu.custom");
   if (!o || typeof o.name !== "string" || o.name === "") throw new SuanliError("bad-argument", `gpu.custom needs a name`, { value: o?.name });
+  if (o.sms !== undefined) positiveInt(o.sms, "gpu.custom: sms");
   const peak: Partial<Record<Precision, number>> = {};
   for (const [p, v] of Object.entries(o.peak ?? {})) {
     if (!(COMPUTE_PRECISIONS as readonly string[]).includes(p)) {
       throw new SuanliError("unknown-precision", `gpu.custom: unknown precision ${show(p)}; accepted: ${COMPUTE_PRECISIONS.join(", ")}`, { value: p });
     }
     peak[p as Precision] = parseQuantity(v as string, "flops", `peak.${p}`);
+    if (!(peak[p as Precision]! > 0) || !Number.isFinite(peak[p as Precision]!)) throw new SuanliError("bad-argument", `gpu.custom: peak.${p} must be a finite rate > 0, got ${show(v)}`, { value: v, expected: '> 0, e.g. "148 TFLOPS"' });
   }
   if (Object.keys(peak).length === 0) throw new SuanliError("bad-argument", `gpu.custom: give at least one peak, e.g. peak: { fp16: "148 TFLOPS" }`);
   const links: Partial<Record<LinkKind, LinkSpec>> = {};
@@ -231,6 +238,7 @@ gpu.custom = function custom(o: CustomGpuOptions): Gpu {
     const v = o[k];
     if (v !== undefined) {
       const total = parseQuantity(v, "bandwidth", k);
+      if (!(total > 0) || !Number.isFinite(total)) throw new SuanliError("bad-argument", `gpu.custom: ${k} must be a finite bandwidth > 0, got ${show(v)}`, { value: v });
       links[k] = { kind: k, total, perDirection: total / 2, ...(k === "nvlink" && o.nvlinkDomain !== undefined ? { domain: positiveInt(o.nvlinkDomain, "nvlinkDomain") } : {}) };
     }
   }
@@ -239,7 +247,7 @@ gpu.custom = function custom(o: CustomGpuOptions): Gpu {
     memory: parseQuantity(o.memory, "bytes", "memory"), memoryType: "", bandwidth: parseQuantity(o.bandwidth, "bandwidth", "bandwidth"),
     peak, links, ...(o.sms ? { sms: o.sms } : {}), sources: {}, vendorQuotes: {}, notes: ["hypothetical part (gpu.custom)"],
   };
-  if (spec.memory <= 0 || spec.bandwidth <= 0) throw new SuanliError("bad-argument", `gpu.custom: memory and bandwidth must be > 0`, { value: o });
+  if (!(spec.memory > 0) || !(spec.bandwidth > 0) || !Number.isFinite(spec.memory) || !Number.isFinite(spec.bandwidth)) throw new SuanliError("bad-argument", `gpu.custom: memory and bandwidth must be finite and > 0, got ${show(o.memory)} and ${show(o.bandwidth)}`, { value: o });
   return fromSpec(spec);
 };
 

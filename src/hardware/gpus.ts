@@ -10,7 +10,8 @@
  * gpus({ filter: "h100" }).array("id")   // returns ["H100-SXM", "H100-PCIe", "H100-NVL"]
  * gpus({ vendor: "amd" }).numRows()      // the AMD parts
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { gpuCatalog, SCALE_UP_LINKS, type GpuSpec } from "./catalog.js";
 import { COMPUTE_PRECISIONS } from "./precision.js";
 import { filterText, matchesFilter, nothingFound } from "../util/filter.js";
@@ -64,5 +65,5 @@ export function gpuSpecs(o: GpusOptions = {}): GpuSpec[] {
 
 /** The catalog (or the parts matching `filter` / `vendor`) as a table. */
 export function gpus(o: GpusOptions = {}): ColumnTable {
-  return from(gpuSpecs(o).map(gpuRow));
+  return arquero().from(gpuSpecs(o).map(gpuRow));
 }

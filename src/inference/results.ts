@@ -3,7 +3,8 @@
  * Quantities that print with their unit and explain their arithmetic, and the operator
  * breakdown as an arquero table (plain numbers in the unit each column names).
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { show } from "../errors.js";
 import { Quantity } from "../quantity.js";
 import { add, mul, num, qty, type Term } from "../derive/term.js";
@@ -202,7 +203,7 @@ export function memoryResult(p: MemoryParts, who: string, batch: number, context
 /** Operator rows → arquero table; columns: op, class, count, gflop, mb, intensity (FLOP/B), compute_us, memory_us, link_us, time_us, share, bound. */
 export function breakdownTable(rows: readonly OpRow[]): ColumnTable {
   const total = rows.reduce((a, r) => a + r.time, 0) || 1;
-  return from(
+  return arquero().from(
     rows.map((r) => ({
       op: r.op,
       class: r.cls,

@@ -20,6 +20,11 @@
  * when every request is done or after `maxSteps` steps (then `truncated`), so it cannot hang.
  * Decodes of one step are priced as one part at their mean context (exact for full-attention
  * layers, where attention work is linear in the context).
+ *
+ * Cost: linear in requests and steps. Request state lives in typed columns (simresult.ts
+ * `Requests`), the queue is an index FIFO, the engine's rates are computed once, the cache in
+ * use is a running sum (caches without sliding windows), and the timeline is kept at bounded
+ * resolution (`Timeline`); 10^6 requests take seconds and about 250 MB.
  */
 import { SuanliError } from "../errors.js";
 import type { InferenceEngine } from "../inference/engine.js";
@@ -28,8 +33,9 @@ import type { Step } from "../inference/ops.js";
 import { oneOf, positiveInt } from "../validate.js";
 import { mixedStep } from "./mixed.js";
 import type { Progress } from "./stats.js";
-import { emitToken, result, type Live, type SimulationResult } from "./simresult.js";
-import { workload, type WorkloadOptions } from "./workload.js";
+import { FINISHED, REJECTED, RUNNING, Requests, result, Timeline, type SimulationResult } from "./simresult.js";
+import { checkKeys } from "../validate.js";
+import { workloadColumns, type WorkloadOptions } from "./workload.js";
 
 export type Policy = "static" | "inflight";
 export type { SimulationResult, RequestRecord } from "./simresult.js";
@@ -40,7 +46,7 @@ export interface SimulateOptions extends WorkloadOptions {
   maxBatch?: number;
   /** Prompt tokens per step (chunked prefill), in-flight only. */
   chunk?: number;
-  /** Stop after this many engine steps (default 1,000,000). */
+  /** Stop after this many engine steps (default 10,000,000); the result then says `truncated`. */
   maxSteps?: number;
   /** Called every `progressEvery` steps (default 500) and at the end. */
   onProgress?: (p: Progress) => void;
@@ -49,6 +55,9 @@ export interface SimulateOptions extends WorkloadOptions {
   samples?: number;
 }
 
+/** The option names `simulate` accepts. */
+export const SIMULATE_KEYS = ["policy", "maxBatch", "chunk", "maxSteps", "onProgress", "progressEvery", "samples", "requests", "rate", "prompt", "output", "seed", "trace"] as const;
+
 /**
  * Simulate serving a workload on engine `e` (one replica; see the module comment).
  * @example simulate(e, { policy: "inflight", requests: 200, rate: 1, prompt: { uniform: [1000, 8000] }, output: 256, seed: 1 })
@@ -56,11 +65,12 @@ export interface SimulateOptions extends WorkloadOptions {
 export function simulate(e: InferenceEngine, o: SimulateOptions = {}): SimulationResult {
   const policy = oneOf(o.policy ?? "inflight", ["static", "inflight"] as const, "policy");
   const maxBatch = positiveInt(o.maxBatch ?? 256, "maxBatch");
-  const maxSteps = positiveInt(o.maxSteps ?? 1_000_000, "maxSteps");
+  checkKeys(o, SIMULATE_KEYS, "simulate");
+  const maxSteps = positiveInt(o.maxSteps ?? 10_000_000, "maxSteps");
   const chunk = o.chunk === undefined ? undefined : positiveInt(o.chunk, "chunk");
   const every = positiveInt(o.progressEvery ?? 500, "progressEvery");
   const samples = positiveInt(o.samples ?? 400, "samples");
-  const reqs = workload(o);
+  const w = workloadColumns(o);
   const dt = e.state.dtypes;
   const p = memoryParts(e.shard, dt, maxBatch, 0, e.gpu.spec.memory, e.state.reserve, e.state.maxTokens);
   const budget = p.capacity - p.weights - p.activations - p.reserve;
@@ -68,25 +78,35 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
     throw new SuanliError("does-not-fit", `${e.describe()}: weights, workspace and reserve leave no room for a KV cache (maxBatch ${maxBatch}); no request can ever run`, { value: budget, expected: "more GPUs, smaller dtypes or a smaller maxBatch" });
   }
   const kv = (tokens: number) => kvCacheBytes(e.shard, dt, 1, tokens);
-  const live: Live[] = reqs.map((req, id) => ({ id, req, done: 0, generated: 0, firstToken: null, finish: null, lastToken: null, maxGap: 0, status: "queued", reserve: 0 }));
-  const st = { t: reqs.length ? reqs[0]!.time : 0, steps: 0, next: 0, finished: 0, peak: 0 };
-  const queue: Live[] = [];
-  const tl: { t: number; kv: number; running: number; queued: number }[] = [];
-  const report = () => o.onProgress?.({ steps: st.steps, time: st.t, finished: st.finished, total: reqs.length });
+  // Without sliding windows the cache is linear in tokens: keep the running sum of tokens.
+  const linear = e.shard.groups.every((g) => g.window === null);
+  const perToken = kv(1);
+  const rates = e.rates();
+  const q = new Requests(w.time, w.prompt, w.output);
+  const { prompt, output, done, generated, status } = q;
+  const need = (i: number) => kv(prompt[i]! + output[i]!);
+  const st = { t: q.n ? w.time[0]! : 0, steps: 0, next: 0, finished: 0, peak: 0 };
+  // FIFO of request indices: each request is queued at most once, so head and tail only advance.
+  const queue = new Int32Array(q.n);
+  let qh = 0;
+  let qt = 0;
+  const queued = () => qt - qh;
+  const tl = new Timeline(samples);
+  const report = () => o.onProgress?.({ steps: st.steps, time: st.t, finished: st.finished, total: q.n });
 
   const arrive = () => {
-    while (st.next < live.length && live[st.next]!.req.time <= st.t) {
-      const r = live[st.next++]!;
-      if (kv(r.req.prompt + r.req.output) > budget) r.status = "rejected";
-      else queue.push(r);
+    while (st.next < q.n && w.time[st.next]! <= st.t) {
+      const i = st.next++;
+      if (need(i) > budget) status[i] = REJECTED;
+      else queue[qt++] = i;
     }
   };
   const record = (running: number, used: number) => {
-    st.peak = Math.max(st.peak, used);
-    tl.push({ t: st.t, kv: used, running, queued: queue.length });
+    if (used > st.peak) st.peak = used;
+    tl.add(st.t, used, running, queued());
   };
   const tick = (parts: Step[]) => {
-    const d = mixedStep(e, parts).time;
+    const d = mixedStep(e, parts, rates).time;
     if (!(d > 0) || !Number.isFinite(d)) throw new SuanliError("bad-argument", `step time ${d} s is not a positive finite number`, { value: d });
     st.t += d;
     st.steps++;
@@ -94,122 +114,131 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   };
 
   if (policy === "inflight") {
-    const running: Live[] = [];
+    const running: number[] = [];
     let reserved = 0;
+    let tokens = 0; // Σ cached tokens of running requests (linear caches)
+    const pre: number[] = []; // [request, tokens taken] pairs of this step's prefills
     while (st.steps < maxSteps) {
       arrive();
-      if (running.length === 0 && queue.length === 0) {
-        if (st.next >= live.length) break;
-        st.t = Math.max(st.t, live[st.next]!.req.time);
+      if (running.length === 0 && queued() === 0) {
+        if (st.next >= q.n) break;
+        st.t = Math.max(st.t, w.time[st.next]!);
         continue;
       }
-      while (queue.length && running.length < maxBatch && reserved + kv(queue[0]!.req.prompt + queue[0]!.req.output) <= budget) {
-        const r = queue.shift()!;
-        r.reserve = kv(r.req.prompt + r.req.output);
-        reserved += r.reserve;
-        r.status = "running";
-        running.push(r);
+      while (queued() && running.length < maxBatch && reserved + need(queue[qh]!) <= budget) {
+        const i = queue[qh++]!;
+        q.reserve[i] = need(i);
+        reserved += q.reserve[i]!;
+        status[i] = RUNNING;
+        running.push(i);
       }
       const parts: Step[] = [];
       let left = chunk ?? e.state.maxTokens;
-      const pre: [Live, number][] = [];
+      pre.length = 0;
       let nDec = 0;
       let pastSum = 0;
-      for (const r of running) {
-        if (r.done < r.req.prompt) {
-          const need = r.req.prompt - r.done;
-          const take = chunk !== undefined ? Math.min(need, left) : need <= left || pre.length === 0 ? need : 0;
+      for (const i of running) {
+        if (done[i]! < prompt[i]!) {
+          const rest = prompt[i]! - done[i]!;
+          const take = chunk !== undefined ? Math.min(rest, left) : rest <= left || pre.length === 0 ? rest : 0;
           if (take <= 0) continue;
           left -= take;
-          pre.push([r, take]);
-          parts.push({ batch: 1, tokens: take, past: r.done });
+          pre.push(i, take);
+          parts.push({ batch: 1, tokens: take, past: done[i]! });
         } else {
           nDec++;
-          pastSum += r.req.prompt + r.generated - 1;
+          pastSum += prompt[i]! + generated[i]! - 1;
         }
       }
       if (nDec > 0) parts.push({ batch: nDec, tokens: 1, past: Math.round(pastSum / nDec) });
       tick(parts);
       let used = 0;
-      for (const [r, take] of pre) {
-        r.done += take;
-        if (r.done === r.req.prompt) {
-          r.generated = 1;
-          r.firstToken = st.t;
-          emitToken(r, st.t);
+      for (let k = 0; k < pre.length; k += 2) {
+        const i = pre[k]!;
+        done[i]! += pre[k + 1]!;
+        tokens += pre[k + 1]!;
+        if (done[i] === prompt[i]) {
+          generated[i] = 1;
+          tokens++;
+          q.firstToken[i] = st.t;
+          q.emit(i, st.t);
         }
       }
-      for (const r of running) {
-        if (r.done === r.req.prompt && r.firstToken !== st.t) {
-          r.generated++;
-          emitToken(r, st.t);
+      for (const i of running) {
+        if (done[i] === prompt[i] && q.firstToken[i] !== st.t) {
+          generated[i]!++;
+          tokens++;
+          q.emit(i, st.t);
         }
       }
-      for (let i = running.length - 1; i >= 0; i--) {
-        const r = running[i]!;
-        if (r.done === r.req.prompt && r.generated >= r.req.output) {
-          r.finish = st.t;
-          r.status = "finished";
+      for (let k = running.length - 1; k >= 0; k--) {
+        const i = running[k]!;
+        if (done[i] === prompt[i] && generated[i]! >= output[i]!) {
+          q.finish[i] = st.t;
+          status[i] = FINISHED;
           st.finished++;
-          reserved -= r.reserve;
-          running.splice(i, 1);
+          reserved -= q.reserve[i]!;
+          tokens -= done[i]! + generated[i]!;
+          running.splice(k, 1);
         }
       }
-      for (const r of running) used += kv(r.done + r.generated);
+      if (linear) used = tokens * perToken;
+      else for (const i of running) used += kv(done[i]! + generated[i]!);
       record(running.length, used);
     }
   } else {
+    const batch: number[] = [];
     while (st.steps < maxSteps) {
       arrive();
-      if (queue.length === 0) {
-        if (st.next >= live.length) break;
-        st.t = Math.max(st.t, live[st.next]!.req.time);
+      if (queued() === 0) {
+        if (st.next >= q.n) break;
+        st.t = Math.max(st.t, w.time[st.next]!);
         continue;
       }
-      const batch: Live[] = [];
+      batch.length = 0;
       let P = 0;
       let O = 0;
-      while (queue.length && batch.length < maxBatch) {
-        const r = queue[0]!;
-        const p2 = Math.max(P, r.req.prompt);
-        const o2 = Math.max(O, r.req.output);
+      while (queued() && batch.length < maxBatch) {
+        const i = queue[qh]!;
+        const p2 = Math.max(P, prompt[i]!);
+        const o2 = Math.max(O, output[i]!);
         if (batch.length > 0 && (batch.length + 1) * kv(p2 + o2) > budget) break;
-        batch.push(queue.shift()!);
+        batch.push(queue[qh++]!);
         P = p2;
         O = o2;
       }
       const n = batch.length;
-      for (const r of batch) r.status = "running";
+      for (const i of batch) status[i] = RUNNING;
       tick([{ batch: n, tokens: P, past: 0 }]);
-      for (const r of batch) {
-        r.done = r.req.prompt;
-        r.generated = 1;
-        r.firstToken = st.t;
-        emitToken(r, st.t);
+      for (const i of batch) {
+        done[i] = prompt[i]!;
+        generated[i] = 1;
+        q.firstToken[i] = st.t;
+        q.emit(i, st.t);
       }
       record(n, n * kv(P + 1));
-      for (let i = 1; i < O && st.steps < maxSteps; i++) {
-        tick([{ batch: n, tokens: 1, past: P + i - 1 }]);
-        for (const r of batch) {
-          if (r.generated < r.req.output) {
-            r.generated++;
-            emitToken(r, st.t);
+      for (let k = 1; k < O && st.steps < maxSteps; k++) {
+        tick([{ batch: n, tokens: 1, past: P + k - 1 }]);
+        for (const i of batch) {
+          if (generated[i]! < output[i]!) {
+            generated[i]!++;
+            q.emit(i, st.t);
           }
         }
-        record(n, n * kv(P + i + 1));
+        record(n, n * kv(P + k + 1));
         arrive();
       }
-      if (batch.every((r) => r.generated >= r.req.output)) {
-        for (const r of batch) {
-          r.finish = st.t;
-          r.status = "finished";
+      if (batch.every((i) => generated[i]! >= output[i]!)) {
+        for (const i of batch) {
+          q.finish[i] = st.t;
+          status[i] = FINISHED;
           st.finished++;
         }
       }
     }
   }
   report();
-  return result(policy, live, st, budget, tl, samples, st.steps >= maxSteps);
+  return result(policy, q, st, budget, tl, samples, st.steps >= maxSteps);
 }
 
 /** Both schedulers on the same workload: { static, inflight }. */

@@ -14,7 +14,7 @@ export interface Summary {
 }
 
 /** The q-quantile (0 ≤ q ≤ 1) of sorted values `v` (linear interpolation). */
-export function quantile(v: readonly number[], q: number): number {
+export function quantile(v: ArrayLike<number>, q: number): number {
   if (v.length === 0) return 0;
   const h = (v.length - 1) * q;
   const lo = Math.floor(h);
@@ -23,9 +23,11 @@ export function quantile(v: readonly number[], q: number): number {
 }
 
 /** n, mean, p50, p90, p99 and max of `values`. */
-export function summarize(values: readonly number[]): Summary {
-  const v = [...values].sort((a, b) => a - b);
-  const mean = v.length ? v.reduce((a, x) => a + x, 0) / v.length : 0;
+export function summarize(values: ArrayLike<number>): Summary {
+  const v = Float64Array.from(values).sort();
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i]!;
+  const mean = v.length ? sum / v.length : 0;
   return Object.freeze({ n: v.length, mean, p50: quantile(v, 0.5), p90: quantile(v, 0.9), p99: quantile(v, 0.99), max: v.length ? v[v.length - 1]! : 0 });
 }
 

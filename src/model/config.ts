@@ -22,6 +22,11 @@ const WRAPPERS = ["llama4"];
 /** DeepSeek-style MLA + MoE configs. */
 const DEEPSEEK_LIKE = ["deepseek_v2", "deepseek_v3", "deepseek_v32", "kimi_k2"];
 
+/** Largest integer a config field may hold (2^31 − 1, what the frameworks' int32 fields allow). */
+const MAX_FIELD = 2 ** 31 - 1;
+/** Most layers a config may declare (per-layer tables are built from it). */
+const MAX_LAYERS = 100_000;
+
 export class Reader {
   constructor(private readonly c: HFConfig, private readonly name: string) {}
 
@@ -30,8 +35,8 @@ export class Reader {
     for (const k of keys) {
       const v = this.c[k];
       if (v === undefined || v === null) continue;
-      if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
-        throw new SuanliError("bad-config", `${this.name}: config field "${k}" must be a positive integer, got ${show(v)}`, { value: v });
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 1 || v > MAX_FIELD) {
+        throw new SuanliError("bad-config", `${this.name}: config field "${k}" must be a positive integer up to ${MAX_FIELD}, got ${show(v)}`, { value: v, expected: `1 … ${MAX_FIELD}` });
       }
       return v;
     }
@@ -129,6 +134,7 @@ export function parseHFConfig(config: unknown, name = "config"): Architecture {
   const isFalcon = type === "falcon" || type === "RefinedWebModel";
   const hidden = r.int("hidden_size", "n_embd", "d_model");
   const layers = r.int("num_hidden_layers", "n_layer", "num_layers");
+  if (layers > MAX_LAYERS) throw new SuanliError("bad-config", `${name}: ${layers} layers is more than the ${MAX_LAYERS.toLocaleString("en-US")} a config may declare`, { value: layers, expected: `1 … ${MAX_LAYERS}` });
   const heads = r.int("num_attention_heads", "n_head", "num_heads");
   const isMla = DEEPSEEK_LIKE.includes(type) && typeof c.kv_lora_rank === "number";
   let kvHeads: number;

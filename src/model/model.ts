@@ -12,7 +12,7 @@ import { SuanliError } from "../errors.js";
 import { Quantity } from "../quantity.js";
 import { add, mul, num, qty } from "../derive/term.js";
 import { bytesOf, dtype as readDtype, type Dtype } from "../hardware/precision.js";
-import { positiveInt } from "../validate.js";
+import { checkKeys, positiveInt } from "../validate.js";
 import { format } from "../units.js";
 import type { Architecture } from "./architecture.js";
 import { modelCatalog, type ModelEntry } from "./catalog.js";
@@ -114,6 +114,7 @@ export class Model {
    * @example model("llama2-70b").kv({ batch: 8, seq: 4096 }).explain().line
    */
   kv(opts: KvCallOptions): KvCache {
+    checkKeys(opts, ["batch", "seq", "dtype", "window", "sinks"], "kv");
     const batch = positiveInt(opts?.batch, "batch");
     const seq = positiveInt(opts?.seq, "seq");
     checkContext(this.state.arch, seq, this.id);

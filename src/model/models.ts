@@ -8,7 +8,8 @@
  * models({ family: "qwen" }).array("id")       // every Qwen model
  * models({ filter: "moe" })                     // words match id, name, aliases, family and attention/MoE kind
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { modelCatalog, type ModelEntry } from "./catalog.js";
 import { checkpointBytes, countParams } from "./params.js";
 import { kvElementsPerToken } from "./kv.js";
@@ -71,5 +72,5 @@ export function modelRow(m: ModelEntry): Record<string, string | number | null> 
 
 /** The catalog (or the models matching `filter` / `family`) as a table. */
 export function models(o: ModelsOptions = {}): ColumnTable {
-  return from(modelEntries(o).map(modelRow));
+  return arquero().from(modelEntries(o).map(modelRow));
 }

@@ -22,6 +22,8 @@ import { slug, type Block } from "./blocks.js";
 import { reportMarkdown } from "./markdown.js";
 import { reportFragment, reportHtml } from "./html.js";
 import { writeAtomically } from "./write.js";
+import { checkKeys } from "../validate.js";
+import { requirePath } from "../util/files.js";
 
 export interface TableBlockOptions {
   caption?: string;
@@ -136,7 +138,11 @@ export class Report {
    * name and renamed, so a failure never leaves a half-written file.
    */
   async write(dir: string, o: WriteOptions = {}): Promise<Written> {
+    checkKeys(o, ["name", "formats", "scale"], "report.write");
+    requirePath(dir, "report.write");
     const name = o.name ?? "report";
+    const scale = o.scale ?? 2;
+    if (typeof scale !== "number" || !(scale >= 0.1 && scale <= 8)) throw new SuanliError("bad-argument", `report.write: scale (PNG pixel density) must be a number from 0.1 to 8, got ${show(o.scale)}`, { value: o.scale, expected: "0.1 … 8" });
     if (!/^[\w.-]+$/.test(name)) throw new SuanliError("bad-argument", `report.write: name must be a plain file name (letters, digits, . _ -), got ${show(name)}`, { value: name });
     const formats = o.formats ?? ["md", "html"];
     const svgs = await this.svgs();
@@ -144,7 +150,7 @@ export class Report {
     if (formats.includes("md")) {
       for (const [chart, svg] of svgs) {
         files.set(`${chart}.svg`, svg);
-        files.set(`${chart}.png`, svgToPng(svg, o.scale ?? 2));
+        files.set(`${chart}.png`, svgToPng(svg, scale));
       }
       files.set(`${name}.md`, this.toMarkdown());
     }

@@ -11,7 +11,8 @@
  * @example
  * model("llama2-70b").train({ seq: 4096, tp: 8, zero: 1, dp: 8 }).memory().breakdown()
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { Quantity } from "../quantity.js";
 import { add, div, mul, num, qty, type Term } from "../derive/term.js";
 import type { Architecture } from "../model/architecture.js";
@@ -121,7 +122,7 @@ export class TrainingMemory {
   /** One row per term: term, memory_GiB, share of the total, formula, source. */
   breakdown(): ColumnTable {
     const total = sum(this.bytes);
-    return from(
+    return arquero().from(
       MEMORY_TERMS.map((k) => {
         const d = this.how(k);
         return { term: LABELS[k], key: k, memory_GiB: this.bytes[k] / 2 ** 30, share: total > 0 ? this.bytes[k] / total : 0, formula: d.formula, source: d.source ?? "" };

@@ -8,7 +8,7 @@
 import type { Unit } from "mathjs";
 import { SuanliError, show } from "../errors.js";
 import { parseQuantity } from "../units.js";
-import { oneOf, positiveInt, unitFraction } from "../validate.js";
+import { checkKeys, oneOf, positiveInt, unitFraction } from "../validate.js";
 
 export const TRAIN_PRECISIONS = ["bf16", "fp16", "fp8", "fp32"] as const;
 /** bf16/fp16: mixed precision (Micikevicius et al. 2018); fp8: see states.ts for the recipes; fp32: no mixed precision. */
@@ -96,6 +96,15 @@ export interface TrainOptions {
   tokens?: number;
 }
 
+/** The option names `train({...})` accepts (a misspelt one is refused, not ignored). */
+/** Every option `train()` takes, one entry per key of TrainOptions (the compiler checks it is complete). */
+const TRAIN_OPTION_SET: Readonly<Record<keyof TrainOptions, true>> = {
+  seq: true, microBatch: true, globalBatch: true, accumulation: true, precision: true, fp8Recipe: true, optimizer: true, zero: true, recompute: true,
+  sequenceParallel: true, flashAttention: true, dropout: true, activationBytes: true, tp: true, pp: true, dp: true, interleave: true, reserve: true,
+  efficiency: true, memoryEfficiency: true, gradDtype: true, linkEfficiency: true, goodput: true, attentionFlops: true, tokens: true,
+};
+export const TRAIN_OPTION_KEYS = Object.keys(TRAIN_OPTION_SET) as readonly (keyof TrainOptions)[];
+
 export interface TrainConfig {
   readonly seq: number;
   readonly microBatch: number;
@@ -149,6 +158,7 @@ function keyword<T extends string>(v: unknown, allowed: readonly T[], what: stri
 /** Validate and default the options; `layout` (from a cluster) overrides tp/pp/dp. */
 export function readTrainOptions(o: TrainOptions, layout?: { tp: number; pp: number; dp: number }): TrainConfig {
   if (!o || typeof o !== "object") throw new SuanliError("bad-argument", `train(options) needs an object like { seq: 4096, microBatch: 1 }, got ${show(o)}`, { value: o });
+  checkKeys(o, TRAIN_OPTION_KEYS, "train");
   const seq = positiveInt(o.seq, "seq");
   const microBatch = positiveInt(o.microBatch ?? 1, "microBatch");
   const tp = layout ? layout.tp : positiveInt(o.tp ?? 1, "tp");

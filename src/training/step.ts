@@ -2,7 +2,8 @@
  * Results of the time model as values: `TrainingStep` (one optimizer step) and `TrainingRun`
  * (a whole run of N tokens), each number a Quantity with its derivation, plus a table.
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { Quantity } from "../quantity.js";
 import { add, div, mul, num, qty } from "../derive/term.js";
 import { format } from "../units.js";
@@ -125,7 +126,7 @@ export class TrainingStep {
       { component: "DP gradients (exposed)", time_s: t.dp, volume_GB: t.volume.dp / 1e9 },
       { component: "optimizer step", time_s: t.optimizer, volume_GB: 0 },
     ];
-    return from(rows.map((r) => ({ ...r, share: r.time_s / t.step })));
+    return arquero().from(rows.map((r) => ({ ...r, share: r.time_s / t.step })));
   }
 
   toString(): string {

@@ -32,7 +32,7 @@ describe("estimators(model, device, opts)", () => {
   it("refuses negative, fractional and unknown input naming it", () => {
     expect(() => e.kvBytes(-8, 4096)).toThrowError(/batch must be a positive integer, got -8/);
     expect(() => e.decodeTime(8, 0.5)).toThrowError(/context must be a positive integer, got 0.5/);
-    expect(() => estimators(m, gpu("H20"), { tpp: 8 } as never)).toThrowError(/unknown estimators options key "tpp" \(did you mean "tp"\?\)/);
+    expect(() => estimators(m, gpu("H20"), { tpp: 8 } as never)).toThrowError(/estimators: unknown option "tpp" \(did you mean tp\?\)/);
   });
   it("agrees with the pure functions on a sliding-window model", () => {
     const windowed = ["gemma-2-9b", "gemma2-9b", "mistral-7b"].map((n) => {
