@@ -37,18 +37,14 @@ import type { LinkPath } from "./cluster.js";
 
 export type CollectiveKind = "allReduce" | "allGather" | "reduceScatter" | "p2p" | "allToAll";
 
-/** Steps and the fraction of S each rank sends, per collective: (steps, bytes factor). */
-function shape(kind: CollectiveKind, n: number): [number, number] {
-  switch (kind) {
-    case "allReduce":
-      return [2 * (n - 1), (2 * (n - 1)) / n];
-    case "allGather":
-    case "reduceScatter":
-    case "allToAll":
-      return [n - 1, (n - 1) / n];
-    case "p2p":
-      return [1, 1];
-  }
+/** Ring steps of a collective: 2(n−1) for an all-reduce, n − 1 for a gather/scatter/all-to-all, 1 for a send. */
+function steps(kind: CollectiveKind, n: number): number {
+  return kind === "allReduce" ? 2 * (n - 1) : kind === "p2p" ? 1 : n - 1;
+}
+
+/** The fraction of S each rank sends (2(n−1)/n, (n−1)/n or 1); scalar, so the hot path allocates nothing. */
+function factor(kind: CollectiveKind, n: number): number {
+  return kind === "allReduce" ? (2 * (n - 1)) / n : kind === "p2p" ? 1 : (n - 1) / n;
 }
 
 /**
@@ -59,11 +55,11 @@ function shape(kind: CollectiveKind, n: number): [number, number] {
  */
 export function collectiveTime(kind: CollectiveKind, bytes: number, n: number, link: LinkPath, eta = 1, oneShot?: number): number {
   if (n <= 1 || bytes <= 0) return 0;
-  const [steps, factor] = shape(kind, n);
+  const f = factor(kind, n);
   const wire = bytes / (eta * link.perDirection);
-  const ring = factor * wire + steps * link.latency;
+  const ring = f * wire + steps(kind, n) * link.latency;
   if (oneShot === undefined || kind !== "allReduce" || (link.kind !== "nvlink" && link.kind !== "xgmi")) return ring;
-  return Math.min(oneShot + ring, oneShot + (n - 1) * wire, 2 * oneShot + factor * wire);
+  return Math.min(oneShot + ring, oneShot + (n - 1) * wire, 2 * oneShot + f * wire);
 }
 
 /** Default launch-and-barrier latency L of a serving engine's one-shot/two-shot all-reduce (s; see the module comment). */
@@ -92,5 +88,5 @@ export function p2pTime(bytes: number, link: LinkPath, eta = 1): number {
 /** Bytes each rank puts on the wire for one collective: the 2(n−1)/n or (n−1)/n × S volume. */
 export function wireBytes(kind: CollectiveKind, bytes: number, n: number): number {
   if (n <= 1) return 0;
-  return shape(kind, n)[1] * bytes;
+  return factor(kind, n) * bytes;
 }
