@@ -183,4 +183,12 @@ describe("README", () => {
     // The quick start's install and test lines are what CI runs; nothing else is skipped.
     for (const s of skipped) expect(CI_RUNS.some((re) => re.test(s))).toBe(true);
   }, 600_000);
+
+  it("the reproduction summary it prints is the one `suanli reproduce --json` gives", () => {
+    const stated = /"summary": (\{[^}]*\})/.exec(readme);
+    expect(stated, "README shows the reproduce --json summary").not.toBeNull();
+    const p = spawnSync(process.execPath, [join(dist, "cli.js"), "reproduce", "--json"], { encoding: "utf8" });
+    expect(p.status).toBe(0);
+    expect(JSON.parse(stated![1]!)).toEqual(JSON.parse(p.stdout).summary);
+  });
 });
