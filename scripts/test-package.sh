@@ -46,7 +46,7 @@ cells = [
     'const s = streaming(e, { batch: 8, context: 32768, window: 4096 });\n'
     'const sim = simulate(e, { requests: 10, seed: 1 });\n'
     'const big = t.filter((d: { batch: number }) => d.batch > 1);\n'
-    'await show(s);\nawait show(sim);\nawait show(chart.bar(big, { x: "seq", y: "kv_GiB", group: "batch" }));',
+    'await show(s);\nawait show(sim);\nawait show(chart.bar(big, { x: "context", y: "kv_GiB", group: "batch" }));',
 ]
 nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
 nbformat.write(nb, sys.argv[2])
