@@ -11,7 +11,8 @@
  * whose stem ends in "params" or "tokens" reads K, M, B, T as thousands … trillions
  * (`params_B` is billions of parameters, unit Gparam — not bytes).
  */
-import { table as aqTable, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { SuanliError, show } from "../errors.js";
 import { math } from "../units.js";
 
@@ -99,5 +100,5 @@ export function convertColumn(table: ColumnTable, column: string, unit: string):
       data[target] = out;
     } else if (c !== target) data[c] = t.array(c);
   }
-  return from0 === unit ? table : aqTable(data as Record<string, ArrayLike<unknown>>);
+  return from0 === unit ? table : arquero().table(data as Record<string, ArrayLike<unknown>>);
 }

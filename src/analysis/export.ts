@@ -6,7 +6,8 @@
  * chunks through analysis/tablewriter.ts, so its memory does not grow with the file.
  */
 import { extname } from "node:path";
-import { toArrowIPC, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { SuanliError, show } from "../errors.js";
 import { AtomicFile, requirePath } from "../util/files.js";
 import { columnUnit } from "./columns.js";
@@ -40,7 +41,7 @@ export function toJson(table: ColumnTable, o: JsonExportOptions = {}): string {
 
 /** The table as Apache Arrow IPC bytes ("stream" format by default, or "file"). */
 export function toArrow(table: ColumnTable, o: { format?: "stream" | "file" } = {}): Uint8Array {
-  return toArrowIPC(requireTable(table, "toArrow"), { format: o.format ?? "stream" }) as Uint8Array;
+  return arquero().toArrowIPC(requireTable(table, "toArrow"), { format: o.format ?? "stream" }) as Uint8Array;
 }
 
 const CHUNK = 100_000;

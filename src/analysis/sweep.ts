@@ -14,7 +14,8 @@
  * sweep({ batch: [1, 8, 64], seq: [4096, 32768] }, ({ batch, seq }) => ({ kv: m.kv({ batch, seq }) }))
  * // table: batch, seq, kv_GiB (6 rows)
  */
-import { table as aqTable, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { SuanliError, show } from "../errors.js";
 import { checkKeys } from "../validate.js";
 import { Quantity } from "../quantity.js";
@@ -147,5 +148,5 @@ export function sweep(
     if (c.name in columns) throw new SuanliError("bad-argument", `sweep: fn returns ${show(c.name)}, which is already a grid axis; rename one`, { value: c.name });
     columns[c.name] = columnData(c);
   }
-  return aqTable(columns);
+  return arquero().table(columns);
 }

@@ -4,7 +4,8 @@
  * decimals down the column, thousands separated) and each header carrying the unit its column
  * name gives (`kv_GiB` → "kv (GiB)", see analysis/columns.ts).
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { columnTitle } from "../analysis/columns.js";
 
 /** A cell formatter for one column, chosen from all of its values. */
@@ -45,7 +46,7 @@ function escapeHtml(s: string): string {
 
 /** Rows of plain objects as an arquero table (nested values shown as text). */
 export function tableOf(rows: readonly object[]): ColumnTable {
-  return from(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v !== null && typeof v === "object" && !(v instanceof Date) ? String(v) : v]))));
+  return arquero().from(rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v !== null && typeof v === "object" && !(v instanceof Date) ? String(v) : v]))));
 }
 
 function formats(t: ColumnTable): Record<string, CellFormat> {

@@ -12,7 +12,8 @@
  *   .table(t)
  *   .write("out/kv")   // out/kv/report.md, report.html, kv-bytes-grow-linearly.png/.svg
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { SuanliError, show } from "../errors.js";
 import { Quantity } from "../quantity.js";
 import type { FormatOptions } from "../units.js";
@@ -80,7 +81,7 @@ export class Report {
 
   /** A table from an arquero table or rows; headers carry the columns' units ("kv (GiB)"). */
   table(data: ColumnTable | readonly Row[], o: TableBlockOptions = {}): Report {
-    const t = isTable(data) ? data : Array.isArray(data) ? from(data as object[]) : null;
+    const t = isTable(data) ? data : Array.isArray(data) ? arquero().from(data as object[]) : null;
     if (!t) throw new SuanliError("bad-argument", `report.table: give an arquero table or an array of rows, got ${show(data)}`, { value: data });
     const names = t.columnNames();
     const columns = o.columns ?? names;

@@ -19,7 +19,8 @@
  * Steady state, no queueing: capacity() simulates queueing for one chosen layout. Every row
  * carries `why`, the arithmetic of its TPOT.
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { SuanliError } from "../errors.js";
 import { cluster } from "../hardware/cluster.js";
 import type { Gpu } from "../hardware/gpu.js";
@@ -169,5 +170,5 @@ export function plan(m: Model, g: Gpu, o: PlanOptions): PlanResult {
   const marked = paretoFrontier(ok as unknown as Row[], "tpot_ms", "tokens_s_per_gpu");
   marked.forEach((r, i) => (ok[i]!.frontier = r.frontier as boolean));
   const front = ok.filter((r) => r.frontier).sort((a, b) => b.tokens_s_per_user - a.tokens_s_per_user);
-  return Object.freeze({ table: from(rows), frontier: from(front), rows, layouts });
+  return Object.freeze({ table: arquero().from(rows), frontier: arquero().from(front), rows, layouts });
 }

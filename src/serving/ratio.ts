@@ -6,7 +6,8 @@
  * largest that fits and keeps TPOT within the SLO, TTFT (prefill + KV hand-off, no queueing)
  * must be within the SLO, and the deployment runs at the slowest of prefill, decode and link.
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { cluster } from "../hardware/cluster.js";
 import type { Gpu } from "../hardware/gpu.js";
 import { largest } from "../inference/memory.js";
@@ -73,5 +74,5 @@ export function prefillDecodeRatio(m: Model, g: Gpu, o: RatioOptions): { table: 
   }
   let best: RatioRow | null = null;
   for (const r of rows) if (r.meets_slo && (best === null || r.requests_s > best.requests_s)) best = r;
-  return { table: from(rows), rows, best };
+  return { table: arquero().from(rows), rows, best };
 }

@@ -10,7 +10,8 @@
  * source unlike any measured one would see. Rows of one source share its offset (a software
  * version, a measurement method), so strict coverage is lower; it is reported beside the other.
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { median } from "../inference/measurements.js";
 import { bandFor, bounds, DEFAULT_LEVEL } from "./interval.js";
 import { regimeOf } from "./regimes.js";
@@ -62,7 +63,7 @@ export function coverage(level: number = DEFAULT_LEVEL, pool: readonly Residual[
     for (const k of [r.regime, `${kind} (all)`]) (groups.get(k) ?? groups.set(k, []).get(k)!).push(r);
   }
   const order = [...groups].sort(([a], [b]) => Number(a.endsWith("(all)")) - Number(b.endsWith("(all)")) || a.localeCompare(b));
-  return from(
+  return arquero().from(
     order.map(([regime, rs]) => ({ regime, rows: rs.length, covered: rs.filter((r) => r.covered).length / rs.length, covered_strict: rs.filter((r) => r.coveredStrict).length / rs.length, median_width: median(rs.map((r) => r.width)) })),
   );
 }

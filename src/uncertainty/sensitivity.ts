@@ -33,7 +33,8 @@
  *
  * An override must be [low, high] with low ≤ high; an inverted range is refused naming it.
  */
-import { from, type ColumnTable } from "arquero";
+import type { ColumnTable } from "arquero";
+import { arquero } from "../util/lazy.js";
 import { SuanliError, show } from "../errors.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import type { Training } from "../training/training.js";
@@ -129,7 +130,7 @@ export function sensitivityTable<T>(subject: T, assumptions: readonly Assumption
     });
   }
   rows.sort((x, y) => y.swing - x.swing);
-  return from(rows);
+  return arquero().from(rows);
 }
 
 /** Sensitivity of a number an engine computes (`result`, in `unit`). */
