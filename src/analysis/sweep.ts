@@ -89,11 +89,42 @@ function store(col: OutColumn, i: number, key: string, v: SweepValue | undefined
   col.data[i] = v ?? null;
 }
 
+/**
+ * Fill the axis columns of a product grid (first key slowest, last fastest) or a zipped one
+ * (row i takes element i of each list): the values `sweep` passed to `fn`, row by row.
+ */
+function fillAxes(cols: (Float64Array | GridValue[])[], lists: (readonly GridValue[])[], zip: boolean): void {
+  let repeat = 1;
+  for (let k = cols.length - 1; k >= 0; k--) {
+    const col = cols[k]!;
+    const list = lists[k]!;
+    const L = list.length;
+    if (zip) for (let i = 0; i < col.length; i++) col[i] = list[i]!;
+    else for (let i = 0; i < col.length; i++) col[i] = list[Math.floor(i / repeat) % L]!;
+    repeat *= L;
+  }
+}
+
+/** A function making a grid row `{ key0: v[0], key1: v[1], … }` with one object shape. */
+function rowMaker(keys: readonly string[]): (v: readonly GridValue[]) => Record<string, GridValue> {
+  const body = `return { ${keys.map((k, i) => `${JSON.stringify(k)}: v[${i}]`).join(", ")} };`;
+  return new Function("v", body) as (v: readonly GridValue[]) => Record<string, GridValue>;
+}
+
+/** A function copying `out[key]` for each of `keys` into `into`, in order (constant-key reads). */
+function resultReader(keys: readonly string[]): (out: Record<string, SweepValue>, into: (SweepValue | undefined)[]) => void {
+  const body = keys.map((k, i) => `into[${i}] = out[${JSON.stringify(k)}];`).join("\n");
+  return new Function("out", "into", body) as (out: Record<string, SweepValue>, into: (SweepValue | undefined)[]) => void;
+}
+
 /** A numeric column's values, with its null rows restored. */
 function columnData(col: OutColumn): ArrayLike<unknown> {
   const { data, nulls } = col;
   if (nulls === null) return data;
-  return Array.from(data as Float64Array, (x, j) => (nulls[j] ? null : x));
+  const d = data as Float64Array;
+  const out = new Array<number | null>(d.length);
+  for (let j = 0; j < d.length; j++) out[j] = nulls[j] ? null : d[j]!;
+  return out;
 }
 
 /**
@@ -123,25 +154,43 @@ export function sweep(
   let outKeys: string[] = [];
   let outCols: OutColumn[] = [];
   const every = Math.max(1, Math.floor(n / 100));
+  // Rows and results are read through accessors compiled for the keys (constant-key property
+  // access: one object shape, no per-row keyed lookups); values are checked as before.
+  const vals = new Array<GridValue>(K);
+  const zip = plan.mode === "zip";
+  const makeRow = rowMaker(keys);
+  let read: (out: Record<string, SweepValue>, into: (SweepValue | undefined)[]) => void = () => {};
+  const got: (SweepValue | undefined)[] = [];
   for (let i = 0; i < n; i++) {
-    const row: Record<string, GridValue> = {};
     if (explicit) {
       const src = explicit[i]!;
-      for (let k = 0; k < K; k++) (inCols[k] as GridValue[])[i] = row[keys[k]!] = src[keys[k]!]!;
+      for (let k = 0; k < K; k++) (inCols[k] as GridValue[])[i] = vals[k] = src[keys[k]!]!;
     } else {
-      for (let k = 0; k < K; k++) inCols[k]![i] = row[keys[k]!] = lists[k]![plan.mode === "zip" ? i : idx[k]!]!;
-      if (plan.mode === "product") for (let k = K - 1; k >= 0 && ++idx[k]! === lists[k]!.length; k--) idx[k] = 0;
+      // the axis columns are filled after the loop (fillAxes), one monomorphic loop each
+      for (let k = 0; k < K; k++) vals[k] = lists[k]![zip ? i : idx[k]!]!;
+      if (!zip) for (let k = K - 1; k >= 0 && ++idx[k]! === lists[k]!.length; k--) idx[k] = 0;
     }
+    const row = makeRow(vals);
     const out = fn(row as never);
     if (out === null || typeof out !== "object") badValue("(result)", out, row);
     if (i === 0) {
       outKeys = Object.keys(out);
       outCols = outKeys.map((key) => outColumn(key, out[key]!, n));
+      read = resultReader(outKeys);
+      got.length = outKeys.length;
     }
-    for (let c = 0; c < outKeys.length; c++) store(outCols[c]!, i, outKeys[c]!, out[outKeys[c]!], row);
+    read(out, got);
+    for (let c = 0; c < outKeys.length; c++) {
+      const col = outCols[c]!;
+      const v = got[c];
+      // the common case inline: a finite number into a numeric column (v - v is 0 only when finite)
+      if (typeof v === "number" && col.factor === null && col.data instanceof Float64Array && v - v === 0) col.data[i] = v;
+      else store(col, i, outKeys[c]!, v, row);
+    }
     if (o.onProgress && (i + 1) % every === 0) o.onProgress(i + 1, n);
   }
   if (o.onProgress && n % every !== 0) o.onProgress(n, n);
+  if (!explicit) fillAxes(inCols, lists, zip);
   const columns: Record<string, ArrayLike<unknown>> = {};
   keys.forEach((k, c) => (columns[k] = inCols[c]!));
   for (const c of outCols) {
