@@ -146,3 +146,31 @@ describe("checkpoint-declared weight formats (quantization_config)", () => {
     expect(r).toBeLessThan(0.53);
   });
 });
+
+describe("gpt-oss alternating 128-token windows and sinks", () => {
+  // openai/gpt-oss-120b config.json: layer_types alternate sliding_attention / full_attention,
+  // sliding_window 128; the sinks (one learned logit per head) add no key and no cache.
+  const e = model("gpt-oss-120b").on(gpu("H100"));
+
+  it("half the layers keep and attend to 128 tokens, the other half to the whole context", () => {
+    const perToken = 8 * 2 * 64 * 2; // 8 KV heads × (K + V) × head_dim 64 × 2 B
+    expect(e.memory({ batch: 1, context: 100_000 }).kv.value).toBe((18 * 128 + 18 * 100_000) * perToken);
+    const attn = (context: number) => op(e.rows({ batch: 1, context }), "attention").flops;
+    const perLayerKey = attn(1) / 36;
+    expectClose(attn(100_000), perLayerKey * (18 * 128 + 18 * 100_000), 1e-9);
+  });
+});
+
+describe("the compiled fast path prices the same features", () => {
+  it.each([
+    ["deepseek-v3.2", 8, 65536],
+    ["llama4-scout", 8, 20000],
+    ["gpt-oss-120b", 1, 8192],
+  ] as const)("%s: compile().decodeStep/prefillStep/memoryPerGpu equal the engine's", (id, n, context) => {
+    const e = model(id).on(cluster(gpu("H200"), n).tp(n));
+    const c = e.compile();
+    expectClose(c.decodeStep(2, context), e.decode({ batch: 2, context }).time.value, 1e-12);
+    expectClose(c.prefillStep(1, context), e.prefill({ prompt: context }).time.value, 1e-12);
+    expect(c.memoryPerGpu(2, context)).toBe(e.memory({ batch: 2, context }).total.value);
+  });
+});
