@@ -4,7 +4,9 @@
  *   weights      Σ_layers (P_attn + P_dense/router)/GPU × s_w + P_experts/GPU × s_e
  *                + (V/tp)·d × 2 B for the embedding and LM head; s_e = s_w unless the
  *                checkpoint stores its experts apart (gpt-oss MXFP4; dtypes.ts)
- *   KV cache     batch × Σ_layers min(context, window) × e_kv/GPU × s_kv
+ *   KV cache     batch × Σ_layers min(context, window) × e_kv/GPU × s_kv — for Llama 4's
+ *                chunked layers a whole chunk: the current chunk holds fewer tokens just past
+ *                a boundary, but a sequence that reached `context` held a full one before it
  *   activations  the largest step's live tensors: max(batch, maxTokens) tokens ×
  *                (2·d + q/kv out + MLP width per GPU) × 2 B, plus batch × V/tp fp32 logits
  *   reserve      bytes left to the CUDA context, cuBLAS and NCCL workspaces and allocator

@@ -24,7 +24,7 @@
  *                             with kvReads "per-query-head" a decode step (tokens = 1) pays
  *                             the KV read once per query head (heads / kvHeads times; kernels.ts);
  *                             keys and KV reads per chunked (Llama 4) or sparse (DeepSeek DSA)
- *                             layer as attention.ts counts them
+ *                             layer as model/attention.ts counts them
  *   indexer (DSA)             FLOPs 2·H_I·(d_I + 1) per query per cached key, every head on every
  *                             GPU (one top-k serves all ranks); bytes the indexer keys (d_I per
  *                             token) read once per sequence + written + queries · s_a; runs at
@@ -42,7 +42,7 @@
  * token only), and the logits all-gather over the vocabulary-parallel head.
  */
 import type { CollectiveKind } from "../hardware/collectives.js";
-import { stepKeys, stepKvTokens } from "./attention.js";
+import { indexerFlopsPerKey, stepKeys, stepKvTokens } from "../model/attention.js";
 import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, expertBytesPerParam, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
 import { expertsTouched, type Shard } from "./shard.js";
 import type { KvReads } from "./kernels.js";
@@ -98,7 +98,7 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
   // DSA: the main attention reads the MLA latent alone; the indexer its own keys, over all tokens
   const indexKv = dsa ? dsa.indexHeadDim : 0;
   const mainKv = kvOut - indexKv;
-  const indexPerKey = dsa ? 2 * dsa.indexHeads * (dsa.indexHeadDim + 1) : 0;
+  const indexPerKey = indexerFlopsPerKey(a);
   const indexKeys = dsa ? B * (T * past + (T * (T + 1)) / 2) : 0;
   const indexBytes = dsa ? B * (past + T) * indexKv * skv + N * indexKv * skv + N * dsa.indexHeads * dsa.indexHeadDim * sa : 0;
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { cluster, gpu, model, resetWarnings } from "../../src/index.js";
 import { causalKeys } from "../../src/model/flops.js";
-import { chunkKeys, stepKeys } from "../../src/inference/attention.js";
+import { chunkKeys, stepKeys } from "../../src/model/attention.js";
 import { expectClose } from "../helpers.js";
 
 resetWarnings({ silent: true });
@@ -172,5 +172,34 @@ describe("the compiled fast path prices the same features", () => {
     expectClose(c.decodeStep(2, context), e.decode({ batch: 2, context }).time.value, 1e-12);
     expectClose(c.prefillStep(1, context), e.prefill({ prompt: context }).time.value, 1e-12);
     expect(c.memoryPerGpu(2, context)).toBe(e.memory({ batch: 2, context }).total.value);
+  });
+});
+
+describe("the model's own FLOPs count the same keys (model/flops.ts)", () => {
+  it("deepseek-v3.2 decodeFlops grows past the top-k by the indexer alone", () => {
+    const m = model("deepseek-v3.2");
+    const f = (context: number) => m.decodeFlops({ context }).value;
+    expectClose(f(65536) - f(32768), 61 * 2 * 64 * 129 * 32768, 1e-12);
+    const dense = model("deepseek-v3.1");
+    const perKey = dense.decodeFlops({ context: 2 }).value - dense.decodeFlops({ context: 1 }).value;
+    expectClose(f(2) - f(1), perKey + 61 * 2 * 64 * 129, 1e-12);
+  });
+
+  it("llama4-scout decodeFlops drops just past a chunk boundary; prefill counts chunk keys", () => {
+    const m = model("llama4-scout");
+    expect(m.decodeFlops({ context: 8193 }).value).toBeLessThan(m.decodeFlops({ context: 8192 }).value);
+    const perLayerKey = 2 * 40 * (128 + 128);
+    const P1 = m.prefillFlops({ prompt: 1 }).value - 48 * perLayerKey;
+    const T = 16384;
+    const matmul = m.prefillFlops({ prompt: T }).value - (36 * chunkKeys(T, 8192) + 12 * causalKeys(T, null)) * perLayerKey;
+    // what is left is linear in T (the weights' 2·P·T and the LM head once)
+    expect(matmul).toBeGreaterThan(P1 * T * 0.9);
+    expect(matmul).toBeLessThan(P1 * T);
+  });
+
+  it("estimators(…).decodeFlops equals the model's for a sparse model (no affine shortcut)", async () => {
+    const { estimators } = await import("../../src/index.js");
+    const f = estimators(model("deepseek-v3.2"), gpu("H200"), { tp: 8 });
+    expect(f.decodeFlops(3, 100_000)).toBe(3 * model("deepseek-v3.2").decodeFlops({ context: 100_000 }).value);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * What one layer's attention touches in a step of `tokens` new queries per sequence after
+ * Which keys a query sees, for the model's FLOPs (flops.ts) and the engine's operators
+ * (inference/ops.ts) alike. What one layer's attention touches in a step of `tokens` new queries per sequence after
  * `past` cached tokens: the query–key pairs it scores (FLOPs) and the cached tokens it reads
  * (bytes), per sequence, for each kind of attention a published config declares.
  *
@@ -26,7 +27,13 @@
  * head's q and k, O(h·d) per token beside O(h·d·keys) of attention) and Llama 4's weightless
  * L2 QK-norm; the indexer's top-k selection (a radix select over the scores, O(keys)).
  */
-import { causalKeys } from "../model/flops.js";
+import type { Architecture } from "./architecture.js";
+
+/** Σ_{t=1..T} min(t, w): keys each causal query sees, summed over the prompt. */
+export function causalKeys(T: number, w: number | null): number {
+  if (w === null || T <= w) return (T * (T + 1)) / 2;
+  return (w * (w + 1)) / 2 + (T - w) * w;
+}
 
 /** Σ_{p<n} ((p mod c) + 1): keys the first n causal queries see in chunks of c. */
 export function chunkKeys(n: number, c: number): number {
@@ -50,4 +57,10 @@ export function stepKvTokens(past: number, tokens: number, window: number | null
   const n = past + tokens;
   if (window !== null) return chunked ? n - Math.floor(past / window) * window : Math.min(n, window);
   return topk === null ? n : Math.min(n, tokens * topk);
+}
+
+/** DSA indexer FLOPs per query per cached key, one layer: 2·H_I·(d_I + 1) (0 without DSA). */
+export function indexerFlopsPerKey(a: Architecture): number {
+  const s = a.sparse;
+  return s ? 2 * s.indexHeads * (s.indexHeadDim + 1) : 0;
 }
