@@ -24,7 +24,10 @@
  *                             with kvReads "per-query-head" a decode step (tokens = 1) pays
  *                             the KV read once per query head (heads / kvHeads times; kernels.ts);
  *                             keys and KV reads per chunked (Llama 4) or sparse (DeepSeek DSA)
- *                             layer as model/attention.ts counts them
+ *                             layer as model/attention.ts counts them; DSA prefill takes the
+ *                             cheaper of its sparse MQA (absorbed) form over the top-k keys and
+ *                             a masked dense MHA, which DeepSeek runs for short prefills
+ *                             (DeepSeek-V3.2-Exp §2.1 and §3)
  *   indexer (DSA)             FLOPs 2·H_I·(d_I + 1) per query per cached key, every head on every
  *                             GPU (one top-k serves all ranks); bytes the indexer keys (d_I per
  *                             token) read once per sequence + written + queries · s_a; runs at
@@ -99,6 +102,8 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
   const indexKv = dsa ? dsa.indexHeadDim : 0;
   const mainKv = kvOut - indexKv;
   const indexPerKey = indexerFlopsPerKey(a);
+  const sparsePrefill = dsa !== undefined && mla !== undefined && !decode;
+  const mqaPerKey = mla ? 2 * s.heads * (2 * mla.kvLoraRank + mla.qkRopeHeadDim) : 0;
   const indexKeys = dsa ? B * (T * past + (T * (T + 1)) / 2) : 0;
   const indexBytes = dsa ? B * (past + T) * indexKv * skv + N * indexKv * skv + N * dsa.indexHeads * dsa.indexHeadDim * sa : 0;
 
@@ -108,7 +113,8 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
     const keys = stepKeys(past, T, g.window, chunked, topk);
     const kept = stepKvTokens(past, T, g.window, chunked, topk);
     if (dsa) emit("indexer", "indexer", c, indexPerKey * indexKeys, indexBytes);
-    emit("attention", "attention", c, attnPerKey * B * keys, kvPasses * B * kept * mainKv * skv + N * mainKv * skv + N * s.heads * qoWidth * sa);
+    const attnFlops = sparsePrefill ? B * Math.min(mqaPerKey * keys, attnPerKey * stepKeys(past, T, g.window, chunked, null)) : attnPerKey * B * keys;
+    emit("attention", "attention", c, attnFlops, kvPasses * B * kept * mainKv * skv + N * mainKv * skv + N * s.heads * qoWidth * sa);
     emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa, undefined, undefined, N);
     if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
     if (g.moe && a.moe && s.ep > 1) {

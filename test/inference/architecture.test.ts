@@ -45,13 +45,22 @@ describe("DeepSeek sparse attention (deepseek-v3.2: index_topk 2048, index_n_hea
     expect(e.memory({ batch: 1, context: 100_000 }).kv.value).toBe(L * 100_000 * (512 + 64 + 128) * s);
   });
 
-  it("prefill: the main attention sees Σ_t min(t, 2048) keys, the indexer Σ_t t", () => {
-    const T = 16384;
-    const rows = e.rows({ batch: 1, prompt: T });
-    const dense = model("deepseek-v3.1").on(cluster(gpu("H200"), 8).tp(8)).rows({ batch: 1, prompt: T });
-    // same MLA dimensions, so the ratio of attention FLOPs is the ratio of keys
-    expectClose(op(rows, "attention").flops / op(dense, "attention").flops, causalKeys(T, 2048) / causalKeys(T, null), 1e-9);
-    expectClose(op(rows, "indexer").flops, L * 2 * 64 * 129 * causalKeys(T, null));
+  it("prefill: the cheaper of sparse MQA over Σ_t min(t, 2048) keys and masked dense MHA; the indexer Σ_t t", () => {
+    // §2.1: DSA is built on MLA's MQA mode (2·h·(2·d_c + d_rope) per key, absorbed);
+    // §3: short prefills run a masked MHA instead (2·h·(d_qk + d_v) per key over every key).
+    const heads = 128 / 8;
+    const mqa = 2 * heads * (2 * 512 + 64);
+    const mha = 2 * heads * (192 + 128);
+    const dense = model("deepseek-v3.1").on(cluster(gpu("H200"), 8).tp(8));
+    for (const T of [1024, 65536]) {
+      const rows = e.rows({ batch: 1, prompt: T });
+      const want = L * Math.min(mqa * causalKeys(T, 2048), mha * causalKeys(T, null));
+      expectClose(op(rows, "attention").flops, want, 1e-12);
+      expectClose(op(rows, "indexer").flops, L * 2 * 64 * 129 * causalKeys(T, null));
+    }
+    // short: the same masked MHA as the dense predecessor; long: sparse, far fewer FLOPs
+    expect(op(e.rows({ batch: 1, prompt: 1024 }), "attention").flops).toBe(op(dense.rows({ batch: 1, prompt: 1024 }), "attention").flops);
+    expect(op(e.rows({ batch: 1, prompt: 65536 }), "attention").flops).toBeLessThan(0.3 * op(dense.rows({ batch: 1, prompt: 65536 }), "attention").flops);
   });
 
   it("at 128K the sparse model decodes faster than its dense predecessor; at 1K it pays the indexer", () => {
@@ -201,5 +210,19 @@ describe("the model's own FLOPs count the same keys (model/flops.ts)", () => {
     const { estimators } = await import("../../src/index.js");
     const f = estimators(model("deepseek-v3.2"), gpu("H200"), { tp: 8 });
     expect(f.decodeFlops(3, 100_000)).toBe(3 * model("deepseek-v3.2").decodeFlops({ context: 100_000 }).value);
+  });
+});
+
+describe("DSA prefill FLOPs agree between the model and the engine", () => {
+  it("model prefillFlops − the engine's attention (8 GPUs' heads + one replicated indexer) is linear in the prompt", () => {
+    const m = model("deepseek-v3.2");
+    const e = m.on(cluster(gpu("H200"), 8).tp(8));
+    const g = (T: number) => {
+      const rows = e.rows({ batch: 1, prompt: T });
+      return m.prefillFlops({ prompt: T }).value - (8 * op(rows, "attention").flops + op(rows, "indexer").flops);
+    };
+    // what is left is 2·(P − V·d)·T + 2·V·d: the same slope across the MHA and the sparse MQA regimes
+    const slope = (g(2048) - g(1024)) / 1024;
+    expectClose(g(65536) - g(1024), slope * (65536 - 1024), 1e-9);
   });
 });
