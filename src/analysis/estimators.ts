@@ -127,9 +127,9 @@ function withModelFigures(e: InferenceEngine, c: CompiledEngine): Estimators {
   const a = e.model.arch;
   const kvB = kvBytesPerElement(e.state.dtypes);
   const P = matmulParams(a, e.model.paramBreakdown());
-  // Without sliding windows KV bytes are B × T × (bytes per token) and decode FLOPs are affine
-  // in the context: take the constants from the model's functions once (exact integers).
-  const dense = a.windows.every((w) => w === null);
+  // Without sliding windows KV bytes are B × T × (bytes per token) and, without sparse attention,
+  // decode FLOPs are affine in the context: take the constants from the model's functions once.
+  const dense = a.windows.every((w) => w === null) && a.sparse === undefined;
   const kvPerToken = kvBytes(a, { batch: 1, seq: 1, bytesPerElement: kvB });
   const f1 = decodeFlops(a, 1, P);
   const fSlope = decodeFlops(a, 2, P) - f1;

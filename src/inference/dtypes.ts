@@ -14,16 +14,31 @@
  * Defaults follow the compute precision: fp8 compute → fp8 weights and fp8 KV (TensorRT-LLM's
  * FP8 recipe); int8 → int8 weights; fp4 → fp4 weights with fp8 KV; fp32/tf32 (and fp64) → fp32
  * weights and KV; otherwise 16-bit everything. README.md "What a precision means" tabulates it.
+ *
+ * A checkpoint published quantized (its config's quantization_config; model/config.ts) is served
+ * as published wherever that is narrower than the precision's default: each weight class the
+ * checkpoint quantizes keeps the checkpoint's format, the rest follows the table. DeepSeek-V3/R1/
+ * V3.2, Kimi K2 and Qwen3-FP8 store every linear layer fp8 (e4m3, one fp32 scale per 128 × 128
+ * block, negligible); gpt-oss stores its routed experts MXFP4 — 32 FP4 values sharing one 8-bit
+ * scale, 4.25 bits (OCP Microscaling Formats v1.0 §5; the model card: "MXFP4 quantization of the
+ * MoE weights", so gpt-oss-120b runs on one 80 GB GPU) — and attention, router, embeddings and
+ * LM head bf16 (its modules_to_not_convert). An explicit `weights` option replaces both.
  */
 import { SuanliError, show } from "../errors.js";
 import { bytesOf, dtype as readDtype, type Dtype, type Precision } from "../hardware/precision.js";
+import type { CheckpointQuantization } from "../model/architecture.js";
 import { positiveInt } from "../validate.js";
 
+/** A weight storage format: a dtype, or MXFP4 (4-bit values, one 8-bit scale per 32). */
+export type WeightFormat = Dtype | "mxfp4";
+
 export interface Dtypes {
-  readonly weights: Dtype;
+  readonly weights: WeightFormat;
   readonly kv: Dtype;
   /** Weights per scale for group-quantized int4 (default 128). */
   readonly group: number;
+  /** Storage of the MoE experts' weights where it differs from `weights` (a checkpoint's MXFP4 experts). */
+  readonly experts?: WeightFormat;
 }
 
 export interface DtypeOptions {
@@ -43,6 +58,25 @@ export function defaultDtypes(p: Precision): Dtypes {
   return Object.freeze({ weights, kv, group: 128 });
 }
 
+/** Bytes per parameter of a format at its own scales (int4 with `group`); see the module comment. */
+function formatBytes(f: WeightFormat, group: number): number {
+  if (f === "mxfp4") return 0.5 + 1 / 32;
+  if (f === "int4") return 0.5 + 2 / group;
+  if (f === "fp4") return 0.5 + 1 / 16;
+  return bytesOf(f);
+}
+
+/**
+ * `base` with a checkpoint's declared quantization applied where it is narrower (the module
+ * comment's rule): scope "linear" → `weights`, scope "experts" → `experts`.
+ */
+export function checkpointDtypes(base: Dtypes, q: CheckpointQuantization | undefined): Dtypes {
+  if (q === undefined) return base;
+  const f: WeightFormat = q.method === "mxfp4" ? "mxfp4" : q.method === "fp8" ? "fp8" : base.weights;
+  if (formatBytes(f, base.group) >= formatBytes(base.weights, base.group)) return base;
+  return Object.freeze(q.scope === "experts" ? { ...base, experts: f } : { ...base, weights: f });
+}
+
 /** Merge user options over `base`, refusing formats that make no sense for the role. */
 export function withDtypes(base: Dtypes, o: DtypeOptions): Dtypes {
   const pick = (v: unknown, allowed: readonly Dtype[], what: string, fallback: Dtype): Dtype => {
@@ -53,18 +87,29 @@ export function withDtypes(base: Dtypes, o: DtypeOptions): Dtypes {
     }
     return d;
   };
+  // An explicit weights option replaces the checkpoint's formats too (experts included).
+  const experts = o.weights === undefined && base.experts !== undefined ? { experts: base.experts } : {};
   return Object.freeze({
-    weights: pick(o.weights, WEIGHT_DTYPES, "weight dtype", base.weights),
+    weights: o.weights === undefined ? base.weights : pick(o.weights, WEIGHT_DTYPES, "weight dtype", "fp16"),
     kv: pick(o.kv, KV_DTYPES, "KV dtype", base.kv),
     group: o.group === undefined ? base.group : positiveInt(o.group, "group"),
+    ...experts,
   });
 }
 
-/** Bytes per weight parameter including group scales: int4 0.5 + 2/group, fp4 0.5 + 1/16. */
+/** Bytes per weight parameter including scales: int4 0.5 + 2/group, fp4 0.5 + 1/16, mxfp4 0.5 + 1/32. */
 export function weightBytesPerParam(d: Dtypes): number {
-  if (d.weights === "int4") return 0.5 + 2 / d.group;
-  if (d.weights === "fp4") return 0.5 + 1 / 16;
-  return bytesOf(d.weights);
+  return formatBytes(d.weights, d.group);
+}
+
+/** Bytes per MoE expert parameter (routed and shared experts): `experts` where set, else as `weights`. */
+export function expertBytesPerParam(d: Dtypes): number {
+  return formatBytes(d.experts ?? d.weights, d.group);
+}
+
+/** "fp8", or "bf16, experts mxfp4" where the experts are stored apart. */
+export function describeWeights(d: Dtypes): string {
+  return d.experts === undefined ? d.weights : `${d.weights}, experts ${d.experts}`;
 }
 
 /** Bytes per KV element. */

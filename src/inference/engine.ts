@@ -31,7 +31,7 @@ import { checkContext } from "../model/context.js";
 import { format, parseQuantity } from "../units.js";
 import { positiveInt, positiveNumber } from "../validate.js";
 import type { Unit } from "mathjs";
-import { ACTIVATION_BYTES, defaultDtypes, withDtypes, type DtypeOptions, type Dtypes } from "./dtypes.js";
+import { ACTIVATION_BYTES, checkpointDtypes, defaultDtypes, describeWeights, withDtypes, type DtypeOptions, type Dtypes } from "./dtypes.js";
 import { computeFactor, DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
 import { DEFAULT_KERNELS, IDEAL_KERNELS, withKernels, type KernelOptions, type Kernels } from "./kernels.js";
 import { compile, type CompiledEngine } from "./compiled.js";
@@ -153,7 +153,7 @@ export class InferenceEngine {
     const g = this.gpu;
     const peak = g.peak().value;
     const peak16 = g.spec.peak.fp16 ?? g.spec.peak.bf16 ?? peak;
-    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(g.spec.architecture, g.precisionName));
+    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(g.spec.architecture, g.precisionName), g.spec.peak.fp8 ?? peak16);
     return this.shard.ep > 1 ? { ...r, epLink: this.state.cluster.linkFor(this.shard.ep) } : r;
   }
 
@@ -306,12 +306,15 @@ export class InferenceEngine {
     );
   }
 
-  /** "llama2-70b on 8× H20 fp8 (tp 8) · weights fp8 · kv fp8". */
+  /**
+   * "llama2-70b on 8× H20 fp8 (tp 8) · weights fp8 · kv fp8"; where a checkpoint's experts are
+   * stored apart, "· weights fp16, experts mxfp4 · kv fp16".
+   */
   describe(): string {
     const c = this.state.cluster;
     const { tp, pp, dp } = c.layout;
     const dt = this.state.dtypes;
-    return `${this.state.model.id} on ${c.size}× ${this.gpu.id} ${this.gpu.precisionName} (tp ${tp}${pp > 1 ? `, pp ${pp}` : ""}${dp > 1 ? `, dp ${dp}` : ""}) · weights ${dt.weights} · kv ${dt.kv}`;
+    return `${this.state.model.id} on ${c.size}× ${this.gpu.id} ${this.gpu.precisionName} (tp ${tp}${pp > 1 ? `, pp ${pp}` : ""}${dp > 1 ? `, dp ${dp}` : ""}) · weights ${describeWeights(dt)} · kv ${dt.kv}`;
   }
 
   toString(): string {
@@ -322,7 +325,10 @@ export class InferenceEngine {
   }
 }
 
-/** Serve model `m` on `device` (a Gpu or a Cluster) with default efficiencies, kernels, overhead and dtypes. */
+/**
+ * Serve model `m` on `device` (a Gpu or a Cluster) with default efficiencies, kernels, overhead
+ * and dtypes: the compute precision's storage, or the checkpoint's where it is narrower (dtypes.ts).
+ */
 export function inference(m: Model, device: Gpu | Cluster): InferenceEngine {
   const c = asCluster(device);
   return new InferenceEngine({
@@ -331,7 +337,7 @@ export function inference(m: Model, device: Gpu | Cluster): InferenceEngine {
     efficiency: DEFAULT_EFFICIENCY,
     kernels: DEFAULT_KERNELS,
     overhead: DEFAULT_OVERHEAD,
-    dtypes: defaultDtypes(c.gpu.precisionName),
+    dtypes: checkpointDtypes(defaultDtypes(c.gpu.precisionName), m.arch.quantization),
     reserve: DEFAULT_RESERVE,
     maxTokens: 8192,
   });

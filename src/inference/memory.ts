@@ -1,8 +1,12 @@
 /**
  * Memory of one GPU while serving (busiest pipeline stage), in bytes:
  *
- *   weights      Σ_layers P_layer/GPU × s_w  + (V/tp)·d × 2 B for the embedding and LM head
- *   KV cache     batch × Σ_layers min(context, window) × e_kv/GPU × s_kv
+ *   weights      Σ_layers (P_attn + P_dense/router)/GPU × s_w + P_experts/GPU × s_e
+ *                + (V/tp)·d × 2 B for the embedding and LM head; s_e = s_w unless the
+ *                checkpoint stores its experts apart (gpt-oss MXFP4; dtypes.ts)
+ *   KV cache     batch × Σ_layers min(context, window) × e_kv/GPU × s_kv — for Llama 4's
+ *                chunked layers a whole chunk: the current chunk holds fewer tokens just past
+ *                a boundary, but a sequence that reached `context` held a full one before it
  *   activations  the largest step's live tensors: max(batch, maxTokens) tokens ×
  *                (2·d + q/kv out + MLP width per GPU) × 2 B, plus batch × V/tp fp32 logits
  *   reserve      bytes left to the CUDA context, cuBLAS and NCCL workspaces and allocator
@@ -15,7 +19,7 @@
  * `maxTokens` is the engine's largest forward pass (prefill chunk): 8192 by default, as
  * TensorRT-LLM's max_num_tokens.
  */
-import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
+import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, expertBytesPerParam, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
 import type { Shard } from "./shard.js";
 
 export interface MemoryParts {
@@ -31,11 +35,12 @@ export interface MemoryParts {
 export function weightBytes(s: Shard, dt: Dtypes): number {
   const a = s.arch;
   const sw = weightBytesPerParam(dt);
+  const se = expertBytesPerParam(dt);
   const norms = a.normsPerLayer * a.hidden * (a.norm === "layer" ? 2 : 1);
   let perStage = 0;
   for (const g of s.groups) {
-    const mlp = g.moe && a.moe ? s.expertsPerGpu * s.expertParams + s.sharedParams + s.routerParams : s.mlpParams;
-    perStage += g.count * ((s.qkvParams + s.outParams + mlp) * sw + norms * EMBEDDING_BYTES);
+    const mlp = g.moe && a.moe ? (s.expertsPerGpu * s.expertParams + s.sharedParams) * se + s.routerParams * sw : s.mlpParams * sw;
+    perStage += g.count * ((s.qkvParams + s.outParams) * sw + mlp + norms * EMBEDDING_BYTES);
   }
   const table = s.vocab * a.hidden * EMBEDDING_BYTES;
   const tables = s.pp === 1 ? (a.tiedEmbeddings ? 1 : 2) * table : table;

@@ -22,25 +22,39 @@
  *                             bytes KV read once per sequence (FlashAttention's single pass,
  *                             Dao et al. 2022 arXiv:2205.14135) + KV written + Q/O · s_a;
  *                             with kvReads "per-query-head" a decode step (tokens = 1) pays
- *                             the KV read once per query head (heads / kvHeads times; kernels.ts)
+ *                             the KV read once per query head (heads / kvHeads times; kernels.ts);
+ *                             keys and KV reads per chunked (Llama 4) or sparse (DeepSeek DSA)
+ *                             layer as model/attention.ts counts them; DSA prefill takes the
+ *                             cheaper of its sparse MQA (absorbed) form over the top-k keys and
+ *                             a masked dense MHA, which DeepSeek runs for short prefills
+ *                             (DeepSeek-V3.2-Exp §2.1 and §3)
+ *   indexer (DSA)             FLOPs 2·H_I·(d_I + 1) per query per cached key, every head on every
+ *                             GPU (one top-k serves all ranks); bytes the indexer keys (d_I per
+ *                             token) read once per sequence + written + queries · s_a; runs at
+ *                             the FP8 rate where the GPU has one (DeepSeek-V3.2-Exp §2.1)
  *   all-reduce ×2 (tp > 1)    N·d·s_a bytes after attention and after the MLP (Megatron §3)
  *   experts, ep > 1           each GPU runs the N/tp tokens of its tp rank × k routed experts ×
  *                             imbalance on its E/ep whole experts; weights read: the experts the
  *                             N·ep/tp tokens of the group touch, ÷ ep; all-to-all ×2 (dispatch,
  *                             combine) of (N/tp)·k·d·s_a × imbalance bytes over the ep group
  *                             (DeepSeek-V3, arXiv:2412.19437 §3.4; GShard, arXiv:2006.16668 §2)
+ *   weights                   s_w per parameter, but routed and shared experts at s_e, the
+ *                             checkpoint's expert format where it stores them apart (dtypes.ts)
  *   norms                     4·N·d FLOPs, 2·N·d·s_a bytes, each
  * Once per step: embedding lookup, final norm, LM head on `batch` rows (logits of the last
  * token only), and the logits all-gather over the vocabulary-parallel head.
  */
-import { causalKeys } from "../model/flops.js";
 import type { CollectiveKind } from "../hardware/collectives.js";
-import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
+import { indexerFlopsPerKey, stepKeys, stepKvTokens } from "../model/attention.js";
+import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, expertBytesPerParam, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
 import { expertsTouched, type Shard } from "./shard.js";
 import type { KvReads } from "./kernels.js";
 
-/** "grouped": MoE expert GEMMs, run as one grouped GEMM over the experts a step touches. */
-export type OpClass = "gemm" | "grouped" | "attention" | "elementwise" | "collective";
+/**
+ * "grouped": MoE expert GEMMs, run as one grouped GEMM over the experts a step touches;
+ * "indexer": DeepSeek sparse attention's FP8 lightning indexer.
+ */
+export type OpClass = "gemm" | "grouped" | "attention" | "indexer" | "elementwise" | "collective";
 
 export interface Step {
   readonly batch: number;
@@ -66,6 +80,7 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
   const N = B * T;
   const d = a.hidden;
   const sw = weightBytesPerParam(dt);
+  const se = expertBytesPerParam(dt);
   const skv = kvBytesPerElement(dt);
   const sa = ACTIVATION_BYTES;
   const qOut = s.heads * a.headDim;
@@ -80,13 +95,26 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
   const ffnWidth = a.mlp === "gated" ? 3 : 2;
   const tp = s.tp;
   const kvPasses = kvReads === "per-query-head" && decode ? s.heads / s.kvHeads : 1;
+  const chunked = a.chunked === true;
+  const dsa = a.sparse;
+  const topk = dsa ? dsa.topk : null;
+  // DSA: the main attention reads the MLA latent alone; the indexer its own keys, over all tokens
+  const indexKv = dsa ? dsa.indexHeadDim : 0;
+  const mainKv = kvOut - indexKv;
+  const indexPerKey = indexerFlopsPerKey(a);
+  const sparsePrefill = dsa !== undefined && mla !== undefined && !decode;
+  const mqaPerKey = mla ? 2 * s.heads * (2 * mla.kvLoraRank + mla.qkRopeHeadDim) : 0;
+  const indexKeys = dsa ? B * (T * past + (T * (T + 1)) / 2) : 0;
+  const indexBytes = dsa ? B * (past + T) * indexKv * skv + N * indexKv * skv + N * dsa.indexHeads * dsa.indexHeadDim * sa : 0;
 
   for (const g of s.groups) {
     const c = g.count;
     emit("qkv", "gemm", c, 2 * N * s.qkvParams, s.qkvParams * sw + N * (d + qOut + kvOut) * sa, undefined, undefined, N);
-    const keys = causalKeys(past + T, g.window) - causalKeys(past, g.window);
-    const kept = g.window === null ? past + T : Math.min(past + T, g.window);
-    emit("attention", "attention", c, attnPerKey * B * keys, kvPasses * B * kept * kvOut * skv + N * kvOut * skv + N * s.heads * qoWidth * sa);
+    const keys = stepKeys(past, T, g.window, chunked, topk);
+    const kept = stepKvTokens(past, T, g.window, chunked, topk);
+    if (dsa) emit("indexer", "indexer", c, indexPerKey * indexKeys, indexBytes);
+    const attnFlops = sparsePrefill ? B * Math.min(mqaPerKey * keys, attnPerKey * stepKeys(past, T, g.window, chunked, null)) : attnPerKey * B * keys;
+    emit("attention", "attention", c, attnFlops, kvPasses * B * kept * mainKv * skv + N * mainKv * skv + N * s.heads * qoWidth * sa);
     emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa, undefined, undefined, N);
     if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
     if (g.moe && a.moe && s.ep > 1) {
@@ -100,7 +128,7 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
       emit(
         "experts", "grouped", c,
         2 * (routed * s.expertParams + N * s.sharedParams),
-        (touched * s.expertParams + s.sharedParams) * sw + (routed * (2 * d + width) + N * m.shared * (2 * d + width / tp)) * sa,
+        (touched * s.expertParams + s.sharedParams) * se + (routed * (2 * d + width) + N * m.shared * (2 * d + width / tp)) * sa,
         undefined, undefined, touched > 0 ? routed / touched : 0,
       );
       emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * sa);
@@ -112,7 +140,7 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
       emit(
         "experts", "grouped", c,
         2 * N * (m.active * s.expertParams + s.sharedParams),
-        (touched * s.expertParams + s.sharedParams) * sw + N * (m.active + m.shared) * (2 * d + width) * sa,
+        (touched * s.expertParams + s.sharedParams) * se + N * (m.active + m.shared) * (2 * d + width) * sa,
         undefined, undefined, touched > 0 ? (N * m.active) / touched : 0,
       );
     } else {

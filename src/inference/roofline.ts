@@ -30,6 +30,8 @@ export interface Rates {
   readonly gemm: number;
   /** Attention FLOP/s: η_c × 16-bit dense peak. */
   readonly attention: number;
+  /** DSA indexer FLOP/s: η_c × FP8 dense peak where the GPU has one (else the attention rate). */
+  readonly indexer?: number;
   /** HBM B/s: η_m × bandwidth. */
   readonly memory: number;
   readonly link: LinkPath;
@@ -42,9 +44,9 @@ export interface Rates {
  * Rates from raw peaks and an efficiency; `factor` (default 1) scales the compute efficiency for
  * the GPU's generation and precision (efficiency.ts computeFactor).
  */
-export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency, factor = 1): Rates {
+export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency, factor = 1, peak8 = peak16): Rates {
   const c = eff.compute * factor;
-  return { gemm: peak * c, attention: peak16 * c, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link };
+  return { gemm: peak * c, attention: peak16 * c, indexer: peak8 * c, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link };
 }
 
 /**
@@ -53,6 +55,7 @@ export function rates(peak: number, peak16: number, bandwidth: number, link: Lin
  */
 export function computeRate(cls: OpClass, rows: number, r: Rates, k: Kernels): number {
   if (cls === "attention") return r.attention;
+  if (cls === "indexer") return r.indexer ?? r.attention;
   if (cls === "gemm") return r.gemm * shapeFactor(rows, k.halfM);
   if (cls === "grouped") return (r.gemm * k.grouped * shapeFactor(rows, k.halfM)) / k.imbalance;
   return r.gemm;
@@ -97,6 +100,7 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
   const out: StepTime = { total: 0, compute: 0, memory: 0, link: 0, overhead: 0 };
   // computeRate and memoryRate, with what does not depend on the op hoisted out of the loop
   const { gemm, attention, memory } = r;
+  const indexer = r.indexer ?? attention;
   const grouped = (gemm * k.grouped) / k.imbalance;
   const { halfM, overlap } = k;
   forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes, rows) => {
@@ -109,7 +113,7 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
     let tc = 0;
     if (flops > 0) {
       const shape = halfM > 0 && rows !== undefined ? rows / (rows + halfM) : 1;
-      tc = flops / (cls === "attention" ? attention : cls === "grouped" ? grouped * shape : cls === "gemm" ? gemm * shape : gemm);
+      tc = flops / (cls === "attention" ? attention : cls === "indexer" ? indexer : cls === "grouped" ? grouped * shape : cls === "gemm" ? gemm * shape : gemm);
     }
     const tm = bytes / memory;
     const t = count * opTime(tc, tm, overlap);

@@ -12,7 +12,8 @@
  * latent per token that every query head reads, so it counts as one KV head per GPU. Its
  * down-projections (q_a_proj, kv_a_proj_with_mqa) and their norms are replicated, not split:
  * vLLM and SGLang build them as ReplicatedLinear (vllm/model_executor/models/deepseek_v2.py);
- * only the head-wise up-projections (q_b_proj, kv_b_proj) and o_proj are split by tp.
+ * only the head-wise up-projections (q_b_proj, kv_b_proj) and o_proj are split by tp. The DSA
+ * indexer (DeepSeek-V3.2) is replicated too: one top-k per token serves every rank.
  * Vocabulary-parallel embedding and LM head: V / tp rows per GPU (Megatron §3).
  * With expert parallelism (ep > 1) each GPU holds E / ep routed experts whole (not tp-split);
  * shared experts and the router stay as without it.
@@ -21,7 +22,7 @@ import { SuanliError } from "../errors.js";
 import type { Architecture } from "../model/architecture.js";
 import { isMoeLayer } from "../model/architecture.js";
 import { kvElementsPerToken } from "../model/kv.js";
-import { attentionParams, mlpParams } from "../model/params.js";
+import { attentionParams, indexerParams, mlpParams } from "../model/params.js";
 
 /** Layers of one kind: same window, same MLP type. */
 export interface LayerGroup {
@@ -103,7 +104,7 @@ export function shard(a: Architecture, tp: number, pp: number, id?: string, ep =
     // Down-projections (q_a_proj + its norm, kv_a_proj_with_mqa + its norm) are replicated;
     // head-wise up-projections split.
     const m = a.mla;
-    const replicated = d * (m.kvLoraRank + m.qkRopeHeadDim) + m.kvLoraRank + (m.qLoraRank === null ? 0 : d * m.qLoraRank + m.qLoraRank);
+    const replicated = d * (m.kvLoraRank + m.qkRopeHeadDim) + m.kvLoraRank + (m.qLoraRank === null ? 0 : d * m.qLoraRank + m.qLoraRank) + indexerParams(a);
     qkvParams = replicated + (attentionParams(a) - out - replicated) / tp;
     kvElements = kvElementsPerToken(a);
   } else {

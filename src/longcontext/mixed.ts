@@ -100,7 +100,7 @@ export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates =
     }
     const bytes = s.weights + s.bytes;
     const t = s.count * opTime(s.flops > 0 ? s.flops / computeRate(s.cls, s.rows, r, k) : 0, bytes / memoryRate(s.cls, r, k), k.overlap);
-    if (s.cls === "attention") out.attention += t;
+    if (s.cls === "attention" || s.cls === "indexer") out.attention += t;
     out.time += t;
     out.flops += s.count * s.flops;
     out.bytes += s.count * bytes;
