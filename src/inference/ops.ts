@@ -10,7 +10,8 @@
  *   qkv, attn out, mlp        FLOPs 2·N·P             bytes P·s_w + activations in/out · s_a
  *   experts (MoE)             FLOPs 2·N·(k·P_e + P_sh) bytes (E_touched·P_e + P_sh)·s_w + …,
  *                             E_touched = E·(1 − (1 − k/E)^N) under uniform routing; a grouped
- *                             GEMM of M = N·k ÷ E_touched rows per expert
+ *                             GEMM of M = N·k ÷ E_touched rows per expert; with the "gather"
+ *                             kernels (kernels.ts) each token reads its own k experts: N·k·P_e
  *   attention (QKᵀ, AV)       FLOPs 2·h·(d_qk + d_v) per query per key (keys = causal, windowed);
  *                             MLA decode runs absorbed (the up-projections folded into Q and O,
  *                             attention over the cached latent itself, as FlashMLA, vLLM and
@@ -37,7 +38,7 @@ import { causalKeys } from "../model/flops.js";
 import type { CollectiveKind } from "../hardware/collectives.js";
 import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
 import { expertsTouched, type Shard } from "./shard.js";
-import type { KvReads } from "./kernels.js";
+import type { KvReads, MoeKernels } from "./kernels.js";
 
 /** "grouped": MoE expert GEMMs, run as one grouped GEMM over the experts a step touches. */
 export type OpClass = "gemm" | "grouped" | "attention" | "elementwise" | "collective";
@@ -51,16 +52,17 @@ export interface Step {
 /**
  * Receives one operator: `count` instances, each of `flops` FLOPs and `bytes` HBM bytes, or
  * (for collectives) a `comm` collective of `commBytes` over the tensor-parallel group. GEMMs
- * give their rows M (tokens; for MoE experts, the mean tokens per touched expert).
+ * give their rows M (tokens; for MoE experts, the mean tokens per touched expert) and the weight
+ * elements they read (what weight-only formats dequantize; kernels.ts).
  */
-export type OpSink = (name: string, cls: OpClass, count: number, flops: number, bytes: number, comm?: CollectiveKind, commBytes?: number, rows?: number) => void;
+export type OpSink = (name: string, cls: OpClass, count: number, flops: number, bytes: number, comm?: CollectiveKind, commBytes?: number, rows?: number, weights?: number) => void;
 
 /**
  * Emit the operators of one step of shard `s` (one pipeline stage) into `emit`. `kvReads`
  * (default "per-kv-head") says whether the decode attention kernel shares each KV head's
  * read across its query group or re-reads it per query head (see kernels.ts).
  */
-export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvReads: KvReads = "per-kv-head"): void {
+export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvReads: KvReads = "per-kv-head", moeKernels: MoeKernels = "grouped"): void {
   const a = s.arch;
   const { batch: B, tokens: T, past } = step;
   const N = B * T;
@@ -83,40 +85,42 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
 
   for (const g of s.groups) {
     const c = g.count;
-    emit("qkv", "gemm", c, 2 * N * s.qkvParams, s.qkvParams * sw + N * (d + qOut + kvOut) * sa, undefined, undefined, N);
+    emit("qkv", "gemm", c, 2 * N * s.qkvParams, s.qkvParams * sw + N * (d + qOut + kvOut) * sa, undefined, undefined, N, s.qkvParams);
     const keys = causalKeys(past + T, g.window) - causalKeys(past, g.window);
     const kept = g.window === null ? past + T : Math.min(past + T, g.window);
     emit("attention", "attention", c, attnPerKey * B * keys, kvPasses * B * kept * kvOut * skv + N * kvOut * skv + N * s.heads * qoWidth * sa);
-    emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa, undefined, undefined, N);
+    emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa, undefined, undefined, N, s.outParams);
     if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
     if (g.moe && a.moe && s.ep > 1) {
       const m = a.moe;
       const routed = (N / tp) * m.active * s.epImbalance;
       const touched = expertsTouched(m.experts, m.active, (N * s.ep) / tp) / s.ep;
       const width = m.expertIntermediate * ffnWidth;
-      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N);
+      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N, s.routerParams);
       emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * sa);
       // The GPU's own experts run as one grouped GEMM, as without expert parallelism.
       emit(
         "experts", "grouped", c,
         2 * (routed * s.expertParams + N * s.sharedParams),
         (touched * s.expertParams + s.sharedParams) * sw + (routed * (2 * d + width) + N * m.shared * (2 * d + width / tp)) * sa,
-        undefined, undefined, touched > 0 ? routed / touched : 0,
+        undefined, undefined, touched > 0 ? routed / touched : 0, touched * s.expertParams + s.sharedParams,
       );
       emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * sa);
     } else if (g.moe && a.moe) {
       const m = a.moe;
-      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N);
-      const touched = expertsTouched(m.experts, m.active, N);
+      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N, s.routerParams);
+      // grouped: each touched expert read once; gather: each token reads its k experts (GEMVs)
+      const gather = moeKernels === "gather";
+      const read = gather ? N * m.active : expertsTouched(m.experts, m.active, N);
       const width = (m.expertIntermediate / tp) * ffnWidth;
       emit(
-        "experts", "grouped", c,
+        "experts", gather ? "gemm" : "grouped", c,
         2 * N * (m.active * s.expertParams + s.sharedParams),
-        (touched * s.expertParams + s.sharedParams) * sw + N * (m.active + m.shared) * (2 * d + width) * sa,
-        undefined, undefined, touched > 0 ? (N * m.active) / touched : 0,
+        (read * s.expertParams + s.sharedParams) * sw + N * (m.active + m.shared) * (2 * d + width) * sa,
+        undefined, undefined, gather ? 1 : read > 0 ? (N * m.active) / read : 0, read * s.expertParams + s.sharedParams,
       );
     } else {
-      emit("mlp", "gemm", c, 2 * N * s.mlpParams, s.mlpParams * sw + N * (2 * d + (a.intermediate / tp) * ffnWidth) * sa, undefined, undefined, N);
+      emit("mlp", "gemm", c, 2 * N * s.mlpParams, s.mlpParams * sw + N * (2 * d + (a.intermediate / tp) * ffnWidth) * sa, undefined, undefined, N, s.mlpParams);
     }
     if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
     emit("norms", "elementwise", c * a.normsPerLayer, 4 * N * d, 2 * N * d * sa);

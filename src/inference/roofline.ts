@@ -36,20 +36,32 @@ export interface Rates {
   readonly linkEfficiency: number;
   /** The expert-parallel group's link (all-to-all), when ep > 1. */
   readonly epLink?: LinkPath;
+  /**
+   * Vector (CUDA-core) op/s that dequantize weight-only formats: η_c × the FP32 vector peak, or
+   * 0 when the weights are stored in the compute precision (nothing to dequantize; kernels.ts).
+   */
+  readonly dequant: number;
 }
 
 /**
  * Rates from raw peaks and an efficiency; `factor` (default 1) scales the compute efficiency for
- * the GPU's generation and precision (efficiency.ts computeFactor).
+ * the GPU's generation and precision (efficiency.ts computeFactor); `vector` (default 0: the
+ * weights need no dequantization) is the vector peak that dequantizes weight-only formats.
  */
-export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency, factor = 1): Rates {
+export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency, factor = 1, vector = 0): Rates {
   const c = eff.compute * factor;
-  return { gemm: peak * c, attention: peak16 * c, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link };
+  return { gemm: peak * c, attention: peak16 * c, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link, dequant: vector * eff.compute };
+}
+
+/** Seconds a GEMM reading `weights` weight elements spends dequantizing them (0 when none). */
+export function dequantTime(weights: number | undefined, r: Rates, k: Kernels): number {
+  return weights !== undefined && r.dequant > 0 ? (weights * k.dequant) / r.dequant : 0;
 }
 
 /**
  * Compute rate of one operator (FLOP/s): attention at the 16-bit rate; GEMMs at the GEMM rate
  * × M ÷ (M + halfM) for M rows; MoE grouped GEMMs further × grouped ÷ imbalance (kernels.ts).
+ * A weight-only GEMM adds its dequantization (dequantTime) to the compute time.
  */
 export function computeRate(cls: OpClass, rows: number, r: Rates, k: Kernels): number {
   if (cls === "attention") return r.attention;
@@ -99,7 +111,8 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
   const { gemm, attention, memory } = r;
   const grouped = (gemm * k.grouped) / k.imbalance;
   const { halfM, overlap } = k;
-  forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes, rows) => {
+  const dq = r.dequant > 0 && k.dequant > 0 ? k.dequant / r.dequant : 0;
+  forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes, rows, weights) => {
     if (cls === "collective") {
       const t = count * commTime(comm!, commBytes!, s, r, k);
       out.link += t;
@@ -111,12 +124,13 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
       const shape = halfM > 0 && rows !== undefined ? rows / (rows + halfM) : 1;
       tc = flops / (cls === "attention" ? attention : cls === "grouped" ? grouped * shape : cls === "gemm" ? gemm * shape : gemm);
     }
+    if (dq > 0 && weights !== undefined) tc += weights * dq;
     const tm = bytes / memory;
     const t = count * opTime(tc, tm, overlap);
     if (tc >= tm) out.compute += t;
     else out.memory += t;
     out.total += t;
-  }, k.kvReads);
+  }, k.kvReads, k.moe);
   return out;
 }
 
@@ -147,7 +161,7 @@ export interface OpRow {
  */
 export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels = IDEAL_KERNELS): OpRow[] {
   const rows = new Map<string, OpRow>();
-  forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes, m) => {
+  forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes, m, weights) => {
     let row = rows.get(name);
     if (!row) {
       row = { op: name, cls, count: 0, flops: 0, bytes: 0, wireBytes: 0, computeTime: 0, memoryTime: 0, linkTime: 0, time: 0, bound: "memory" };
@@ -162,14 +176,14 @@ export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
       row.bound = "link";
       return;
     }
-    const tc = flops > 0 ? flops / computeRate(cls, m ?? 0, r, k) : 0;
+    const tc = (flops > 0 ? flops / computeRate(cls, m ?? 0, r, k) : 0) + dequantTime(weights, r, k);
     const tm = bytes / memoryRate(cls, r, k);
     row.flops += count * flops;
     row.bytes += count * bytes;
     row.computeTime += count * tc;
     row.memoryTime += count * tm;
     row.time += count * opTime(tc, tm, k.overlap);
-  }, k.kvReads);
+  }, k.kvReads, k.moe);
   for (const row of rows.values()) if (row.cls !== "collective") row.bound = row.computeTime >= row.memoryTime ? "compute" : "memory";
   return [...rows.values()];
 }
