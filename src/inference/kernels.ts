@@ -59,8 +59,9 @@
  *   stored narrower than the compute precision: int8/int4/fp4 weights under fp16/bf16 compute, or
  *   int4 under fp8) converts each weight to the compute type inside the GEMM — a convert and a
  *   scale per element — on the CUDA cores, not the tensor cores. At decode the GEMM is a GEMV
- *   and this vector work, not HBM, can bind it: on A100 (19.5 TFLOPS of FP32 beside 2 TB/s) two
- *   operations per int8 byte take as long as reading the byte. gpt-fast measures it: weight-only
+ *   and this vector work sits beside the weight stream: on A100 (19.5 TFLOPS of FP32 beside
+ *   2 TB/s, ~10 vector operations per HBM byte) two operations per int8 weight add about a
+ *   quarter to its read time, more at 4 bits per weight. gpt-fast measures it: weight-only
  *   int8 Llama-2-7B reaches 1069 GB/s of HBM against 1397 GB/s in bf16 on the same A100
  *   (README "Benchmarks", https://github.com/pytorch-labs/gpt-fast/blob/main/README.md), and
  *   Marlin's design is built around hiding this dequantization (Frantar et al. 2024,
