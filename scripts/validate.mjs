@@ -34,7 +34,7 @@ for (const r of rows) {
   console.log(
     [pad(r.engineVersion ?? "", 6), pad(r.gpu, 14), pad(r.model, 11), lpad(r.tp, 2), pad(" " + r.precision, 6), lpad(r.batch, 5), lpad(r.input, 5), lpad(r.output, 5), pad(" " + r.metric, 20), lpad(num(r.value), 9), lpad(num(p.value), 10),
       lpad(e === null ? "n/a" : `${(100 * e).toFixed(1)}%`, 8), lpad(num(c?.after ?? null), 11), lpad(c?.errorAfter == null ? "n/a" : `${(100 * c.errorAfter).toFixed(1)}%`, 8)].join(" ") +
-      (r.kvReads === "per-query-head" ? "  [kv per query head]" : "") + (r.moe === "gather" ? "  [MoE gather]" : "") + (r.weights !== r.precision && /int|fp4/.test(r.weights) ? `  [${r.weights} weights]` : "") + (p.reason ? `  (${p.reason})` : ""),
+      (r.kvReads === "per-query-head" ? "  [kv per query head]" : "") + (r.moe === "gather" ? "  [MoE gather]" : "") + (r.lmHead === "replicated" ? "  [head replicated]" : "") + (r.weights !== r.precision && /int|fp4/.test(r.weights) ? `  [${r.weights} weights]` : "") + (p.reason ? `  (${p.reason})` : ""),
   );
 }
 

@@ -135,12 +135,12 @@ export class InferenceEngine {
    * The classic ideal roofline as an engine of its own: every operator at max(t_c, t_m)
    * (perfect compute/memory overlap), GEMMs shape-blind, MoE experts at the dense GEMM rate
    * with uniform load, free dequantization, and no fixed overhead (the attention kernels' KV
-   * reads, the MoE kernel family and the all-reduce algorithm stay as configured) — an optimistic bound, available
+   * reads, the MoE kernel family, the LM head layout and the all-reduce algorithm stay as configured) — an optimistic bound, available
    * to every door (`estimators(…, { ideal: true })`, `suanli decode|sweep --ideal`).
    */
   ideal(): InferenceEngine {
-    const { kvReads, allReduce, moe } = this.state.kernels;
-    return this.with({ kernels: Object.freeze({ ...IDEAL_KERNELS, kvReads, allReduce, moe }), overhead: NO_OVERHEAD });
+    const { kvReads, allReduce, moe, lmHead } = this.state.kernels;
+    return this.with({ kernels: Object.freeze({ ...IDEAL_KERNELS, kvReads, allReduce, moe, lmHead }), overhead: NO_OVERHEAD });
   }
 
   /** The engine specialised for plain-number sweeps (compiled.ts): the same arithmetic, no Quantities. */

@@ -68,6 +68,13 @@
  *   arXiv:2408.11743). Priced as a compute term per GEMM: weights × dequant ÷ (η_c × the GPU's
  *   FP32 vector peak; 1/16 of its 16-bit tensor peak where the catalog has none), serial with the
  *   weight stream under overlap 0. 0 turns it off.
+ * - lmHead: how tensor parallelism holds the LM head. "vocab-parallel" (default): each GPU
+ *   holds vocab/tp rows and the logits are all-gathered (Megatron-LM's parallel output layer;
+ *   TensorRT-LLM, vLLM). "replicated": every GPU reads the whole head and no gather runs — gpt-fast
+ *   shards only the attention and feed-forward of each block (tp.py, apply_tp,
+ *   https://github.com/pytorch-labs/gpt-fast/blob/main/tp.py), so at batch 1 on 8 GPUs Llama-3.1's
+ *   1 GB head is read whole by each. The step time follows it; the memory fit keeps the
+ *   vocabulary-parallel share.
  * - allReduce (seconds, default 12 µs, inside the published 6–17 µs; null for NCCL's ring
  *   alone): launch-and-barrier latency of the engine's one-shot/two-shot all-reduce over
  *   NVLink (hardware/collectives.ts).
@@ -83,6 +90,8 @@ export type KvReads = "per-kv-head" | "per-query-head";
 export const KV_READS: readonly KvReads[] = ["per-kv-head", "per-query-head"];
 export type MoeKernels = "grouped" | "gather";
 export const MOE_KERNELS: readonly MoeKernels[] = ["grouped", "gather"];
+export type LmHead = "vocab-parallel" | "replicated";
+export const LM_HEADS: readonly LmHead[] = ["vocab-parallel", "replicated"];
 
 export interface Kernels {
   /** Fraction of the shorter of compute and memory time hidden under the longer, in [0, 1]. */
@@ -100,17 +109,19 @@ export interface Kernels {
   readonly moe: MoeKernels;
   /** Vector operations per weight element to dequantize weight-only formats (≥ 0). */
   readonly dequant: number;
+  /** How tensor parallelism holds the LM head: split over the vocabulary, or whole on every GPU. */
+  readonly lmHead: LmHead;
 }
 
-export const KERNEL_KEYS = ["overlap", "kvReads", "halfM", "grouped", "imbalance", "allReduce", "moe", "dequant"] as const;
+export const KERNEL_KEYS = ["overlap", "kvReads", "halfM", "grouped", "imbalance", "allReduce", "moe", "dequant", "lmHead"] as const;
 
 /** The defaults above. */
-export const DEFAULT_KERNELS: Kernels = Object.freeze({ overlap: 0, kvReads: "per-kv-head", halfM: 0, grouped: 0.4, imbalance: 1.25, allReduce: ONE_SHOT_LATENCY, moe: "grouped", dequant: 2 });
+export const DEFAULT_KERNELS: Kernels = Object.freeze({ overlap: 0, kvReads: "per-kv-head", halfM: 0, grouped: 0.4, imbalance: 1.25, allReduce: ONE_SHOT_LATENCY, moe: "grouped", dequant: 2, lmHead: "vocab-parallel" });
 
 /** The classic roofline: perfect overlap, K/V read once per KV head, shape-blind dense GEMMs, ring all-reduce, free dequantization. */
-export const IDEAL_KERNELS: Kernels = Object.freeze({ overlap: 1, kvReads: "per-kv-head", halfM: 0, grouped: 1, imbalance: 1, allReduce: null, moe: "grouped", dequant: 0 });
+export const IDEAL_KERNELS: Kernels = Object.freeze({ overlap: 1, kvReads: "per-kv-head", halfM: 0, grouped: 1, imbalance: 1, allReduce: null, moe: "grouped", dequant: 0, lmHead: "vocab-parallel" });
 
-export type KernelOptions = { [K in keyof Kernels]?: K extends "allReduce" ? number | string | Unit | null : K extends "moe" ? MoeKernels | string : Kernels[K] };
+export type KernelOptions = { [K in keyof Kernels]?: K extends "allReduce" ? number | string | Unit | null : K extends "moe" ? MoeKernels | string : K extends "lmHead" ? LmHead | string : Kernels[K] };
 
 const bad = (k: string, v: unknown, expected: string) =>
   new SuanliError("bad-argument", `kernels.${k} must be ${expected}, got ${show(v)}`, { value: v, expected });
@@ -138,6 +149,8 @@ export function withKernels(base: Kernels, patch: KernelOptions): Kernels {
       next.imbalance = v;
     } else if (k === "moe") {
       next.moe = oneOf(v, MOE_KERNELS, "kernels.moe");
+    } else if (k === "lmHead") {
+      next.lmHead = oneOf(v, LM_HEADS, "kernels.lmHead");
     } else if (k === "dequant") {
       if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw bad(k, v, "a number of operations per weight ≥ 0");
       next.dequant = v;

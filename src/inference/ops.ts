@@ -32,13 +32,14 @@
  *                             (DeepSeek-V3, arXiv:2412.19437 §3.4; GShard, arXiv:2006.16668 §2)
  *   norms                     4·N·d FLOPs, 2·N·d·s_a bytes, each
  * Once per step: embedding lookup, final norm, LM head on `batch` rows (logits of the last
- * token only), and the logits all-gather over the vocabulary-parallel head.
+ * token only), and the logits all-gather over the vocabulary-parallel head (a replicated head,
+ * kernels.ts lmHead, reads all vocab rows on every GPU and gathers nothing).
  */
 import { causalKeys } from "../model/flops.js";
 import type { CollectiveKind } from "../hardware/collectives.js";
 import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
 import { expertsTouched, type Shard } from "./shard.js";
-import type { KvReads, MoeKernels } from "./kernels.js";
+import type { KvReads, LmHead, MoeKernels } from "./kernels.js";
 
 /** "grouped": MoE expert GEMMs, run as one grouped GEMM over the experts a step touches. */
 export type OpClass = "gemm" | "grouped" | "attention" | "elementwise" | "collective";
@@ -62,7 +63,7 @@ export type OpSink = (name: string, cls: OpClass, count: number, flops: number, 
  * (default "per-kv-head") says whether the decode attention kernel shares each KV head's
  * read across its query group or re-reads it per query head (see kernels.ts).
  */
-export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvReads: KvReads = "per-kv-head", moeKernels: MoeKernels = "grouped"): void {
+export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvReads: KvReads = "per-kv-head", moeKernels: MoeKernels = "grouped", lmHead: LmHead = "vocab-parallel"): void {
   const a = s.arch;
   const { batch: B, tokens: T, past } = step;
   const N = B * T;
@@ -127,6 +128,8 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
   }
   emit("embedding", "elementwise", 1, 0, N * d * (EMBEDDING_BYTES + sa));
   emit("norms", "elementwise", 1, 4 * B * d, 2 * B * d * sa);
-  emit("lm head", "gemm", 1, 2 * B * s.vocab * d, s.vocab * d * EMBEDDING_BYTES + B * (d * sa + s.vocab * LOGIT_BYTES), undefined, undefined, B);
-  if (tp > 1) emit("logits gather", "collective", 1, 0, 0, "allGather", B * a.vocab * LOGIT_BYTES);
+  // a replicated head (lmHead "replicated", kernels.ts) reads every vocabulary row and gathers nothing
+  const V = lmHead === "replicated" ? a.vocab : s.vocab;
+  emit("lm head", "gemm", 1, 2 * B * V * d, V * d * EMBEDDING_BYTES + B * (d * sa + V * LOGIT_BYTES), undefined, undefined, B);
+  if (tp > 1 && V !== a.vocab) emit("logits gather", "collective", 1, 0, 0, "allGather", B * a.vocab * LOGIT_BYTES);
 }

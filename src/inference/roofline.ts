@@ -130,7 +130,7 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
     if (tc >= tm) out.compute += t;
     else out.memory += t;
     out.total += t;
-  }, k.kvReads, k.moe);
+  }, k.kvReads, k.moe, k.lmHead);
   return out;
 }
 
@@ -183,7 +183,7 @@ export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
     row.computeTime += count * tc;
     row.memoryTime += count * tm;
     row.time += count * opTime(tc, tm, k.overlap);
-  }, k.kvReads, k.moe);
+  }, k.kvReads, k.moe, k.lmHead);
   for (const row of rows.values()) if (row.cls !== "collective") row.bound = row.computeTime >= row.memoryTime ? "compute" : "memory";
   return [...rows.values()];
 }

@@ -56,7 +56,7 @@ function slots(e: InferenceEngine): OpSlot[] {
   const out: OpSlot[] = [];
   forEachOp(e.shard, e.state.dtypes, { batch: 0, tokens: 1, past: 0 }, (_n, cls, count, _f, bytes, comm, _cb, _rows, weights) => {
     out.push({ cls, count, comm, weights: bytes, elements: weights ?? 0, flops: 0, bytes: 0, commBytes: 0, rows: 0 });
-  }, e.kernels().kvReads, e.kernels().moe);
+  }, e.kernels().kvReads, e.kernels().moe, e.kernels().lmHead);
   return out;
 }
 
@@ -90,7 +90,7 @@ export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates =
       s.flops += flops;
       s.bytes += bytes - s.weights;
       s.commBytes += commBytes ?? 0;
-    }, e.kernels().kvReads, e.kernels().moe);
+    }, e.kernels().kvReads, e.kernels().moe, e.kernels().lmHead);
   }
   const k = e.kernels();
   const sequences = live.reduce((n, p) => n + (pp > 1 ? Math.ceil(p.batch / pp) : p.batch), 0);

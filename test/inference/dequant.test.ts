@@ -79,3 +79,26 @@ describe('engine.kernels({ moe: "gather" })', () => {
     expect(errorOf(() => mixtral().kernels({ moe: "scatter" as never })).message).toMatch(/kernels\.moe must be one of grouped, gather/);
   });
 });
+
+describe('engine.kernels({ lmHead: "replicated" })', () => {
+  const e = () => model("llama3.1-8b").on(cluster(gpu("A100-SXM-80GB").bf16(), 8).tp(8)).overhead(NO_OVERHEAD);
+  it("reads the whole head on every GPU and gathers no logits (gpt-fast's tp.py shards only the blocks)", () => {
+    const split = e();
+    const whole = split.kernels({ lmHead: "replicated" });
+    const a = split.model.arch;
+    const head = (x: ReturnType<typeof e>) => x.rows({ batch: 1, context: 205 }).find((r) => r.op === "lm head")!;
+    expectClose(head(whole).bytes - head(split).bytes, (7 / 8) * a.vocab * a.hidden * (2 + 4 / a.hidden), 1e-9); // 16-bit rows + fp32 logits
+    expect(whole.rows({ batch: 1, context: 205 }).some((r) => r.op === "logits gather")).toBe(false);
+    expect(split.rows({ batch: 1, context: 205 }).some((r) => r.op === "logits gather")).toBe(true);
+    expect(whole.decode({ batch: 1, context: 205 }).time.value).toBeGreaterThan(split.decode({ batch: 1, context: 205 }).time.value);
+    // one GPU: nothing to split, the same step
+    const one = model("llama3.1-8b").on(gpu("A100-SXM-80GB").bf16());
+    expect(one.kernels({ lmHead: "replicated" }).decode({ batch: 1, context: 205 }).time.value).toBe(one.decode({ batch: 1, context: 205 }).time.value);
+    expectClose(mixedStep(whole, [{ batch: 2, tokens: 1, past: 300 }]).time, whole.stepTime({ batch: 2, tokens: 1, past: 300 }).total, 1e-12);
+  });
+
+  it("gpt-fast rows say so, and the layout is refused when unknown", () => {
+    for (const r of measurements().filter((x) => x.engine === "gpt-fast")) expect(r.lmHead).toBe("replicated");
+    expect(errorOf(() => e().kernels({ lmHead: "sharded" as never })).message).toMatch(/kernels\.lmHead must be one of vocab-parallel, replicated/);
+  });
+});
