@@ -19,7 +19,7 @@ const us = (s) => `${+(s * 1e6).toFixed(1)} µs`;
 
 console.log(`suanli validate: ${rows.length} measurements`);
 const overheadText = (o) => `${us(o.perStep)}/step + ${us(o.perLayer)}/layer + ${us(o.perSequence)}/sequence`;
-const kernelText = (k) => `halfM ${k.halfM}, grouped ${k.grouped}, imbalance ${k.imbalance}, all-reduce ${k.allReduce === null ? "ring" : us(k.allReduce)}`;
+const kernelText = (k) => `halfM ${k.halfM}, grouped ${k.grouped}, imbalance ${k.imbalance}, all-reduce ${k.allReduce === null ? "ring" : us(k.allReduce)}, dequant ${k.dequant}/weight`;
 console.log(`defaults: efficiency ${JSON.stringify(DEFAULT_EFFICIENCY)}, overlap ${DEFAULT_KERNELS.overlap}, ${kernelText(DEFAULT_KERNELS)}, overhead ${overheadText(DEFAULT_OVERHEAD)}\n`);
 const cal = calibrate(rows);
 const fitted = new Map(cal.table.map((t) => [t.id, t]));
@@ -34,7 +34,7 @@ for (const r of rows) {
   console.log(
     [pad(r.engineVersion ?? "", 6), pad(r.gpu, 14), pad(r.model, 11), lpad(r.tp, 2), pad(" " + r.precision, 6), lpad(r.batch, 5), lpad(r.input, 5), lpad(r.output, 5), pad(" " + r.metric, 20), lpad(num(r.value), 9), lpad(num(p.value), 10),
       lpad(e === null ? "n/a" : `${(100 * e).toFixed(1)}%`, 8), lpad(num(c?.after ?? null), 11), lpad(c?.errorAfter == null ? "n/a" : `${(100 * c.errorAfter).toFixed(1)}%`, 8)].join(" ") +
-      (r.kvReads === "per-query-head" ? "  [kv per query head]" : "") + (p.reason ? `  (${p.reason})` : ""),
+      (r.kvReads === "per-query-head" ? "  [kv per query head]" : "") + (r.moe === "gather" ? "  [MoE gather]" : "") + (r.lmHead === "replicated" ? "  [head replicated]" : "") + (r.weights !== r.precision && /int|fp4/.test(r.weights) ? `  [${r.weights} weights]` : "") + (p.reason ? `  (${p.reason})` : ""),
   );
 }
 

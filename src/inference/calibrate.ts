@@ -2,9 +2,9 @@
  * `calibrate(rows)` — fit the model's free constants to measured runs and report the error
  * before and after: the achievable fractions (compute, memory, link; efficiency.ts), the
  * kernels' compute/memory overlap, GEMM shape constant halfM, MoE grouped-GEMM fraction and
- * expert-load imbalance, and one-shot all-reduce latency (kernels.ts), and the per-step,
+ * expert-load imbalance, one-shot all-reduce latency and weight-only dequantization work (kernels.ts), and the per-step,
  * per-layer and per-sequence overhead (overhead.ts). Each row's `kvReads` is part of its setup,
- * not fitted. `looCalibrate` refits with each source left out and predicts that source.
+ * not fitted, nor is its `moe` kernel family. `looCalibrate` refits with each source left out and predicts that source.
  *
  * Objective (default "meanLog"): the mean |ln(predicted ÷ measured)| over the rows — every row
  * counts and a factor too fast weighs as much as a factor too slow; "median" minimises the
@@ -37,7 +37,7 @@ export interface ErrorSummary {
 }
 
 /** The kernel constants calibrate fits besides the overlap. */
-export type FitKernels = Pick<Kernels, "halfM" | "grouped" | "imbalance" | "allReduce">;
+export type FitKernels = Pick<Kernels, "halfM" | "grouped" | "imbalance" | "allReduce" | "dequant">;
 
 /** Everything calibrate fits: efficiency fractions, kernel overlap and constants, overhead (seconds). */
 export interface Fit {
@@ -57,10 +57,10 @@ export interface Calibration extends Fit {
 }
 
 /** The engine defaults as a Fit. */
-const { halfM, grouped, imbalance, allReduce } = DEFAULT_KERNELS;
+const { halfM, grouped, imbalance, allReduce, dequant } = DEFAULT_KERNELS;
 /** Weight of the ridge that holds each knob near its default (mean |log error| per squared knob step). */
 export const DEFAULT_PRIOR = 0.005;
-export const DEFAULT_FIT: Fit = Object.freeze({ efficiency: DEFAULT_EFFICIENCY, overlap: DEFAULT_KERNELS.overlap, overhead: DEFAULT_OVERHEAD, kernels: Object.freeze({ halfM, grouped, imbalance, allReduce }) });
+export const DEFAULT_FIT: Fit = Object.freeze({ efficiency: DEFAULT_EFFICIENCY, overlap: DEFAULT_KERNELS.overlap, overhead: DEFAULT_OVERHEAD, kernels: Object.freeze({ halfM, grouped, imbalance, allReduce, dequant }) });
 
 /** A row's prediction under fit `f` (engine defaults for what `f` omits). */
 export function predictFit(r: Measurement, f: Partial<Fit>): number | null {
@@ -105,9 +105,10 @@ const KNOBS: Record<string, Knob> = {
   grouped: { get: (f) => f.kernels.grouped, set: (f, v) => ({ ...f, kernels: { ...f.kernels, grouped: v } }), step: 0.1, ok: (v) => v >= 0.2 && v <= 1 },
   imbalance: { get: (f) => f.kernels.imbalance, set: (f, v) => ({ ...f, kernels: { ...f.kernels, imbalance: v } }), step: 0.15, ok: (v) => v >= 1 && v <= 2 },
   allReduce: { get: (f) => f.kernels.allReduce ?? 0, set: (f, v) => ({ ...f, kernels: { ...f.kernels, allReduce: v } }), step: 4e-6, ok: (v) => v >= 0 },
+  dequant: { get: (f) => f.kernels.dequant, set: (f, v) => ({ ...f, kernels: { ...f.kernels, dequant: v } }), step: 0.5, ok: (v) => v >= 0 && v <= 8 },
 };
-export type CalibrationKnob = "compute" | "memory" | "link" | "overlap" | "perStep" | "perLayer" | "perSequence" | "halfM" | "grouped" | "imbalance" | "allReduce";
-export const CALIBRATION_KNOBS: readonly CalibrationKnob[] = ["compute", "memory", "link", "overlap", "perStep", "perLayer", "perSequence", "halfM", "grouped", "imbalance", "allReduce"];
+export type CalibrationKnob = "compute" | "memory" | "link" | "overlap" | "perStep" | "perLayer" | "perSequence" | "halfM" | "grouped" | "imbalance" | "allReduce" | "dequant";
+export const CALIBRATION_KNOBS: readonly CalibrationKnob[] = ["compute", "memory", "link", "overlap", "perStep", "perLayer", "perSequence", "halfM", "grouped", "imbalance", "allReduce", "dequant"];
 
 /**
  * Fit to `rows` (default: the shipped measurements), starting from the engine defaults
@@ -171,7 +172,7 @@ function describeCalibration(c: Calibration): string {
     `calibration on ${c.after.rows} measurements: median error ${percent(c.before.median)} → ${percent(c.after.median)}, worst ${percent(c.before.worst)} → ${percent(c.after.worst)}`,
     `efficiency: compute ${percent(c.efficiency.compute)}, memory ${percent(c.efficiency.memory)}, link ${percent(c.efficiency.link)}`,
     `compute/memory overlap ${c.overlap}; fixed overhead ${format(c.overhead.perStep, "time")} per step + ${format(c.overhead.perLayer, "time")} per layer + ${format(c.overhead.perSequence, "time")} per sequence`,
-    `MoE grouped GEMMs ${percent(c.kernels.grouped)} of the GEMM rate, expert imbalance ×${c.kernels.imbalance}`,
+    `MoE grouped GEMMs ${percent(c.kernels.grouped)} of the GEMM rate, expert imbalance ×${c.kernels.imbalance}; weight-only dequantization ${c.kernels.dequant} operations per weight`,
   ].join("\n");
 }
 

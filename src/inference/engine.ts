@@ -31,9 +31,9 @@ import { checkContext } from "../model/context.js";
 import { format, parseQuantity } from "../units.js";
 import { positiveInt, positiveNumber } from "../validate.js";
 import type { Unit } from "mathjs";
-import { ACTIVATION_BYTES, checkpointDtypes, defaultDtypes, describeWeights, withDtypes, type DtypeOptions, type Dtypes } from "./dtypes.js";
+import { ACTIVATION_BYTES, checkpointDtypes, defaultDtypes, describeWeights, expertBytesPerParam, weightBytesPerParam, withDtypes, type DtypeOptions, type Dtypes } from "./dtypes.js";
 import { computeFactor, DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
-import { DEFAULT_KERNELS, IDEAL_KERNELS, withKernels, type KernelOptions, type Kernels } from "./kernels.js";
+import { DEFAULT_KERNELS, IDEAL_KERNELS, dequantizes, operandBytes, withKernels, type KernelOptions, type Kernels } from "./kernels.js";
 import { compile, type CompiledEngine } from "./compiled.js";
 import { DEFAULT_OVERHEAD, NO_OVERHEAD, overheadTime, withOverhead, type Overhead, type OverheadOptions } from "./overhead.js";
 import { DEFAULT_RESERVE, largest, memoryParts, type MemoryParts } from "./memory.js";
@@ -134,13 +134,13 @@ export class InferenceEngine {
   /**
    * The classic ideal roofline as an engine of its own: every operator at max(t_c, t_m)
    * (perfect compute/memory overlap), GEMMs shape-blind, MoE experts at the dense GEMM rate
-   * with uniform load, and no fixed overhead (the attention kernels' KV reads and the
-   * all-reduce algorithm stay as configured) — an optimistic bound, available
+   * with uniform load, free dequantization, and no fixed overhead (the attention kernels' KV
+   * reads, the MoE kernel family, the LM head layout and the all-reduce algorithm stay as configured) — an optimistic bound, available
    * to every door (`estimators(…, { ideal: true })`, `suanli decode|sweep --ideal`).
    */
   ideal(): InferenceEngine {
-    const { kvReads, allReduce } = this.state.kernels;
-    return this.with({ kernels: Object.freeze({ ...IDEAL_KERNELS, kvReads, allReduce }), overhead: NO_OVERHEAD });
+    const { kvReads, allReduce, moe, lmHead } = this.state.kernels;
+    return this.with({ kernels: Object.freeze({ ...IDEAL_KERNELS, kvReads, allReduce, moe, lmHead }), overhead: NO_OVERHEAD });
   }
 
   /** The engine specialised for plain-number sweeps (compiled.ts): the same arithmetic, no Quantities. */
@@ -153,7 +153,13 @@ export class InferenceEngine {
     const g = this.gpu;
     const peak = g.peak().value;
     const peak16 = g.spec.peak.fp16 ?? g.spec.peak.bf16 ?? peak;
-    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(g.spec.architecture, g.precisionName), g.spec.peak.fp8 ?? peak16);
+    // Weight-only formats dequantize on the vector units (kernels.ts): the FP32 peak, else 1/16 of
+    // the 16-bit tensor peak. Which GEMMs do is decided per weight class in ops.ts (Rates.operand).
+    const operand = operandBytes(g.precisionName);
+    const dt = this.state.dtypes;
+    const anyNarrow = dequantizes(weightBytesPerParam(dt), operand) || dequantizes(expertBytesPerParam(dt), operand);
+    const vector = anyNarrow ? (g.spec.peak.fp32 ?? peak16 / 16) : 0;
+    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(g.spec.architecture, g.precisionName), g.spec.peak.fp8 ?? peak16, vector, operand);
     return this.shard.ep > 1 ? { ...r, epLink: this.state.cluster.linkFor(this.shard.ep) } : r;
   }
 

@@ -46,6 +46,35 @@
  *   balances them with redundant experts (EPLB, https://github.com/deepseek-ai/EPLB; DeepSeek-V3,
  *   arXiv:2412.19437 §3.4); it divides the grouped GEMM's compute rate. Each expert's M (for
  *   halfM) is the mean tokens per touched expert, N·k ÷ E_touched.
+ * - moe: which kernel family runs the experts — a property of the serving engine, named by each
+ *   measurement's setup. "grouped" (default): the tokens are permuted by expert and one grouped
+ *   GEMM runs each touched expert once (TensorRT-LLM's MoE plugin, vLLM's fused_moe, SGLang), so
+ *   the weights read are the E_touched experts'. "gather": each token gathers its own k experts'
+ *   weights by index and runs batched GEMVs (gpt-fast's Mixtral, ConditionalFeedForward:
+ *   `self.w1[expert_indices]` then einsum, https://github.com/pytorch-labs/gpt-fast/blob/main/mixtral-moe/model.py),
+ *   so the weights read are N·k experts' — the same as grouped at batch 1, k/E_touched × more
+ *   beyond it — at the dense GEMV rate (no grouped tiles, no wait on the busiest expert). With
+ *   expert parallelism (ep > 1) the experts always run grouped.
+ * - dequant (vector operations per weight element, default 2): weight-only quantization (weights
+ *   stored narrower than the compute precision: int8/int4/fp4 weights under fp16/bf16 compute, or
+ *   int4 under fp8) converts each weight to the compute type inside the GEMM — a convert and a
+ *   scale per element — on the CUDA cores, not the tensor cores. At decode the GEMM is a GEMV
+ *   and this vector work sits beside the weight stream: on A100 (19.5 TFLOPS of FP32 beside
+ *   2 TB/s, ~10 vector operations per HBM byte) two operations per int8 weight add about a
+ *   quarter to its read time, more at 4 bits per weight. gpt-fast measures it: weight-only
+ *   int8 Llama-2-7B reaches 1069 GB/s of HBM against 1397 GB/s in bf16 on the same A100
+ *   (README "Benchmarks", https://github.com/pytorch-labs/gpt-fast/blob/main/README.md), and
+ *   Marlin's design is built around hiding this dequantization (Frantar et al. 2024,
+ *   arXiv:2408.11743). Priced as a compute term per GEMM: weights × dequant ÷ (η_c × the GPU's
+ *   FP32 vector peak; 1/16 of its 16-bit tensor peak where the catalog has none), serial with the
+ *   weight stream under overlap 0. 0 turns it off.
+ * - lmHead: how tensor parallelism holds the LM head. "vocab-parallel" (default): each GPU
+ *   holds vocab/tp rows and the logits are all-gathered (Megatron-LM's parallel output layer;
+ *   TensorRT-LLM, vLLM). "replicated": every GPU reads the whole head and no gather runs — gpt-fast
+ *   shards only the attention and feed-forward of each block (tp.py, apply_tp,
+ *   https://github.com/pytorch-labs/gpt-fast/blob/main/tp.py), so at batch 1 on 8 GPUs Llama-3.1's
+ *   1 GB head is read whole by each. The step time follows it; the memory fit keeps the
+ *   vocabulary-parallel share.
  * - allReduce (seconds, default 12 µs, inside the published 6–17 µs; null for NCCL's ring
  *   alone): launch-and-barrier latency of the engine's one-shot/two-shot all-reduce over
  *   NVLink (hardware/collectives.ts).
@@ -53,11 +82,16 @@
 import type { Unit } from "mathjs";
 import { SuanliError, show } from "../errors.js";
 import { ONE_SHOT_LATENCY } from "../hardware/collectives.js";
+import type { Precision } from "../hardware/precision.js";
 import { parseQuantity } from "../units.js";
 import { oneOf, unitFraction } from "../validate.js";
 
 export type KvReads = "per-kv-head" | "per-query-head";
 export const KV_READS: readonly KvReads[] = ["per-kv-head", "per-query-head"];
+export type MoeKernels = "grouped" | "gather";
+export const MOE_KERNELS: readonly MoeKernels[] = ["grouped", "gather"];
+export type LmHead = "vocab-parallel" | "replicated";
+export const LM_HEADS: readonly LmHead[] = ["vocab-parallel", "replicated"];
 
 export interface Kernels {
   /** Fraction of the shorter of compute and memory time hidden under the longer, in [0, 1]. */
@@ -71,17 +105,23 @@ export interface Kernels {
   readonly imbalance: number;
   /** Latency of the engine's one-shot/two-shot all-reduce, s; null: NCCL ring only. */
   readonly allReduce: number | null;
+  /** Kernel family of the MoE experts: one grouped GEMM per step, or per-token weight gathers. */
+  readonly moe: MoeKernels;
+  /** Vector operations per weight element to dequantize weight-only formats (≥ 0). */
+  readonly dequant: number;
+  /** How tensor parallelism holds the LM head: split over the vocabulary, or whole on every GPU. */
+  readonly lmHead: LmHead;
 }
 
-export const KERNEL_KEYS = ["overlap", "kvReads", "halfM", "grouped", "imbalance", "allReduce"] as const;
+export const KERNEL_KEYS = ["overlap", "kvReads", "halfM", "grouped", "imbalance", "allReduce", "moe", "dequant", "lmHead"] as const;
 
 /** The defaults above. */
-export const DEFAULT_KERNELS: Kernels = Object.freeze({ overlap: 0, kvReads: "per-kv-head", halfM: 0, grouped: 0.4, imbalance: 1.25, allReduce: ONE_SHOT_LATENCY });
+export const DEFAULT_KERNELS: Kernels = Object.freeze({ overlap: 0, kvReads: "per-kv-head", halfM: 0, grouped: 0.4, imbalance: 1.25, allReduce: ONE_SHOT_LATENCY, moe: "grouped", dequant: 2, lmHead: "vocab-parallel" });
 
-/** The classic roofline: perfect overlap, K/V read once per KV head, shape-blind dense GEMMs, ring all-reduce. */
-export const IDEAL_KERNELS: Kernels = Object.freeze({ overlap: 1, kvReads: "per-kv-head", halfM: 0, grouped: 1, imbalance: 1, allReduce: null });
+/** The classic roofline: perfect overlap, K/V read once per KV head, shape-blind dense GEMMs, ring all-reduce, free dequantization. */
+export const IDEAL_KERNELS: Kernels = Object.freeze({ overlap: 1, kvReads: "per-kv-head", halfM: 0, grouped: 1, imbalance: 1, allReduce: null, moe: "grouped", dequant: 0, lmHead: "vocab-parallel" });
 
-export type KernelOptions = { [K in keyof Kernels]?: K extends "allReduce" ? number | string | Unit | null : Kernels[K] };
+export type KernelOptions = { [K in keyof Kernels]?: K extends "allReduce" ? number | string | Unit | null : K extends "moe" ? MoeKernels | string : K extends "lmHead" ? LmHead | string : Kernels[K] };
 
 const bad = (k: string, v: unknown, expected: string) =>
   new SuanliError("bad-argument", `kernels.${k} must be ${expected}, got ${show(v)}`, { value: v, expected });
@@ -107,6 +147,13 @@ export function withKernels(base: Kernels, patch: KernelOptions): Kernels {
     } else if (k === "imbalance") {
       if (typeof v !== "number" || !Number.isFinite(v) || v < 1) throw bad(k, v, "a ratio ≥ 1");
       next.imbalance = v;
+    } else if (k === "moe") {
+      next.moe = oneOf(v, MOE_KERNELS, "kernels.moe");
+    } else if (k === "lmHead") {
+      next.lmHead = oneOf(v, LM_HEADS, "kernels.lmHead");
+    } else if (k === "dequant") {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw bad(k, v, "a number of operations per weight ≥ 0");
+      next.dequant = v;
     } else if (k === "allReduce") {
       // mathjs spells micro "u": accept the micro sign and Greek mu too.
       next.allReduce = v === null ? null : parseQuantity((typeof v === "string" ? v.replace(/[\u00b5\u03bc]s\b/g, "us") : v) as number | string | Unit, "time", "kernels.allReduce");
@@ -115,6 +162,19 @@ export function withKernels(base: Kernels, patch: KernelOptions): Kernels {
     }
   }
   return Object.freeze(next);
+}
+
+/** Bytes per operand element of GEMMs at compute precision `p` (fp16/bf16 2, fp8/int8 1, fp4 ½). */
+export function operandBytes(p: Precision): number {
+  return p === "fp4" ? 0.5 : p === "fp8" || p === "int8" ? 1 : p === "fp16" || p === "bf16" ? 2 : p === "fp64" || p === "fp64Tensor" ? 8 : 4;
+}
+
+/**
+ * Whether weights stored as `weightBytes` bytes per element are dequantized inside GEMMs that
+ * compute with `operandBytes`-byte operands (weight-only quantization: narrower storage).
+ */
+export function dequantizes(weightBytes: number, operandBytes: number): boolean {
+  return weightBytes < operandBytes;
 }
 
 /** GEMM compute-rate factor of M rows: M ÷ (M + halfM) (1 when halfM = 0). */

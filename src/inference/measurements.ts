@@ -10,7 +10,7 @@ import { cluster } from "../hardware/cluster.js";
 import { model } from "../model/model.js";
 import type { Precision } from "../hardware/precision.js";
 import type { Efficiency } from "./efficiency.js";
-import { KV_READS, type Kernels, type KvReads } from "./kernels.js";
+import { KV_READS, LM_HEADS, MOE_KERNELS, type Kernels, type KvReads, type LmHead, type MoeKernels } from "./kernels.js";
 import type { Overhead } from "./overhead.js";
 
 export type MeasurementMetric = "output_tps_total" | "output_tps_per_gpu" | "ttft_ms" | "itl_ms";
@@ -40,14 +40,18 @@ export interface Measurement {
    * for TensorRT-LLM builds without the XQA kernel; absent means "per-kv-head".
    */
   readonly kvReads?: KvReads;
+  /** Kernel family of the run's MoE experts (kernels.ts): "gather" for per-token weight gathers; absent means "grouped". */
+  readonly moe?: MoeKernels;
+  /** How the run's tensor parallelism held the LM head (kernels.ts): "replicated" for gpt-fast; absent means "vocab-parallel". */
+  readonly lmHead?: LmHead;
 }
 
-/** What `predict` may override besides the efficiency (kvReads comes from the row). */
+/** What `predict` may override besides the efficiency (kvReads, moe and lmHead come from the row). */
 export interface ModelOptions {
   readonly overlap?: number;
   readonly overhead?: Partial<Overhead>;
-  /** Kernel constants besides overlap and kvReads (halfM, grouped, imbalance, allReduce). */
-  readonly kernels?: Partial<Omit<Kernels, "overlap" | "kvReads">>;
+  /** Kernel constants besides overlap, kvReads and moe (halfM, grouped, imbalance, allReduce, dequant). */
+  readonly kernels?: Partial<Omit<Kernels, "overlap" | "kvReads" | "moe" | "lmHead">>;
 }
 
 function check(r: Record<string, unknown>, i: number): Measurement {
@@ -62,6 +66,8 @@ function check(r: Record<string, unknown>, i: number): Measurement {
   if (!/^https?:\/\//.test(r.source as string)) throw new SuanliError("bad-dataset", `${where}: source must be a URL`, { value: r.source });
   if (!METRICS.includes(r.metric as MeasurementMetric)) throw new SuanliError("bad-dataset", `${where}: metric must be one of ${METRICS.join(", ")}`, { value: r.metric });
   if (r.kvReads !== undefined && !KV_READS.includes(r.kvReads as KvReads)) throw new SuanliError("bad-dataset", `${where}: kvReads must be one of ${KV_READS.join(", ")}`, { value: r.kvReads });
+  if (r.lmHead !== undefined && !LM_HEADS.includes(r.lmHead as LmHead)) throw new SuanliError("bad-dataset", `${where}: lmHead must be one of ${LM_HEADS.join(", ")}`, { value: r.lmHead });
+  if (r.moe !== undefined && !MOE_KERNELS.includes(r.moe as MoeKernels)) throw new SuanliError("bad-dataset", `${where}: moe must be one of ${MOE_KERNELS.join(", ")}`, { value: r.moe });
   return Object.freeze(r as unknown as Measurement);
 }
 
@@ -78,7 +84,7 @@ export function measurements(): readonly Measurement[] {
 
 /**
  * The kit's prediction of a row's metric under `efficiency` and `opts` (the engine's defaults
- * for whatever is omitted; the row's own `kvReads`), or null with the reason when the
+ * for whatever is omitted; the row's own `kvReads`, `moe` and `lmHead`), or null with the reason when the
  * configuration does not fit or the model/GPU is not in the catalogs.
  */
 export function predict(row: Measurement, efficiency?: Partial<Efficiency>, opts: ModelOptions = {}): { value: number | null; reason?: string } {
@@ -86,7 +92,7 @@ export function predict(row: Measurement, efficiency?: Partial<Efficiency>, opts
     const g = gpu(row.gpu).precision(row.precision as Precision);
     let e = model(row.model).on(cluster(g, row.count).tp(row.tp).pp(row.pp)).dtypes({ weights: row.weights, kv: row.kv });
     if (efficiency) e = e.efficiency(efficiency);
-    const k: Partial<Kernels> = { ...opts.kernels, kvReads: row.kvReads ?? "per-kv-head", ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }) };
+    const k: Partial<Kernels> = { ...opts.kernels, kvReads: row.kvReads ?? "per-kv-head", moe: row.moe ?? "grouped", lmHead: row.lmHead ?? "vocab-parallel", ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }) };
     e = e.kernels(k);
     if (opts.overhead) e = e.overhead(opts.overhead);
     switch (row.metric) {

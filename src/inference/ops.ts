@@ -10,7 +10,8 @@
  *   qkv, attn out, mlp        FLOPs 2·N·P             bytes P·s_w + activations in/out · s_a
  *   experts (MoE)             FLOPs 2·N·(k·P_e + P_sh) bytes (E_touched·P_e + P_sh)·s_w + …,
  *                             E_touched = E·(1 − (1 − k/E)^N) under uniform routing; a grouped
- *                             GEMM of M = N·k ÷ E_touched rows per expert
+ *                             GEMM of M = N·k ÷ E_touched rows per expert; with the "gather"
+ *                             kernels (kernels.ts) each token reads its own k experts: N·k·P_e
  *   attention (QKᵀ, AV)       FLOPs 2·h·(d_qk + d_v) per query per key (keys = causal, windowed);
  *                             MLA decode runs absorbed (the up-projections folded into Q and O,
  *                             attention over the cached latent itself, as FlashMLA, vLLM and
@@ -42,13 +43,14 @@
  *                             checkpoint's expert format where it stores them apart (dtypes.ts)
  *   norms                     4·N·d FLOPs, 2·N·d·s_a bytes, each
  * Once per step: embedding lookup, final norm, LM head on `batch` rows (logits of the last
- * token only), and the logits all-gather over the vocabulary-parallel head.
+ * token only), and the logits all-gather over the vocabulary-parallel head (a replicated head,
+ * kernels.ts lmHead, reads all vocab rows on every GPU and gathers nothing).
  */
 import type { CollectiveKind } from "../hardware/collectives.js";
 import { indexerFlopsPerKey, stepKeys, stepKvTokens } from "../model/attention.js";
 import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, expertBytesPerParam, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
 import { expertsTouched, type Shard } from "./shard.js";
-import type { KvReads } from "./kernels.js";
+import type { KvReads, LmHead, MoeKernels } from "./kernels.js";
 
 /**
  * "grouped": MoE expert GEMMs, run as one grouped GEMM over the experts a step touches;
@@ -65,22 +67,27 @@ export interface Step {
 /**
  * Receives one operator: `count` instances, each of `flops` FLOPs and `bytes` HBM bytes, or
  * (for collectives) a `comm` collective of `commBytes` over the tensor-parallel group. GEMMs
- * give their rows M (tokens; for MoE experts, the mean tokens per touched expert).
+ * give their rows M (tokens; for MoE experts, the mean tokens per touched expert) and the weight
+ * elements they read (what weight-only formats dequantize; kernels.ts).
  */
-export type OpSink = (name: string, cls: OpClass, count: number, flops: number, bytes: number, comm?: CollectiveKind, commBytes?: number, rows?: number) => void;
+export type OpSink = (name: string, cls: OpClass, count: number, flops: number, bytes: number, comm?: CollectiveKind, commBytes?: number, rows?: number, weights?: number) => void;
 
 /**
  * Emit the operators of one step of shard `s` (one pipeline stage) into `emit`. `kvReads`
  * (default "per-kv-head") says whether the decode attention kernel shares each KV head's
  * read across its query group or re-reads it per query head (see kernels.ts).
  */
-export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvReads: KvReads = "per-kv-head"): void {
+export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvReads: KvReads = "per-kv-head", moeKernels: MoeKernels = "grouped", lmHead: LmHead = "vocab-parallel", operand = 0): void {
   const a = s.arch;
   const { batch: B, tokens: T, past } = step;
   const N = B * T;
   const d = a.hidden;
   const sw = weightBytesPerParam(dt);
   const se = expertBytesPerParam(dt);
+  // A weight class stored narrower than the GEMM's operands (`operand` bytes; 0: none) is
+  // dequantized: its GEMMs report the weight elements they read (kernels.ts dequant).
+  const dqDense = sw < operand;
+  const dqExperts = se < operand;
   const skv = kvBytesPerElement(dt);
   const sa = ACTIVATION_BYTES;
   const qOut = s.heads * a.headDim;
@@ -109,48 +116,52 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
 
   for (const g of s.groups) {
     const c = g.count;
-    emit("qkv", "gemm", c, 2 * N * s.qkvParams, s.qkvParams * sw + N * (d + qOut + kvOut) * sa, undefined, undefined, N);
+    emit("qkv", "gemm", c, 2 * N * s.qkvParams, s.qkvParams * sw + N * (d + qOut + kvOut) * sa, undefined, undefined, N, dqDense ? s.qkvParams : undefined);
     const keys = stepKeys(past, T, g.window, chunked, topk);
     const kept = stepKvTokens(past, T, g.window, chunked, topk);
     if (dsa) emit("indexer", "indexer", c, indexPerKey * indexKeys, indexBytes);
     const attnFlops = sparsePrefill ? B * Math.min(mqaPerKey * keys, attnPerKey * stepKeys(past, T, g.window, chunked, null)) : attnPerKey * B * keys;
     emit("attention", "attention", c, attnFlops, kvPasses * B * kept * mainKv * skv + N * mainKv * skv + N * s.heads * qoWidth * sa);
-    emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa, undefined, undefined, N);
+    emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa, undefined, undefined, N, dqDense ? s.outParams : undefined);
     if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
     if (g.moe && a.moe && s.ep > 1) {
       const m = a.moe;
       const routed = (N / tp) * m.active * s.epImbalance;
       const touched = expertsTouched(m.experts, m.active, (N * s.ep) / tp) / s.ep;
       const width = m.expertIntermediate * ffnWidth;
-      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N);
+      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N, dqDense ? s.routerParams : undefined);
       emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * sa);
       // The GPU's own experts run as one grouped GEMM, as without expert parallelism.
       emit(
         "experts", "grouped", c,
         2 * (routed * s.expertParams + N * s.sharedParams),
         (touched * s.expertParams + s.sharedParams) * se + (routed * (2 * d + width) + N * m.shared * (2 * d + width / tp)) * sa,
-        undefined, undefined, touched > 0 ? routed / touched : 0,
+        undefined, undefined, touched > 0 ? routed / touched : 0, dqExperts ? touched * s.expertParams + s.sharedParams : undefined,
       );
       emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * sa);
     } else if (g.moe && a.moe) {
       const m = a.moe;
-      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N);
-      const touched = expertsTouched(m.experts, m.active, N);
+      emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N, dqDense ? s.routerParams : undefined);
+      // grouped: each touched expert read once; gather: each token reads its k experts (GEMVs)
+      const gather = moeKernels === "gather";
+      const read = gather ? N * m.active : expertsTouched(m.experts, m.active, N);
       const width = (m.expertIntermediate / tp) * ffnWidth;
       emit(
-        "experts", "grouped", c,
+        "experts", gather ? "gemm" : "grouped", c,
         2 * N * (m.active * s.expertParams + s.sharedParams),
-        (touched * s.expertParams + s.sharedParams) * se + N * (m.active + m.shared) * (2 * d + width) * sa,
-        undefined, undefined, touched > 0 ? (N * m.active) / touched : 0,
+        (read * s.expertParams + s.sharedParams) * se + N * (m.active + m.shared) * (2 * d + width) * sa,
+        undefined, undefined, gather ? 1 : read > 0 ? (N * m.active) / read : 0, dqExperts ? read * s.expertParams + s.sharedParams : undefined,
       );
     } else {
-      emit("mlp", "gemm", c, 2 * N * s.mlpParams, s.mlpParams * sw + N * (2 * d + (a.intermediate / tp) * ffnWidth) * sa, undefined, undefined, N);
+      emit("mlp", "gemm", c, 2 * N * s.mlpParams, s.mlpParams * sw + N * (2 * d + (a.intermediate / tp) * ffnWidth) * sa, undefined, undefined, N, dqDense ? s.mlpParams : undefined);
     }
     if (tp > 1) emit("all-reduce", "collective", c, 0, 0, "allReduce", N * d * sa);
     emit("norms", "elementwise", c * a.normsPerLayer, 4 * N * d, 2 * N * d * sa);
   }
   emit("embedding", "elementwise", 1, 0, N * d * (EMBEDDING_BYTES + sa));
   emit("norms", "elementwise", 1, 4 * B * d, 2 * B * d * sa);
-  emit("lm head", "gemm", 1, 2 * B * s.vocab * d, s.vocab * d * EMBEDDING_BYTES + B * (d * sa + s.vocab * LOGIT_BYTES), undefined, undefined, B);
-  if (tp > 1) emit("logits gather", "collective", 1, 0, 0, "allGather", B * a.vocab * LOGIT_BYTES);
+  // a replicated head (lmHead "replicated", kernels.ts) reads every vocabulary row and gathers nothing
+  const V = lmHead === "replicated" ? a.vocab : s.vocab;
+  emit("lm head", "gemm", 1, 2 * B * V * d, V * d * EMBEDDING_BYTES + B * (d * sa + V * LOGIT_BYTES), undefined, undefined, B);
+  if (tp > 1 && V !== a.vocab) emit("logits gather", "collective", 1, 0, 0, "allGather", B * a.vocab * LOGIT_BYTES);
 }

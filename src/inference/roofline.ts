@@ -38,20 +38,38 @@ export interface Rates {
   readonly linkEfficiency: number;
   /** The expert-parallel group's link (all-to-all), when ep > 1. */
   readonly epLink?: LinkPath;
+  /**
+   * Vector (CUDA-core) op/s that dequantize weight-only formats: η_c × the FP32 vector peak, or
+   * 0 when the weights are stored in the compute precision (nothing to dequantize; kernels.ts).
+   */
+  readonly dequant: number;
+  /**
+   * Bytes per GEMM operand element at the compute precision (kernels.ts operandBytes): a weight
+   * class stored narrower than this is dequantized (ops.ts); 0: none is.
+   */
+  readonly operand: number;
 }
 
 /**
  * Rates from raw peaks and an efficiency; `factor` (default 1) scales the compute efficiency for
- * the GPU's generation and precision (efficiency.ts computeFactor).
+ * the GPU's generation and precision (efficiency.ts computeFactor); `peak8` is the FP8 peak the
+ * DSA indexer runs at; `vector` (default 0: no weights need dequantization) is the vector peak
+ * that dequantizes weight-only formats, and `operand` the compute precision's operand bytes.
  */
-export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency, factor = 1, peak8 = peak16): Rates {
+export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency, factor = 1, peak8 = peak16, vector = 0, operand = 0): Rates {
   const c = eff.compute * factor;
-  return { gemm: peak * c, attention: peak16 * c, indexer: peak8 * c, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link };
+  return { gemm: peak * c, attention: peak16 * c, indexer: peak8 * c, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link, dequant: vector * eff.compute, operand };
+}
+
+/** Seconds a GEMM reading `weights` weight elements spends dequantizing them (0 when none). */
+export function dequantTime(weights: number | undefined, r: Rates, k: Kernels): number {
+  return weights !== undefined && r.dequant > 0 ? (weights * k.dequant) / r.dequant : 0;
 }
 
 /**
  * Compute rate of one operator (FLOP/s): attention at the 16-bit rate; GEMMs at the GEMM rate
  * × M ÷ (M + halfM) for M rows; MoE grouped GEMMs further × grouped ÷ imbalance (kernels.ts).
+ * A weight-only GEMM adds its dequantization (dequantTime) to the compute time.
  */
 export function computeRate(cls: OpClass, rows: number, r: Rates, k: Kernels): number {
   if (cls === "attention") return r.attention;
@@ -103,7 +121,8 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
   const indexer = r.indexer ?? attention;
   const grouped = (gemm * k.grouped) / k.imbalance;
   const { halfM, overlap } = k;
-  forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes, rows) => {
+  const dq = r.dequant > 0 && k.dequant > 0 ? k.dequant / r.dequant : 0;
+  forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes, rows, weights) => {
     if (cls === "collective") {
       const t = count * commTime(comm!, commBytes!, s, r, k);
       out.link += t;
@@ -115,12 +134,13 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
       const shape = halfM > 0 && rows !== undefined ? rows / (rows + halfM) : 1;
       tc = flops / (cls === "attention" ? attention : cls === "indexer" ? indexer : cls === "grouped" ? grouped * shape : cls === "gemm" ? gemm * shape : gemm);
     }
+    if (dq > 0 && weights !== undefined) tc += weights * dq;
     const tm = bytes / memory;
     const t = count * opTime(tc, tm, overlap);
     if (tc >= tm) out.compute += t;
     else out.memory += t;
     out.total += t;
-  }, k.kvReads);
+  }, k.kvReads, k.moe, k.lmHead, r.operand);
   return out;
 }
 
@@ -151,7 +171,7 @@ export interface OpRow {
  */
 export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels = IDEAL_KERNELS): OpRow[] {
   const rows = new Map<string, OpRow>();
-  forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes, m) => {
+  forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes, m, weights) => {
     let row = rows.get(name);
     if (!row) {
       row = { op: name, cls, count: 0, flops: 0, bytes: 0, wireBytes: 0, computeTime: 0, memoryTime: 0, linkTime: 0, time: 0, bound: "memory" };
@@ -166,14 +186,14 @@ export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
       row.bound = "link";
       return;
     }
-    const tc = flops > 0 ? flops / computeRate(cls, m ?? 0, r, k) : 0;
+    const tc = (flops > 0 ? flops / computeRate(cls, m ?? 0, r, k) : 0) + dequantTime(weights, r, k);
     const tm = bytes / memoryRate(cls, r, k);
     row.flops += count * flops;
     row.bytes += count * bytes;
     row.computeTime += count * tc;
     row.memoryTime += count * tm;
     row.time += count * opTime(tc, tm, k.overlap);
-  }, k.kvReads);
+  }, k.kvReads, k.moe, k.lmHead, r.operand);
   for (const row of rows.values()) if (row.cls !== "collective") row.bound = row.computeTime >= row.memoryTime ? "compute" : "memory";
   return [...rows.values()];
 }

@@ -13,14 +13,14 @@
  *
  * (the mixed batch of Orca, Yu et al. OSDI 2022 §3, and Sarathi-Serve, Agrawal et al. 2024,
  * arXiv:2403.02310 §3). Exact against `engine.stepTime` (what decode() and prefill() report)
- * for a single part at pp = 1, under the engine's kernels (overlap, KV reads) and overhead; for MoE layers the
+ * for a single part at pp = 1, under the engine's kernels (overlap, KV reads, dequantization) and overhead; for MoE layers the
  * experts touched are summed per part (an upper bound). With pp > 1 each part's batch is split
  * into pp micro-batches and the stage time multiplied by pp (stage hand-offs are not counted).
  */
 import type { CollectiveKind } from "../hardware/collectives.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { forEachOp, type OpClass, type Step } from "../inference/ops.js";
-import { commTime, computeRate, memoryRate, type Rates } from "../inference/roofline.js";
+import { commTime, computeRate, dequantTime, memoryRate, type Rates } from "../inference/roofline.js";
 import { opTime } from "../inference/kernels.js";
 import { overheadTime } from "../inference/overhead.js";
 
@@ -44,17 +44,19 @@ interface OpSlot {
   count: number;
   comm: CollectiveKind | undefined;
   weights: number;
+  /** Weight elements read at batch 0, and those the parts add (dequantized by weight-only formats). */
+  elements: number;
   flops: number;
   bytes: number;
   commBytes: number;
 }
 
 /** The operator slots of engine `e` with their weight bytes (the op at batch 0). */
-function slots(e: InferenceEngine): OpSlot[] {
+function slots(e: InferenceEngine, r: Rates): OpSlot[] {
   const out: OpSlot[] = [];
-  forEachOp(e.shard, e.state.dtypes, { batch: 0, tokens: 1, past: 0 }, (_n, cls, count, _f, bytes, comm) => {
-    out.push({ cls, count, comm, weights: bytes, flops: 0, bytes: 0, commBytes: 0, rows: 0 });
-  }, e.kernels().kvReads);
+  forEachOp(e.shard, e.state.dtypes, { batch: 0, tokens: 1, past: 0 }, (_n, cls, count, _f, bytes, comm, _cb, _rows, weights) => {
+    out.push({ cls, count, comm, weights: bytes, elements: weights ?? 0, flops: 0, bytes: 0, commBytes: 0, rows: 0 });
+  }, e.kernels().kvReads, e.kernels().moe, e.kernels().lmHead, r.operand);
   return out;
 }
 
@@ -76,17 +78,19 @@ export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates =
   const pp = e.shard.pp;
   const live = parts.filter((p) => p.batch > 0 && p.tokens > 0);
   if (live.length === 0) return { time: 0, attention: 0, link: 0, flops: 0, bytes: 0 };
-  const ops = slots(e);
+  const ops = slots(e, r);
+  const base = ops.map((s) => s.elements);
   for (const part of live) {
     const p = pp > 1 ? { ...part, batch: Math.ceil(part.batch / pp) } : part;
     let i = 0;
-    forEachOp(e.shard, e.state.dtypes, p, (_n, _cls, _count, flops, bytes, _comm, commBytes, rows) => {
-      const s = ops[i++]!;
+    forEachOp(e.shard, e.state.dtypes, p, (_n, _cls, _count, flops, bytes, _comm, commBytes, rows, weights) => {
+      const s = ops[i]!;
+      s.elements += (weights ?? 0) - base[i++]!;
       s.rows += rows ?? 0;
       s.flops += flops;
       s.bytes += bytes - s.weights;
       s.commBytes += commBytes ?? 0;
-    }, e.kernels().kvReads);
+    }, e.kernels().kvReads, e.kernels().moe, e.kernels().lmHead, r.operand);
   }
   const k = e.kernels();
   const sequences = live.reduce((n, p) => n + (pp > 1 ? Math.ceil(p.batch / pp) : p.batch), 0);
@@ -99,7 +103,8 @@ export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates =
       continue;
     }
     const bytes = s.weights + s.bytes;
-    const t = s.count * opTime(s.flops > 0 ? s.flops / computeRate(s.cls, s.rows, r, k) : 0, bytes / memoryRate(s.cls, r, k), k.overlap);
+    const tc = (s.flops > 0 ? s.flops / computeRate(s.cls, s.rows, r, k) : 0) + dequantTime(s.elements, r, k);
+    const t = s.count * opTime(tc, bytes / memoryRate(s.cls, r, k), k.overlap);
     if (s.cls === "attention" || s.cls === "indexer") out.attention += t;
     out.time += t;
     out.flops += s.count * s.flops;
