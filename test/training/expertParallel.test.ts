@@ -47,7 +47,7 @@ describe("expert parallelism in training: DeepSeek-V3 pre-training as its report
     expect(perMb / f1b.microBatchTime).toBeLessThan(2);
     expect(dual.bubble).toBeLessThan(f1b.bubble);
     expect(dual.step).toBeLessThan(f1b.step);
-    expect(t.step().breakdown().objects().map((r) => r.component)).toContain("EP all-to-alls (exposed)");
+    expect(t.step().breakdown().objects().map((r) => (r as { component: string }).component)).toContain("EP all-to-alls (exposed)");
   });
 });
 
