@@ -150,7 +150,9 @@ export function stepTimes(a: Architecture, p: ParamBreakdown, matmulParams: numb
   const routedShare = c.ep > 1 && a.moe ? (moeLayerCount(a) * a.moe.active * mlpParams(a, a.moe.expertIntermediate)) / matmulParams : 0;
   const smRate = c.schedule === "dualpipe" && c.ep > 1 ? 1 - COMMUNICATION_SM_SHARE : 1;
   const linearTime = ((flops.linear * share) / (eta * smRate * peaks.linear)) * (1 + (c.epImbalance - 1) * routedShare);
-  const gemm = Math.max(linearTime, (P * (sb.weights * weightPasses + 2 * sb.grads)) / bw);
+  // A micro-batch reads one copy of the stage's weights (DualPipe holds two: one per direction).
+  const readP = c.schedule === "dualpipe" ? P / 2 : P;
+  const gemm = Math.max(linearTime, (readP * (sb.weights * weightPasses + 2 * sb.grads)) / bw);
   const attention = (flops.attention * share) / (eta * smRate * peaks.attention);
   const memoryBound = (elementwiseBytes(a, c, layers) + castBytes(a, c, layers)) / bw;
   const microBatchTime = gemm + attention + memoryBound;
