@@ -61,6 +61,9 @@ export { stepTimes, trainingPeaks, trainingEfficiency, type StepTimes } from "./
 export { gemmEfficiency, gemmEfficiencies, type GemmEfficiencyEntry } from "./training/efficiency.js";
 export { trainFlops, keysPerQuery, type TrainFlops } from "./training/flops.js";
 export { stateBytes, zeroDivisors, paramsOnGpu, type StateBytes } from "./training/states.js";
+export { gpuParams, type GpuParams } from "./training/states.js";
+export { expertAllToAllTime } from "./hardware/alltoall.js";
+export { SCHEDULES, type Schedule } from "./training/options.js";
 export { layerActivationBytes, layerTerms, inFlight, type LayerActivations } from "./training/activations.js";
 export {
   readTrainOptions, TRAIN_PRECISIONS, OPTIMIZERS, RECOMPUTE, FP8_RECIPES, GRAD_DTYPES, defaultGradDtype,

@@ -29,9 +29,21 @@
  *   it saves nothing more.
  * - MoE layers: the MLP width is the routed top-k plus shared experts' widths (every token's
  *   expert activations are kept); MLA widths are taken as the up-projected heads.
+ * - recompute "deepseek-v3" (DeepSeek-V3, arXiv:2412.19437 §3.2.3 "Recomputation of RMSNorm
+ *   and MLA Up-Projection", §3.3.3 "Low-Precision Storage"): each block keeps its residual input
+ *   e·h (the RMSNorm output is rebuilt from it), the MLA latents (q_lora + kv_lora + rope
+ *   widths; the up-projected Q, K, V are rebuilt), the attention output e·a·d_v and its
+ *   log-sum-exp, the SwiGLU input 2·I (its output, the down-projection input, is rebuilt) and
+ *   the tokens sent to each routed expert k·h; under the DeepSeek-V3 FP8 recipe the latents,
+ *   SwiGLU inputs and routed tokens are cached in FP8 (1 B), the rest at e.
+ * - Expert parallelism (ep > 1): the all-to-all delivers each token to its k experts' GPUs,
+ *   which keep the received copies for the experts' weight gradients, k·e·h per token per MoE
+ *   layer; and the busiest GPU of the expert group holds `epImbalance` × the mean of the routed
+ *   tokens' activations (k·(e·h + 3·e·I_expert) per token, gated), the mean being what the
+ *   layer average above counts.
  */
-import { isMoeLayer, type Architecture } from "../model/architecture.js";
-import type { TrainConfig } from "./options.js";
+import { isMoeLayer, moeLayerCount, type Architecture } from "../model/architecture.js";
+import type { Schedule, TrainConfig } from "./options.js";
 
 /** Per-layer activation bytes split by how they scale: per token (× s·b) and per s²·b. */
 export interface LayerActivations {
@@ -75,10 +87,46 @@ export function layerActivationBytes(a: Architecture, c: TrainConfig): number {
   const b = c.microBatch;
   const t = c.tp;
   if (c.recompute === "full") return (c.activationBytes * s * b * a.hidden) / (c.sequenceParallel ? t : 1);
-  const x = layerTerms(a, c);
+  const x = c.recompute === "deepseek-v3" ? deepseekTerms(a, c) : layerTerms(a, c);
   const perToken = (c.sequenceParallel ? x.replicated / t : x.replicated) + x.split / t;
   const scores = c.recompute === "none" ? (x.perScore * s) / t : 0;
-  return s * b * (perToken + scores);
+  return s * b * (perToken + scores + routedTokenBytes(a, c) / t);
+}
+
+/** Bytes of an FP8-cached activation element: 1 under the DeepSeek-V3 FP8 recipe, else the activation bytes. */
+function cachedBytes(c: Pick<TrainConfig, "activationBytes" | "precision" | "fp8Recipe">): number {
+  return c.precision === "fp8" && c.fp8Recipe === "deepseek-v3" ? 1 : c.activationBytes;
+}
+
+/** Per-token terms of one layer under recompute "deepseek-v3" (see the header); routed copies in routedTokenBytes. */
+function deepseekTerms(a: Architecture, c: TrainConfig): LayerActivations {
+  const e = c.activationBytes;
+  const f = cachedBytes(c);
+  const mask = c.dropout ? 1 : 0;
+  const attention = a.mla
+    ? f * ((a.mla.qLoraRank ?? 0) + a.mla.kvLoraRank + a.mla.qkRopeHeadDim)
+    : e * ((a.heads + a.kvHeads) * a.headDim + a.kvHeads * a.vHeadDim);
+  const swigluInput = (a.mlp === "gated" ? 2 : 1) * f * mlpWidth(a);
+  const lse = c.flashAttention ? 4 * a.heads : 0;
+  const perScore = c.flashAttention ? 0 : a.heads * (c.dropout ? 2 * e + 1 : e);
+  return { replicated: 2 * e * a.hidden + 2 * mask * a.hidden, split: attention + e * a.heads * a.vHeadDim + swigluInput + lse, perScore };
+}
+
+/**
+ * Bytes per token per layer (layer average) kept for the routed tokens beyond layerTerms: the
+ * copies sent to each of the k experts, k·h (under ep > 1, where the all-to-all delivers
+ * them, or recompute "deepseek-v3"), and under ep > 1 (imbalance − 1) × the routed tokens'
+ * activations on the busiest expert GPU (see the header). 0 for a dense model.
+ */
+export function routedTokenBytes(a: Architecture, c: Pick<TrainConfig, "activationBytes" | "ep" | "epImbalance" | "recompute" | "precision" | "fp8Recipe">): number {
+  const m = a.moe;
+  if (!m) return 0;
+  const ds = c.recompute === "deepseek-v3";
+  const e = c.activationBytes;
+  const copy = ds ? cachedBytes(c) : c.ep > 1 ? e : 0;
+  const inner = ds ? (a.mlp === "gated" ? 2 : 1) * cachedBytes(c) : (a.mlp === "gated" ? 3 : 2) * e;
+  const extra = c.ep > 1 ? (c.epImbalance - 1) * m.active * (copy * a.hidden + inner * m.expertIntermediate) : 0;
+  return (moeLayerCount(a) / a.layers) * (m.active * copy * a.hidden + extra);
 }
 
 /**
@@ -94,10 +142,11 @@ export function recomputeWorkingSet(a: Architecture, c: TrainConfig): number {
 /**
  * Micro-batches whose activations the first pipeline stage holds at once. 1F1B: min(p, m);
  * interleaved with v chunks: × (1 + (p−1)/(p·v)) (Korthikanti et al. 2022 §4.2.3; Narayanan
- * et al. 2021 §2.2.2).
+ * et al. 2021 §2.2.2); DualPipe: min(p + 1, m) (DeepSeek-V3, arXiv:2412.19437 Table 2).
  */
-export function inFlight(c: Pick<TrainConfig, "pp" | "accumulation" | "interleave">): number {
+export function inFlight(c: Pick<TrainConfig, "pp" | "accumulation" | "interleave"> & { schedule?: Schedule }): number {
   const p = c.pp;
+  if (c.schedule === "dualpipe") return Math.min(p + 1, c.accumulation);
   const n = Math.min(p, c.accumulation);
   return c.interleave > 1 && c.accumulation >= p ? n * (1 + (p - 1) / (p * c.interleave)) : n;
 }

@@ -17,6 +17,9 @@
  *                         unfused attention  1 + 2 = 3·A (dS, dQ, dK, dP, dV from the kept scores);
  *                                            selective or full recomputation + A → 4·A
  *
+ * recompute "deepseek-v3" counts the attention core as selective recomputation does and adds a
+ * forward of the MLA up-projections (q_lora → heads·d_qk, kv_lora → heads·(d_nope + d_v)) per layer.
+ *
  * keys per query: (s+1)/2 averaged over a causal sequence (default), or s for the full s×s
  * square as Narayanan et al. and PaLM count it (`attentionFlops: "full"`); sliding windows cap it.
  */
@@ -51,9 +54,12 @@ export function trainFlops(a: Architecture, matmulParams: number, c: Pick<TrainC
   const linearForward = 2 * matmulParams;
   const attentionForward = attnFlopsPerKey(a) * keysPerQuery(a, c.seq, c.attentionFlops);
   const full = c.recompute === "full";
-  const attnPasses = c.flashAttention ? (full ? 4.5 : 3.5) : full || c.recompute === "selective" ? 4 : 3;
+  const attnPasses = c.flashAttention ? (full ? 4.5 : 3.5) : c.recompute !== "none" ? 4 : 3;
   // The LM head is not inside a recomputed layer: full recomputation repeats the layers' matmuls only.
-  const linear = 3 * linearForward + (full ? linearForward - 2 * a.vocab * a.hidden : 0);
+  const upProjection = c.recompute === "deepseek-v3" && a.mla
+    ? 2 * a.layers * a.heads * ((a.mla.qLoraRank === null ? 0 : a.mla.qLoraRank * (a.mla.qkNopeHeadDim + a.mla.qkRopeHeadDim)) + a.mla.kvLoraRank * (a.mla.qkNopeHeadDim + a.mla.vHeadDim))
+    : 0;
+  const linear = 3 * linearForward + (full ? linearForward - 2 * a.vocab * a.hidden : 0) + upProjection;
   const attention = attnPasses * attentionForward;
   return Object.freeze({
     linearForward,

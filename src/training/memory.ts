@@ -22,7 +22,7 @@ import {
   embeddingActivationBytes, inFlight, layerActivationBytes, logitsActivationBytes, recomputeWorkingSet,
 } from "./activations.js";
 import type { TrainConfig } from "./options.js";
-import { layerParams, layersPerStage, paramsOnGpu, stateBytes, zeroDivisors, type Stage } from "./states.js";
+import { expertLayerParams, gpuParams, layerParams, layersPerStage, stateBytes, zeroDivisors, type GpuParams, type Stage } from "./states.js";
 
 export const MEMORY_TERMS = [
   "weights", "fp8Copies", "gradients", "optimizer", "zero3Gather",
@@ -41,21 +41,29 @@ const KORTHIKANTI = "Korthikanti et al. 2022 (arXiv:2205.05198) §4, Table 2";
 export function memoryTerms(a: Architecture, p: ParamBreakdown, c: TrainConfig, stage: Stage): Record<MemoryTerm, number> {
   const sb = stateBytes(c);
   const z = zeroDivisors(c.zero, c.dp);
-  const P = paramsOnGpu(p, a, c.tp, c.pp, stage);
+  const P = gpuParams(p, a, c, stage);
+  const ze = zeroDivisors(c.zero, P.edp);
   const L = layersPerStage(a, c.pp);
   const flight = stage === "last" ? 1 : inFlight(c);
+  const state = (bytes: number, k: "weights" | "grads" | "optimizer") => (P.dense * bytes) / z[k] + (P.expert * bytes) / ze[k];
   return {
-    weights: (P * sb.weights) / z.weights,
-    fp8Copies: (P * sb.fp8Copies) / z.weights,
-    gradients: (P * sb.grads) / z.grads,
-    optimizer: (P * sb.optimizer) / z.optimizer,
-    zero3Gather: c.zero === 3 ? ((layerParams(p, a) / c.tp) * (sb.weights + sb.fp8Copies) * (1 - 1 / c.dp)) : 0,
+    weights: state(sb.weights, "weights"),
+    fp8Copies: state(sb.fp8Copies, "weights"),
+    gradients: state(sb.grads, "grads"),
+    optimizer: state(sb.optimizer, "optimizer"),
+    zero3Gather: c.zero === 3 ? zero3Gathered(p, a, c, P) * (sb.weights + sb.fp8Copies) : 0,
     activations: L * flight * layerActivationBytes(a, c),
     recomputeWorkingSet: recomputeWorkingSet(a, c),
     embeddingActivations: stage === "last" ? 0 : flight * embeddingActivationBytes(a, c),
     logitsActivations: stage === "first" ? 0 : logitsActivationBytes(a, c),
     reserve: c.reserve,
   };
+}
+
+/** Parameters ZeRO-3 gathers for one layer: the dense part over dp, the routed experts over edp (each × (1 − 1/group)). */
+function zero3Gathered(p: ParamBreakdown, a: Architecture, c: TrainConfig, P: GpuParams): number {
+  const routed = P.expert > 0 ? expertLayerParams(p, a) : 0;
+  return ((layerParams(p, a) - routed) / c.tp) * (1 - 1 / c.dp) + (routed / c.ep) * (1 - 1 / P.edp);
 }
 
 const sum = (t: Record<MemoryTerm, number>) => MEMORY_TERMS.reduce((s, k) => s + t[k], 0);
@@ -134,28 +142,37 @@ export class TrainingMemory {
     const { a, p, c } = this;
     const sb = stateBytes(c);
     const z = zeroDivisors(c.zero, c.dp);
-    const P = paramsOnGpu(p, a, c.tp, c.pp, this.stage);
-    const Pt = num(P, "params on this GPU");
-    const state = (bytes: number, divisor: number, what: string) => ({
-      formula: `params / (tp·pp stage) × ${what} B${divisor > 1 ? ` ÷ dp (ZeRO-${c.zero})` : ""}`,
-      term: divisor > 1 ? div(mul(Pt, qty(bytes, "B")), num(divisor, "dp")) : mul(Pt, qty(bytes, "B")),
-      source: sb.source,
-    });
+    const G = gpuParams(p, a, c, this.stage);
+    const ze = zeroDivisors(c.zero, G.edp);
+    const Pt = num(G.dense, "params on this GPU");
+    const Et = num(G.expert, "expert params on this GPU");
+    const part = (P: Term, bytes: number, divisor: number, name: string) => (divisor > 1 ? div(mul(P, qty(bytes, "B")), num(divisor, name)) : mul(P, qty(bytes, "B")));
+    const state = (bytes: number, key: "weights" | "grads" | "optimizer", what: string) => {
+      const divisor = z[key];
+      const ed = ze[key];
+      const dense = `params / (tp·pp stage) × ${what} B${divisor > 1 ? ` ÷ dp (ZeRO-${c.zero})` : ""}`;
+      if (G.expert === 0) return { formula: dense, term: part(Pt, bytes, divisor, "dp"), source: sb.source };
+      return {
+        formula: `non-expert ${dense} + routed experts / (ep·pp stage) × ${what} B${ed > 1 ? ` ÷ edp (ZeRO-${c.zero})` : ""}`,
+        term: add(part(Pt, bytes, divisor, "dp"), part(Et, bytes, ed, "edp")),
+        source: `${sb.source}; expert parallelism: states.ts (Megatron-Core MoE parallel folding, arXiv:2504.14960)`,
+      };
+    };
     const L = layersPerStage(a, c.pp);
     const flight = this.stage === "last" ? 1 : inFlight(c);
     switch (name) {
       case "weights":
-        return state(sb.weights, z.weights, `${sb.weights}`);
+        return state(sb.weights, "weights", `${sb.weights}`);
       case "fp8Copies":
-        return { ...state(sb.fp8Copies, z.weights, `${sb.fp8Copies}`), notes: ["FP8 weight + FP8 transpose cached by Transformer Engine"] };
+        return { ...state(sb.fp8Copies, "weights", `${sb.fp8Copies}`), notes: ["FP8 weight + FP8 transpose cached by Transformer Engine"] };
       case "gradients":
-        return state(sb.grads, z.grads, `${sb.grads}`);
+        return state(sb.grads, "grads", `${sb.grads}`);
       case "optimizer":
-        return { ...state(sb.optimizer, z.optimizer, `${sb.optimizer} (${sb.optimizerParts})`) };
+        return { ...state(sb.optimizer, "optimizer", `${sb.optimizer} (${sb.optimizerParts})`) };
       case "zero3Gather":
         return {
-          formula: "layer params ÷ tp × weight bytes × (1 − 1/dp): one layer gathered at a time under ZeRO-3",
-          term: mul(num(layerParams(p, a) / c.tp, "layer params / tp"), qty(c.zero === 3 ? sb.weights + sb.fp8Copies : 0, "B"), num(c.zero === 3 ? 1 - 1 / c.dp : 0, "(1 − 1/dp)")),
+          formula: "layer params ÷ tp × weight bytes × (1 − 1/dp): one layer gathered at a time under ZeRO-3 (routed experts ÷ ep, × (1 − 1/edp), under ep > 1)",
+          term: mul(num(c.zero === 3 ? zero3Gathered(p, a, c, G) : 0, "gathered layer params"), qty(sb.weights + sb.fp8Copies, "B")),
           source: "Rajbhandari et al. 2020 (arXiv:1910.02054) §5.3",
         };
       case "activations": {

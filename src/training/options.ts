@@ -15,12 +15,26 @@ export const TRAIN_PRECISIONS = ["bf16", "fp16", "fp8", "fp32"] as const;
 export type TrainPrecision = (typeof TRAIN_PRECISIONS)[number];
 export const OPTIMIZERS = ["adam", "adamw", "sgd"] as const;
 export type Optimizer = (typeof OPTIMIZERS)[number];
-export const RECOMPUTE = ["none", "selective", "full"] as const;
-/** none: keep every activation; selective: recompute the attention core (Korthikanti et al. 2022 §5); full: keep each layer's input only. */
+export const RECOMPUTE = ["none", "selective", "full", "deepseek-v3"] as const;
+/**
+ * none: keep every activation; selective: recompute the attention core (Korthikanti et al. 2022 §5);
+ * full: keep each layer's input only; deepseek-v3: selective, and RMSNorm outputs, MLA
+ * up-projections and SwiGLU outputs recomputed in the backward, GEMM inputs cached in FP8 under
+ * the DeepSeek-V3 FP8 recipe (arXiv:2412.19437 §3.2.3, §3.3.3; activations.ts).
+ */
 export type Recompute = (typeof RECOMPUTE)[number];
 export const FP8_RECIPES = ["transformer-engine", "deepseek-v3"] as const;
 export type Fp8Recipe = (typeof FP8_RECIPES)[number];
 export type ZeroStage = 0 | 1 | 2 | 3;
+export const SCHEDULES = ["1f1b", "dualpipe"] as const;
+/**
+ * Pipeline schedule. 1f1b: Narayanan et al. 2021 §2.2 (interleaved with `interleave` > 1).
+ * dualpipe: DeepSeek-V3's bidirectional schedule (arXiv:2412.19437 §3.2.1, Table 2): bubble
+ * (p/2 − 1)(F&B + B − 3W), p + 1 micro-batches of activations, two copies of the stage's
+ * parameters, and each forward chunk's all-to-all and pipeline sends overlapped with a
+ * backward chunk's computation.
+ */
+export type Schedule = (typeof SCHEDULES)[number];
 export const GRAD_DTYPES = ["fp32", "bf16", "fp16"] as const;
 /** The dtype gradients are accumulated in and reduced over the data-parallel group in. */
 export type GradDtype = (typeof GRAD_DTYPES)[number];
@@ -56,6 +70,13 @@ export interface TrainOptions {
   tp?: number;
   pp?: number;
   dp?: number;
+  /**
+   * Expert-parallel degree when no cluster is given (`cluster(…).ep(k)` sets it): each MoE
+   * layer's routed experts held whole by ep GPUs of a pipeline stage (see states.ts).
+   */
+  ep?: number;
+  /** Pipeline schedule (default "1f1b"; see Schedule). */
+  schedule?: Schedule | string;
   /** Interleaved pipeline: model chunks per GPU (Narayanan et al. 2021 §2.2.2; default 1). */
   interleave?: number;
   /** CUDA context, NCCL/cuBLAS workspaces and allocator fragmentation per GPU (default "4 GiB"). */
@@ -100,7 +121,7 @@ export interface TrainOptions {
 /** Every option `train()` takes, one entry per key of TrainOptions (the compiler checks it is complete). */
 const TRAIN_OPTION_SET: Readonly<Record<keyof TrainOptions, true>> = {
   seq: true, microBatch: true, globalBatch: true, accumulation: true, precision: true, fp8Recipe: true, optimizer: true, zero: true, recompute: true,
-  sequenceParallel: true, flashAttention: true, dropout: true, activationBytes: true, tp: true, pp: true, dp: true, interleave: true, reserve: true,
+  sequenceParallel: true, flashAttention: true, dropout: true, activationBytes: true, tp: true, pp: true, dp: true, ep: true, schedule: true, interleave: true, reserve: true,
   efficiency: true, memoryEfficiency: true, gradDtype: true, linkEfficiency: true, goodput: true, attentionFlops: true, tokens: true,
 };
 export const TRAIN_OPTION_KEYS = Object.keys(TRAIN_OPTION_SET) as readonly (keyof TrainOptions)[];
@@ -123,6 +144,11 @@ export interface TrainConfig {
   readonly tp: number;
   readonly pp: number;
   readonly dp: number;
+  /** Expert-parallel degree (1: experts split like the dense layers, over tp). */
+  readonly ep: number;
+  /** The busiest expert GPU's routed load over the mean (1: uniform routing). */
+  readonly epImbalance: number;
+  readonly schedule: Schedule;
   readonly interleave: number;
   readonly reserve: number;
   /** The matmuls' fraction of the dense peak; undefined: the default for the cluster's GPU (efficiency.ts). */
@@ -156,7 +182,7 @@ function keyword<T extends string>(v: unknown, allowed: readonly T[], what: stri
 }
 
 /** Validate and default the options; `layout` (from a cluster) overrides tp/pp/dp. */
-export function readTrainOptions(o: TrainOptions, layout?: { tp: number; pp: number; dp: number }): TrainConfig {
+export function readTrainOptions(o: TrainOptions, layout?: { tp: number; pp: number; dp: number; ep?: number; epImbalance?: number }): TrainConfig {
   if (!o || typeof o !== "object") throw new SuanliError("bad-argument", `train(options) needs an object like { seq: 4096, microBatch: 1 }, got ${show(o)}`, { value: o });
   checkKeys(o, TRAIN_OPTION_KEYS, "train");
   const seq = positiveInt(o.seq, "seq");
@@ -164,6 +190,14 @@ export function readTrainOptions(o: TrainOptions, layout?: { tp: number; pp: num
   const tp = layout ? layout.tp : positiveInt(o.tp ?? 1, "tp");
   const pp = layout ? layout.pp : positiveInt(o.pp ?? 1, "pp");
   const dp = layout ? layout.dp : positiveInt(o.dp ?? 1, "dp");
+  const ep = layout ? (layout.ep ?? 1) : positiveInt(o.ep ?? 1, "ep");
+  if (ep > 1 && (ep % tp !== 0 || (tp * dp) % ep !== 0)) {
+    throw new SuanliError("bad-parallelism", `ep ${ep} must be a multiple of tp ${tp} and divide tp × dp = ${tp * dp} (the GPUs of a pipeline stage)`, { value: ep, expected: `a multiple of ${tp} dividing ${tp * dp}` });
+  }
+  const schedule = keyword(o.schedule, SCHEDULES, "schedule", "1f1b");
+  if (schedule === "dualpipe" && pp > 1 && pp % 2 !== 0) {
+    throw new SuanliError("bad-parallelism", `schedule "dualpipe" needs an even pp (stages pair up from both ends), got pp ${pp}`, { value: pp, expected: "an even pp" });
+  }
   let accumulation: number;
   if (o.globalBatch !== undefined) {
     const gb = positiveInt(o.globalBatch, "globalBatch");
@@ -206,6 +240,9 @@ export function readTrainOptions(o: TrainOptions, layout?: { tp: number; pp: num
     tp,
     pp,
     dp,
+    ep,
+    epImbalance: layout?.epImbalance ?? 1,
+    schedule,
     interleave: positiveInt(o.interleave ?? 1, "interleave"),
     reserve: parseQuantity(o.reserve ?? "4 GiB", "bytes", "reserve"),
     efficiency: o.efficiency === undefined ? undefined : unitFraction(o.efficiency, "efficiency"),

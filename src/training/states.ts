@@ -32,9 +32,21 @@
  *
  * ZeRO (Rajbhandari et al. 2020, Fig. 1): stage 1 shards the optimizer states (master included)
  * over the dp replicas, stage 2 the gradients too, stage 3 the weights (and FP8 copies) too.
+ *
+ * Expert parallelism (ep > 1): each MoE layer's routed experts are held whole (expert tensor
+ * parallelism 1) by ep GPUs of a pipeline stage, E/ep experts each; attention, dense MLPs,
+ * shared experts, router and embeddings stay split over tp as without it. The ep GPUs of an
+ * expert group hold different experts, so an expert's replicas are the tp·dp/ep groups of the
+ * stage: expert gradients are reduced, and ZeRO shards expert states, over the expert-data-
+ * parallel degree edp = tp·dp/ep — Megatron-Core's "MoE parallel folding", where expert
+ * layers take their own ETP × EP × EDP = TP × CP × DP of each stage (Liu et al. 2025,
+ * arXiv:2504.14960 §3; megatron/core/transformer/moe/README.md), here with ETP = 1 and CP = 1.
+ * DeepSeek-V3: tp 1, dp 128, ep 64 → edp 2 (arXiv:2412.19437 §3.2).
+ * DualPipe keeps two copies of the stage's parameters (arXiv:2412.19437 §3.2.1, Table 2).
  */
 import type { Architecture } from "../model/architecture.js";
 import type { ParamBreakdown } from "../model/params.js";
+import { moeLayerCount } from "../model/architecture.js";
 import { defaultGradDtype, type TrainConfig } from "./options.js";
 
 export interface StateBytes {
@@ -112,4 +124,43 @@ export function paramsOnGpu(p: ParamBreakdown, a: Architecture, tp: number, pp: 
   const last = head + finalNorm;
   const edge = stage === "only" ? first + last : stage === "first" ? first : last;
   return (layersPerStage(a, pp) * layerParams(p, a) + edge) / tp;
+}
+
+/** Routed-expert parameters of one layer, averaged over the layers (0 for a dense model). */
+export function expertLayerParams(p: ParamBreakdown, a: Architecture): number {
+  return p.experts / a.layers;
+}
+
+/** MoE layers on the most loaded stage: ⌈L/pp⌉ × (MoE layers ÷ L), the layer average layerParams takes too. */
+export function moeLayersPerStage(a: Architecture, pp: number): number {
+  return a.moe ? (layersPerStage(a, pp) * moeLayerCount(a)) / a.layers : 0;
+}
+
+/** Parameters one GPU holds, split by the data-parallel group that shares their states. */
+export interface GpuParams {
+  /** Everything but the routed experts under ep > 1 (÷ tp), replicated over dp. */
+  readonly dense: number;
+  /** Routed experts under ep > 1 (whole experts ÷ ep), replicated over edp; 0 when ep = 1. */
+  readonly expert: number;
+  /** Expert-data-parallel degree tp·dp/ep (dp when ep = 1). */
+  readonly edp: number;
+}
+
+type Layout = Pick<TrainConfig, "tp" | "pp" | "dp"> & Partial<Pick<TrainConfig, "ep" | "schedule">>;
+
+/** The parameters one GPU on `stage` holds under tp × pp × ep (and DualPipe's second copy); see the header. */
+export function gpuParams(p: ParamBreakdown, a: Architecture, c: Layout, stage: Stage): GpuParams {
+  const all = paramsOnGpu(p, a, c.tp, c.pp, stage);
+  const ep = c.ep ?? 1;
+  const copies = c.schedule === "dualpipe" ? 2 : 1;
+  if (ep === 1) return { dense: copies * all, expert: 0, edp: c.dp };
+  const routed = layersPerStage(a, c.pp) * expertLayerParams(p, a);
+  return { dense: copies * (all - routed / c.tp), expert: (copies * routed) / ep, edp: (c.tp * c.dp) / ep };
+}
+
+/** One layer's parameters on one GPU (what ZeRO-3 gathers at a time). */
+export function layerParamsOnGpu(p: ParamBreakdown, a: Architecture, c: Layout): number {
+  const ep = c.ep ?? 1;
+  const routed = ep > 1 ? expertLayerParams(p, a) : 0;
+  return (layerParams(p, a) - routed) / c.tp + routed / ep;
 }

@@ -49,8 +49,8 @@ export class TrainingStep {
     const t = this.times;
     return new Quantity(t.step, "time", () => ({
       title: `step time, ${this.label}`,
-      formula: "compute + pipeline bubble + TP all-reduces + PP sends + exposed DP communication + optimizer step",
-      term: add(sec(t.compute), sec(t.bubble), sec(t.tp), sec(t.pp), sec(t.dp), sec(t.optimizer)),
+      formula: `compute + pipeline bubble + TP all-reduces + PP sends${t.epTotal > 0 ? " + exposed EP all-to-alls" : ""} + exposed DP communication + optimizer step`,
+      term: t.epTotal > 0 ? add(sec(t.compute), sec(t.bubble), sec(t.tp), sec(t.pp), sec(t.ep), sec(t.dp), sec(t.optimizer)) : add(sec(t.compute), sec(t.bubble), sec(t.tp), sec(t.pp), sec(t.dp), sec(t.optimizer)),
       source: NARAYANAN,
     }));
   }
@@ -70,18 +70,18 @@ export class TrainingStep {
   get bubble(): Quantity<"time"> {
     return new Quantity(this.times.bubble, "time");
   }
-  /** Communication left on the critical path (TP + PP + exposed DP). */
+  /** Communication left on the critical path (TP + PP + exposed EP + exposed DP). */
   get exposedCommunication(): Quantity<"time"> {
     const t = this.times;
-    return new Quantity(t.tp + t.pp + t.dp, "time");
+    return new Quantity(t.tp + t.pp + t.ep + t.dp, "time");
   }
   /** Bytes one GPU sends per step, all groups. */
   get volume(): Quantity<"bytes"> {
     const v = this.times.volume;
-    return new Quantity(v.tp + v.pp + v.dp, "bytes", () => ({
+    return new Quantity(v.tp + v.pp + v.ep + v.dp, "bytes", () => ({
       title: `bytes on the wire per GPU per step, ${this.label}`,
-      formula: "TP + PP + DP",
-      term: add(qty(v.tp / 1e9, "GB"), qty(v.pp / 1e9, "GB"), qty(v.dp / 1e9, "GB")),
+      formula: "TP + PP + EP + DP",
+      term: add(qty(v.tp / 1e9, "GB"), qty(v.pp / 1e9, "GB"), qty(v.ep / 1e9, "GB"), qty(v.dp / 1e9, "GB")),
     }), "decimal");
   }
   get tokens(): Quantity<"tokens"> {
@@ -123,6 +123,7 @@ export class TrainingStep {
       { component: "pipeline bubble", time_s: t.bubble, volume_GB: 0 },
       { component: "TP all-reduces", time_s: t.tp, volume_GB: t.volume.tp / 1e9 },
       { component: "PP sends", time_s: t.pp, volume_GB: t.volume.pp / 1e9 },
+      { component: "EP all-to-alls (exposed)", time_s: t.ep, volume_GB: t.volume.ep / 1e9 },
       { component: "DP gradients (exposed)", time_s: t.dp, volume_GB: t.volume.dp / 1e9 },
       { component: "optimizer step", time_s: t.optimizer, volume_GB: 0 },
     ];
@@ -131,7 +132,7 @@ export class TrainingStep {
 
   toString(): string {
     const t = this.times;
-    return `TrainingStep ${format(t.step, "time")} · compute ${format(t.compute, "time")} · bubble ${format(t.bubble, "time")} · comm ${format(t.tp + t.pp + t.dp, "time")} · MFU ${(t.mfu * 100).toFixed(1)}%`;
+    return `TrainingStep ${format(t.step, "time")} · compute ${format(t.compute, "time")} · bubble ${format(t.bubble, "time")} · comm ${format(t.tp + t.pp + t.ep + t.dp, "time")} · MFU ${(t.mfu * 100).toFixed(1)}%`;
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();

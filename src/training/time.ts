@@ -30,17 +30,38 @@
  *                       gradients every micro-batch (1.5× ZeRO-0's volume at m = 1).
  *               Per-step collectives overlap the backward of the last micro-batch (⅔ t_mb);
  *               per-micro-batch ones overlap that micro-batch (ZeRO-3: all of t_mb, ZeRO-2: ⅔).
- *   step      = compute + bubble + TP + PP + exposed DP + optimizer
+ *   EP        = m × MoE layers per stage × (dispatch + combine forward, their gradients backward,
+ *               dispatch + combine again with full recompute) all-to-alls over the ep GPUs of an
+ *               expert group, each of (s·b/tp) × k × h × bytes × imbalance per GPU — the dispatch
+ *               forward in FP8 (1 B) under the DeepSeek-V3 recipe (arXiv:2412.19437 §3.3.3), else
+ *               activation bytes — priced over NVLink inside a node and the network across
+ *               (hardware/alltoall.ts); when the model's routing groups fall one to a node
+ *               (DeepSeek: 256 experts in 8 groups, ep 64 over 8 nodes) and a token picks
+ *               topk_group of them, it crosses the network once per chosen remote node,
+ *               topk_group × (1 − 1/nodes) ÷ k of the bytes (arXiv:2412.19437 §2.1.2, §3.2.2).
+ *               1F1B leaves them on the critical path; DualPipe overlaps a
+ *               forward chunk's all-to-alls and pipeline sends with a backward chunk's compute
+ *               (§3.2.1), exposing max(0, EP + PP − t_mb) per micro-batch.
+ *               Overlapped this way the all-to-alls run on SMs taken from the matmuls: DeepSeek-V3
+ *               gives 20 of the H800's 132 SMs to communication (§3.2.2), so under DualPipe with
+ *               ep > 1 the matmuls and attention core run at (1 − 20/132) of their rate.
+ *               The busiest expert GPU also runs (imbalance − 1) × the routed experts' matmuls more.
+ *   DP (ep > 1) = non-expert gradients over dp as above, routed-expert gradients over the expert-
+ *               data-parallel group edp = tp·dp/ep (ranks ep apart; states.ts)
+ *   bubble (DualPipe) = (p/2 − 1)(F&B + B − 3W) with F&B = t_mb, B = ⅔ t_mb, W = ⅓ t_mb:
+ *               (p/2 − 1) × ⅔ t_mb (arXiv:2412.19437 Table 2, B the full backward as in its 1F1B row)
+ *   step      = compute + bubble + TP + PP + exposed EP + exposed DP + optimizer
  *   MFU       = model FLOPs per step ÷ (step × GPUs × peak)   (Chowdhery et al. 2022, PaLM App. B)
  */
 import type { Cluster } from "../hardware/cluster.js";
 import { collectiveTime, p2pTime, wireBytes } from "../hardware/collectives.js";
-import type { Architecture } from "../model/architecture.js";
-import type { ParamBreakdown } from "../model/params.js";
+import { expertAllToAllTime } from "../hardware/alltoall.js";
+import { moeLayerCount, type Architecture } from "../model/architecture.js";
+import { mlpParams, type ParamBreakdown } from "../model/params.js";
 import { SuanliError } from "../errors.js";
 import type { TrainConfig } from "./options.js";
 import { trainFlops, type TrainFlops } from "./flops.js";
-import { layersPerStage, paramsOnGpu, stateBytes, zeroDivisors } from "./states.js";
+import { gpuParams, layersPerStage, moeLayersPerStage, stateBytes, zeroDivisors } from "./states.js";
 import { gemmEfficiency } from "./efficiency.js";
 import { castBytes, elementwiseBytes, perStepBytes } from "./traffic.js";
 
@@ -59,13 +80,17 @@ export interface StepTimes {
   readonly bubble: number;
   readonly tp: number;
   readonly pp: number;
+  /** Exposed expert-parallel all-to-all time (0 without ep). */
+  readonly ep: number;
+  /** All expert-parallel all-to-all time, hidden or not. */
+  readonly epTotal: number;
   /** Exposed data-parallel time. */
   readonly dp: number;
   /** All data-parallel time, hidden or not. */
   readonly dpTotal: number;
   readonly step: number;
   /** Bytes one GPU puts on the wire per step, by group. */
-  readonly volume: { readonly tp: number; readonly pp: number; readonly dp: number };
+  readonly volume: { readonly tp: number; readonly pp: number; readonly dp: number; readonly ep: number };
   readonly tokensPerStep: number;
   readonly mfu: number;
   readonly peak: number;
@@ -87,6 +112,22 @@ export function trainingEfficiency(cl: Cluster, c: Pick<TrainConfig, "efficiency
   return c.efficiency ?? gemmEfficiency(cl.gpu.spec.architecture, c.precision).value;
 }
 
+/**
+ * The share of an all-to-all's bytes that crosses the network under node-limited routing: when
+ * the ep group spans as many nodes as the router has groups (each node holding one group), a
+ * token reaches at most topk_group nodes and crosses the network once per remote one:
+ * topk_group × (1 − 1/nodes) ÷ k. Undefined (every remote expert pair crosses) otherwise.
+ */
+/** Fraction of the SMs DualPipe's overlapped all-to-alls take from the matmuls: 20 of 132 (arXiv:2412.19437 §3.2.2). */
+export const COMMUNICATION_SM_SHARE = 20 / 132;
+
+export function nodeLimitedShare(a: Architecture, ep: number, gpusPerNode: number): number | undefined {
+  const m = a.moe;
+  const nodes = ep / gpusPerNode;
+  if (!m || m.groups <= 1 || m.topkGroups >= m.groups || nodes !== m.groups) return undefined;
+  return (m.topkGroups * (1 - 1 / nodes)) / m.active;
+}
+
 export function stepTimes(a: Architecture, p: ParamBreakdown, matmulParams: number, c: TrainConfig, cl: Cluster): StepTimes {
   const { tp, pp, dp } = c;
   if (tp * pp * dp !== cl.size) {
@@ -101,17 +142,25 @@ export function stepTimes(a: Architecture, p: ParamBreakdown, matmulParams: numb
   const tokensMb = c.seq * c.microBatch;
   const share = tokensMb / (tp * pp);
   const sb = stateBytes(c);
-  const P = paramsOnGpu(p, a, tp, pp, pp === 1 ? "only" : "first");
+  const G = gpuParams(p, a, c, pp === 1 ? "only" : "first");
+  const P = G.dense + G.expert;
   const layers = layersPerStage(a, pp);
   const weightPasses = c.recompute === "full" ? 3 : 2;
-  const gemm = Math.max((flops.linear * share) / (eta * peaks.linear), (P * (sb.weights * weightPasses + 2 * sb.grads)) / bw);
-  const attention = (flops.attention * share) / (eta * peaks.attention);
+  // The busiest expert GPU runs imbalance × the mean of the routed experts' matmuls.
+  const routedShare = c.ep > 1 && a.moe ? (moeLayerCount(a) * a.moe.active * mlpParams(a, a.moe.expertIntermediate)) / matmulParams : 0;
+  const smRate = c.schedule === "dualpipe" && c.ep > 1 ? 1 - COMMUNICATION_SM_SHARE : 1;
+  const linearTime = ((flops.linear * share) / (eta * smRate * peaks.linear)) * (1 + (c.epImbalance - 1) * routedShare);
+  // A micro-batch reads one copy of the stage's weights (DualPipe holds two: one per direction).
+  const readP = c.schedule === "dualpipe" ? P / 2 : P;
+  const gemm = Math.max(linearTime, (readP * (sb.weights * weightPasses + 2 * sb.grads)) / bw);
+  const attention = (flops.attention * share) / (eta * smRate * peaks.attention);
   const memoryBound = (elementwiseBytes(a, c, layers) + castBytes(a, c, layers)) / bw;
   const microBatchTime = gemm + attention + memoryBound;
-  const optimizer = perStepBytes(P, sb, c, zeroDivisors(c.zero, dp).optimizer) / bw;
+  const optimizer = (perStepBytes(G.dense, sb, c, zeroDivisors(c.zero, dp).optimizer) + perStepBytes(G.expert, sb, c, zeroDivisors(c.zero, G.edp).optimizer)) / bw;
   const m = c.accumulation;
   const compute = m * microBatchTime;
-  const bubble = ((pp - 1) / c.interleave) * microBatchTime;
+  const dualpipe = c.schedule === "dualpipe";
+  const bubble = dualpipe ? Math.max(0, pp / 2 - 1) * (2 / 3) * microBatchTime : ((pp - 1) / c.interleave) * microBatchTime;
 
   const links = cl.groupLinks();
   const le = c.linkEfficiency;
@@ -124,10 +173,30 @@ export function stepTimes(a: Architecture, p: ParamBreakdown, matmulParams: numb
   const ppTime = ppSends * p2pTime(ppMsg, links.pp, le);
   const ppVol = ppSends * ppMsg;
 
-  const grad = P * sb.grads;
-  const wts = P * (sb.weights);
-  const t = (kind: "allReduce" | "allGather" | "reduceScatter", bytes: number) => collectiveTime(kind, bytes, dp, links.dp, le);
-  const v = (kind: "allReduce" | "allGather" | "reduceScatter", bytes: number) => wireBytes(kind, bytes, dp);
+  let epMb = 0, epVolMb = 0;
+  if (c.ep > 1 && a.moe) {
+    const routed = (tokensMb / tp) * a.moe.active * a.hidden * c.epImbalance;
+    const e = c.activationBytes;
+    const dispatch = routed * (c.precision === "fp8" && c.fp8Recipe === "deepseek-v3" ? 1 : e);
+    const perLayer = [dispatch, routed * e, routed * e, routed * e, ...(c.recompute === "full" ? [dispatch, routed * e] : [])];
+    const moeLayers = moeLayersPerStage(a, pp);
+    const offNode = nodeLimitedShare(a, c.ep, cl.gpusPerNode);
+    for (const bytes of perLayer) {
+      epMb += moeLayers * expertAllToAllTime(cl, c.ep, bytes, le, offNode);
+      epVolMb += moeLayers * wireBytes("allToAll", bytes, c.ep);
+    }
+  }
+  const epTotal = m * epMb;
+  const epTime = dualpipe ? m * Math.max(0, epMb + (ppSends / m) * p2pTime(ppMsg, links.pp, le) - microBatchTime) : epTotal;
+  const ppExposed = dualpipe ? 0 : ppTime;
+
+  // Non-expert states over the dp ring; routed-expert states over the edp ranks, ep apart.
+  const edpLink = G.expert > 0 ? cl.linkFor(G.edp, c.ep) : links.dp;
+  const t = (kind: "allReduce" | "allGather" | "reduceScatter", n: number) =>
+    collectiveTime(kind, G.dense * n, dp, links.dp, le) + collectiveTime(kind, G.expert * n, G.edp, edpLink, le);
+  const v = (kind: "allReduce" | "allGather" | "reduceScatter", n: number) => wireBytes(kind, G.dense * n, dp) + wireBytes(kind, G.expert * n, G.edp);
+  const grad = sb.grads;
+  const wts = sb.weights;
   let perMb = 0, perStep = 0, volMb = 0, volStep = 0, window = (2 / 3) * microBatchTime;
   switch (c.zero) {
     case 0: perStep = t("allReduce", grad); volStep = v("allReduce", grad); break;
@@ -138,12 +207,12 @@ export function stepTimes(a: Architecture, p: ParamBreakdown, matmulParams: numb
   const bwd = (2 / 3) * microBatchTime;
   const dpExposed = m * Math.max(0, perMb - window) + Math.max(0, perStep - bwd);
   const dpTotal = m * perMb + perStep;
-  const step = compute + bubble + tpTime + ppTime + dpExposed + optimizer;
+  const step = compute + bubble + tpTime + ppExposed + epTime + dpExposed + optimizer;
   const tokensPerStep = c.seq * c.microBatch * dp * m;
   const mfu = (flops.model * tokensPerStep) / (step * cl.size * peaks.mfu);
   return Object.freeze({
-    flops, microBatchTime, gemm, attention, memoryBound, optimizer, efficiency: eta, compute, bubble, tp: tpTime, pp: ppTime, dp: dpExposed, dpTotal, step,
-    volume: Object.freeze({ tp: tpVol, pp: ppVol, dp: m * volMb + volStep }),
+    flops, microBatchTime, gemm, attention, memoryBound, optimizer, efficiency: eta, compute, bubble, tp: tpTime, pp: ppExposed, ep: epTime, epTotal, dp: dpExposed, dpTotal, step,
+    volume: Object.freeze({ tp: tpVol, pp: ppVol, dp: m * volMb + volStep, ep: m * epVolMb }),
     tokensPerStep, mfu, peak: peaks.mfu, gpus: cl.size,
   });
 }

@@ -52,7 +52,7 @@ export function elementwiseBytes(a: Architecture, c: TrainConfig, layers: number
   if (!c.flashAttention) {
     const keys = keysPerQuery(a, c.seq, "full") / a.layers; // per layer, averaged
     const perScore = (2 * e + (c.dropout ? 2 * e + 1 : 0)) / t;
-    const scorePasses = full || c.recompute === "selective" ? 3.5 : 2.5;
+    const scorePasses = c.recompute !== "none" ? 3.5 : 2.5;
     bytes += tokens * layers * a.heads * keys * perScore * scorePasses;
   }
   return bytes;

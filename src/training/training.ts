@@ -63,7 +63,11 @@ export class Training {
       }
       opts = { ...options, precision: p };
     }
-    const cfg = readTrainOptions(opts, cl?.layout);
+    const cfg = readTrainOptions(opts, cl ? { ...cl.layout, ep: cl.expertParallel, epImbalance: cl.state.epImbalance ?? 1 } : undefined);
+    if (cfg.ep > 1 && (!m.arch.moe || m.arch.moe.experts % cfg.ep !== 0)) {
+      const why = m.arch.moe ? `does not divide the ${m.arch.moe.experts} routed experts of ${m.id}` : `needs routed experts; ${m.id} is dense`;
+      throw new SuanliError("bad-parallelism", `ep ${cfg.ep} ${why}`, { value: cfg.ep, expected: m.arch.moe ? `a divisor of ${m.arch.moe.experts}` : "ep 1" });
+    }
     if (cfg.pp > m.arch.layers) {
       throw new SuanliError("bad-parallelism", `pp = ${cfg.pp} pipeline stages exceeds the ${m.arch.layers} layers of ${m.id}`, { value: cfg.pp, expected: `pp ≤ ${m.arch.layers}` });
     }
@@ -77,10 +81,11 @@ export class Training {
   /** The same training on `cluster`: tp/pp/dp from its layout; global batch rechecked against the new dp. */
   on(cl: Cluster): Training {
     if (!(cl instanceof Cluster)) throw new SuanliError("bad-argument", `on(cluster) needs a Cluster, e.g. cluster(gpu("H20"), 8).tp(8); got ${show(cl)}`, { value: cl });
-    const { tp, pp, dp, ...rest } = this.options;
-    for (const [k, v] of Object.entries({ tp, pp, dp })) {
-      if (v !== undefined && v !== cl.layout[k as "tp"]) {
-        throw new SuanliError("bad-parallelism", `options say ${k} = ${v} but the cluster's layout has ${k} = ${cl.layout[k as "tp"]} (${cl.size} GPUs, tp ${cl.layout.tp}, pp ${cl.layout.pp}, dp ${cl.layout.dp}); set it on the cluster`, { value: v });
+    const { tp, pp, dp, ep, ...rest } = this.options;
+    const have = { ...cl.layout, ep: cl.expertParallel };
+    for (const [k, v] of Object.entries({ tp, pp, dp, ep })) {
+      if (v !== undefined && v !== have[k as "tp"]) {
+        throw new SuanliError("bad-parallelism", `options say ${k} = ${v} but the cluster's layout has ${k} = ${have[k as "tp"]} (${cl.size} GPUs, tp ${cl.layout.tp}, pp ${cl.layout.pp}, dp ${cl.layout.dp}, ep ${cl.expertParallel}); set it on the cluster`, { value: v });
       }
     }
     return new Training(this.model, rest, cl);
@@ -179,7 +184,7 @@ export class Training {
 
   toString(): string {
     const c = this.config;
-    return `Training ${this.model.id} · seq ${c.seq} · micro ${c.microBatch} × accum ${c.accumulation} × dp ${c.dp} · ${c.precision} ${c.optimizer} · ZeRO-${c.zero} · ${c.recompute} recompute · tp ${c.tp} pp ${c.pp}${this.cluster ? ` · on ${this.cluster.size}× ${this.cluster.gpu.id}` : ""}`;
+    return `Training ${this.model.id} · seq ${c.seq} · micro ${c.microBatch} × accum ${c.accumulation} × dp ${c.dp} · ${c.precision} ${c.optimizer} · ZeRO-${c.zero} · ${c.recompute} recompute · tp ${c.tp} pp ${c.pp}${c.ep > 1 ? ` ep ${c.ep}` : ""}${c.schedule === "dualpipe" ? " · DualPipe" : ""}${this.cluster ? ` · on ${this.cluster.size}× ${this.cluster.gpu.id}` : ""}`;
   }
   toJSON(): object {
     return { model: this.model.toJSON(), options: this.options, cluster: this.cluster?.toJSON() };
