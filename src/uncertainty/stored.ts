@@ -9,7 +9,8 @@
  * - every row's prediction under the shipped defaults, and under a probe setting (inference:
  *   every efficiency halved; training: the matmul scale halved), so a change to the physics
  *   shows even where it leaves the defaults' predictions alone;
- * - inference only: the calibration's knob list, its default fit and ridge weight;
+ * - inference only: the calibration's knob list, its default fit and ridge weight (whichever of
+ *   CALIBRATION_KNOBS, DEFAULT_FIT, DEFAULT_PRIOR inference/calibrate.ts exports);
  * - RESIDUAL_METHOD, a version bumped by hand when residuals.ts changes how it holds out.
  * A table whose fingerprint differs is ignored and the residuals are computed afresh (in memory,
  * once per process and kind). What the fingerprint cannot see — a change to the calibration's
@@ -19,7 +20,8 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { datasetPath } from "../data/paths.js";
-import { CALIBRATION_KNOBS, DEFAULT_FIT, DEFAULT_PRIOR } from "../inference/calibrate.js";
+import * as inferenceCalibration from "../inference/calibrate.js";
+import { DEFAULT_EFFICIENCY } from "../inference/efficiency.js";
 import { measurements, predict } from "../inference/measurements.js";
 import { predictTraining, trainingMeasurements } from "../training/calibrate.js";
 
@@ -42,8 +44,10 @@ const sha = (x: unknown) => createHash("sha256").update(JSON.stringify(x)).diges
 export function fingerprint(kind: ResidualKind): string {
   if (kind === "inference") {
     const rows = measurements();
-    const half = { compute: DEFAULT_FIT.efficiency.compute / 2, memory: DEFAULT_FIT.efficiency.memory / 2, link: DEFAULT_FIT.efficiency.link / 2 };
-    return sha({ method: RESIDUAL_METHOD, rows, base: rows.map((r) => predict(r).value), probe: rows.map((r) => predict(r, half).value), knobs: CALIBRATION_KNOBS, fit: DEFAULT_FIT, prior: DEFAULT_PRIOR });
+    const half = { compute: DEFAULT_EFFICIENCY.compute / 2, memory: DEFAULT_EFFICIENCY.memory / 2, link: DEFAULT_EFFICIENCY.link / 2 };
+    // read by name, so a calibration that adds, renames or drops one of these still fingerprints
+    const cal = inferenceCalibration as Record<string, unknown>;
+    return sha({ method: RESIDUAL_METHOD, rows, base: rows.map((r) => predict(r).value), probe: rows.map((r) => predict(r, half).value), knobs: cal.CALIBRATION_KNOBS, fit: cal.DEFAULT_FIT, prior: cal.DEFAULT_PRIOR });
   }
   const rows = trainingMeasurements();
   return sha({ method: RESIDUAL_METHOD, rows, base: rows.map((r) => predictTraining(r).value), probe: rows.map((r) => predictTraining(r, 0.5).value) });
