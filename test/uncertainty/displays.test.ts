@@ -62,6 +62,15 @@ describe("--interval [LEVEL] on the command line", () => {
     const plain = await cliInProcess(["decode", "llama2-7b", "--gpu", "H100"]);
     expect(plain.stdout).not.toContain("error band");
   });
+  it("capacity prints the rate's band (text and JSON)", async () => {
+    const args = ["capacity", "llama2-7b", "--gpu", "H100", "--precision", "fp8", "--requests", "100", "--prompt", "512", "--output", "64", "--ttft", "0.5", "--tpot", "0.05", "--interval"];
+    const out = await cliInProcess(args);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/error band: [\d.]+ req\/s \(80 %: [\d.]+–[\d.]+ req\/s\)/);
+    const j = JSON.parse((await cliInProcess([...args, "--json"])).stdout);
+    expect(j.interval.rate_req_s_low).toBeLessThanOrEqual(j.rate_req_s);
+    expect(j.interval.rate_req_s_high).toBeGreaterThanOrEqual(j.rate_req_s);
+  }, 60_000);
   it("train prints the step's and run's bands", async () => {
     const out = await cliInProcess(["train", "llama2-7b", "--gpu", "A800", "--gpus", "64", "--tp", "8", "--context", "4096", "--tokens", "1e11", "--interval"]);
     expect(out.status).toBe(0);
