@@ -236,6 +236,13 @@ if (!QUICK) {
 }
 rmSync(dir, { recursive: true, force: true });
 
+// --- the first error band of a fresh process (stored residual table, src/uncertainty/stored.ts) ----
+const firstBand = Math.min(...[0, 1, 2].map(() => Number(execFileSync(process.execPath, ["--input-type=module", "-e",
+  `const k = await import(${JSON.stringify(join(root, "dist/index.js"))}); const d = k.model("llama2-70b").on(k.cluster(k.gpu("H20").fp8(), 8).tp(8)).decode({ batch: 64, context: 4096 }); const t = performance.now(); d.interval(); console.log(performance.now() - t);`], { cwd: root, encoding: "utf8" }))));
+console.log("");
+console.log(`first .interval() of a process: ${firstBand.toFixed(0)} ms (gate ≤ 3 s; a stale datasets/residuals.json recomputes: npm run residuals)`);
+gate("first .interval() ≤ 3 s", firstBand <= 3000, `${firstBand.toFixed(0)} ms`);
+
 console.log("");
 for (const g of gates) console.log(`${g.ok ? "ok    " : "FAILED"}  ${g.name}: ${g.detail}`);
 process.exitCode = gates.every((g) => g.ok) ? 0 : 1;

@@ -17,6 +17,7 @@ import { renderSvg, svgToPng } from "./charts/render.js";
 import type { ChartSpec } from "./charts/spec.js";
 import { columnFormat, tableHtml, tableOf, tableText } from "./display/table.js";
 import { hasOwnText, resultHtml } from "./display/result.js";
+import { bandLine } from "./uncertainty/display.js";
 
 export { tableHtml, tableText, columnFormat } from "./display/table.js";
 
@@ -114,7 +115,8 @@ export async function mimeBundle(x: unknown, o: ShowOptions = {}): Promise<MimeB
     return { "text/markdown": (x as { toMarkdown(): string }).toMarkdown(), "text/plain": String(x) };
   }
   if (hasOwnText(x)) {
-    const text = x.toString();
+    const band = bandLine(x);
+    const text = band === undefined ? x.toString() : `${x.toString()}\n${band}`;
     return { "text/html": resultHtml(text), "text/plain": text };
   }
   if (isRecord(x)) {

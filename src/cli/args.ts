@@ -30,6 +30,8 @@ export interface FlagSpec {
   max?: number;
   /** accepted keywords for a string flag */
   choices?: readonly string[];
+  /** the value may be left out (`--interval` alone): then it is this; a value is taken only when the next argument is a number or given as --flag=X */
+  bare?: number;
 }
 
 export interface VerbSpec {
@@ -167,6 +169,10 @@ export function parseVerb(spec: VerbSpec, argv: readonly string[]): Parsed {
     if (eq >= 0) raw = body.slice(eq + 1);
     else {
       const next = argv[i + 1];
+      if (f.bare !== undefined && (next === undefined || !NUMBER.test(next.trim()))) {
+        out.values[key] = f.bare;
+        continue;
+      }
       if (next === undefined || (isFlag(next) && next !== "-")) {
         throw new SuanliError("bad-argument", `${typed} needs a value${f.arg ? ` (${f.arg})` : ""}; see suanli ${spec.name} --help`, { value: token });
       }
@@ -211,7 +217,7 @@ export function helpText(spec: VerbSpec): string {
   const pos = spec.positionals.map((p) => (p.endsWith("?") ? `[${p.slice(0, -1)}]` : p)).join(" ");
   const rows = Object.entries(allFlags(spec)).map(([k, f]) => {
     const spell = [`--${k}`, ...(f.alias ?? []).map((a) => (a.length === 1 ? `-${a}` : `--${a}`))].join(", ");
-    const left = `  ${spell}${f.kind === "bool" ? "" : ` ${f.arg ?? "X"}`}`;
+    const left = `  ${spell}${f.kind === "bool" ? "" : f.bare !== undefined ? ` [${f.arg ?? "X"}]` : ` ${f.arg ?? "X"}`}`;
     const dflt = f.default === undefined ? "" : ` (default ${f.default})`;
     return [left, `${f.help}${dflt}`] as const;
   });

@@ -12,6 +12,7 @@ import { flag, num, str, type Parsed } from "./args.js";
 import { clusterFrom, engineFrom, gpuFrom, loadModel } from "./device.js";
 import { print } from "./output.js";
 import { textTable } from "./text.js";
+import { intervalLevel } from "./interval.js";
 
 /** Run `capacity` (flags in verbs.ts); writes to stdout, returns the exit code. */
 export async function runCapacity(p: Parsed): Promise<number> {
@@ -32,13 +33,16 @@ export async function runCapacity(p: Parsed): Promise<number> {
   const slo = { ...(mlperf?.slo ?? {}), ...(ttft !== undefined ? { ttftP99: ttft } : {}), ...(tpot !== undefined ? { tpotP99: tpot } : {}) };
   const chunk = num(p, "chunk");
   const opts = { maxBatch: num(p, "max-batch") ?? 256, ...(chunk !== undefined ? { chunk } : {}) };
+  const level = intervalLevel(p);
   const r = capacity(e, { workload, slo, ...opts });
+  const band = level === undefined || r.rate === 0 ? undefined : r.interval(level);
   const off = offline(e, { workload, ...opts });
   const row = {
     rate_req_s: r.rate, tokens_s: r.tokensPerSecond, tokens_s_per_gpu: r.tokensPerSecondPerGpu, tokens_s_per_user: r.tokensPerSecondPerUser,
     ttft_p99_s: r.ttftP99, tpot_p99_ms: r.tpotP99 * 1e3, binding: r.binding, offline_tokens_s: off.tokensPerSecond, offline_tokens_s_per_gpu: off.tokensPerSecondPerGpu,
   };
-  if (flag(p, "json")) print(JSON.stringify({ engine: e.describe(), ...row, reason: r.reason, probes: r.probes }, null, 2));
-  else print(`${e.describe()}\n${textTable([row])}${r.reason ? `\nrate 0: ${r.reason}` : ""}`);
+  const banded = band ? { rate_req_s_low: band.rate.low, rate_req_s_high: band.rate.high, tokens_s_low: band.tokensPerSecond.low, tokens_s_high: band.tokensPerSecond.high } : {};
+  if (flag(p, "json")) print(JSON.stringify({ engine: e.describe(), ...row, ...(band ? { interval: { level, ...banded } } : {}), reason: r.reason, probes: r.probes }, null, 2));
+  else print(`${e.describe()}\n${textTable([row])}${r.reason ? `\nrate 0: ${r.reason}` : ""}${band ? `\nerror band: ${String(band)}` : ""}`);
   return 0;
 }

@@ -3,10 +3,12 @@
  * tokens/s, what binds, memory per GPU and the operator breakdown (flags: cli/verbs.ts).
  */
 import { format } from "../units.js";
+import { withBand } from "../uncertainty/interval.js";
 import { flag, num, type Parsed } from "./args.js";
 import { clusterFrom, engineFrom, gpuFrom, loadModel } from "./device.js";
 import { print } from "./output.js";
 import { textTable } from "./text.js";
+import { intervalLevel } from "./interval.js";
 
 export async function runDecode(p: Parsed): Promise<number> {
   const m = loadModel(p, "decode");
@@ -18,11 +20,16 @@ export async function runDecode(p: Parsed): Promise<number> {
   const price = num(p, "price");
   const cost = price === undefined ? undefined : e.cost({ pricePerGpuHour: price, batch, context });
   const rows = d.breakdown().objects() as Record<string, unknown>[];
+  const level = intervalLevel(p);
+  const band = level === undefined ? undefined : d.interval(level);
+  const tps = band?.rate(d.tokensPerSecond);
   if (flag(p, "json")) {
     print(JSON.stringify({
       device: e.describe(), batch, context, timePerToken_s: d.time.value, tokensPerSecond: d.tokensPerSecond, tokensPerSecondPerGpu: d.tokensPerSecondPerGpu,
       bound: d.bound, split_s: d.split, efficiency: e.efficiency(), memoryPerGpu_B: { weights: mem.weights.value, kv: mem.kv.value, activations: mem.activations.value, reserve: mem.reserve.value, total: mem.total.value, capacity: mem.capacity.value },
-      maxBatch: e.maxBatch({ context }), ...(cost ? { cost } : {}), ops: rows,
+      maxBatch: e.maxBatch({ context }), ...(cost ? { cost } : {}),
+      ...(band && tps ? { interval: { level, timePerToken_s: { low: band.low.value, high: band.high.value }, tokensPerSecond: tps, regime: band.band.regime, note: band.band.note } } : {}),
+      ops: rows,
     }, null, 2));
     return 0;
   }
@@ -30,6 +37,7 @@ export async function runDecode(p: Parsed): Promise<number> {
   print([
     e.describe(),
     `${String(d)}`,
+    ...(band && tps ? [`error band: ${String(band)} per token, ${withBand(d.tokensPerSecond, tps.low, tps.high, band.level, (x) => `${format(x, "count", { digits: 3 })} tok/s`)}; ${band.band.regime}${band.band.note ? ` (${band.band.note})` : ""}`] : []),
     `memory per GPU: ${String(mem)}; max batch at context ${context}: ${e.maxBatch({ context })}`,
     ...(cost ? [`cost at ${price} per GPU-hour: ${format(cost.tokensPerDollar, "count")} tokens per unit, ${cost.dollarsPerMillionTokens.toPrecision(4)} per million tokens`] : []),
     `efficiency ${JSON.stringify(e.efficiency())} (override in code with .efficiency({...}))`,

@@ -7,10 +7,12 @@
  */
 import { SuanliError } from "../errors.js";
 import { format } from "../units.js";
+import { withBand } from "../uncertainty/interval.js";
 import { flag, num, str, type Parsed } from "./args.js";
 import { clusterFrom, gpuFrom, loadModel } from "./device.js";
 import { print } from "./output.js";
 import { textTable } from "./text.js";
+import { intervalLevel } from "./interval.js";
 
 /** Network assumed per GPU when the GPUs span nodes and --network is not given. */
 export const DEFAULT_NETWORK = "400 Gb/s";
@@ -44,8 +46,12 @@ export async function runTrain(p: Parsed): Promise<number> {
   const fits = mem.fits !== false;
   const tokens = num(p, "tokens");
   const run = tokens !== undefined && fits ? t.time({ tokens }) : undefined;
+  const level = intervalLevel(p);
+  const stepBand = level !== undefined && fits ? t.step().interval(level) : undefined;
+  const runBand = level !== undefined && run ? run.interval(level) : undefined;
   if (flag(p, "json")) {
-    print(JSON.stringify({ training: t.toJSON(), ...(assumed ? { assumed: { network: DEFAULT_NETWORK } } : {}), memory: rows, totalBytes: mem.total.value, fits, step: run ? run.step.times : undefined, wallSeconds: run?.wall.value, gpuHours: run?.gpuHours.value }, null, 2));
+    print(JSON.stringify({ training: t.toJSON(), ...(assumed ? { assumed: { network: DEFAULT_NETWORK } } : {}), memory: rows, totalBytes: mem.total.value, fits, step: run ? run.step.times : undefined, wallSeconds: run?.wall.value, gpuHours: run?.gpuHours.value,
+      ...(stepBand ? { interval: { level, step_s: { low: stepBand.low.value, high: stepBand.high.value }, ...(runBand && run ? { wallSeconds: { low: runBand.low.value, high: runBand.high.value }, gpuHours: runBand.scale(run.gpuHours.value) } : {}), regime: stepBand.band.regime, note: stepBand.band.note } } : {}) }, null, 2));
     return 0;
   }
   const lines = [t.toString(), ...(assumed ? [assumed] : []), "", textTable(rows, ["term", "memory_GiB", "formula"]), "", `total ${mem.total.format()} of ${format(c.gpu.spec.memory, "bytes")} per GPU${fits ? "" : " — OUT OF MEMORY"}`];
@@ -54,6 +60,10 @@ export async function runTrain(p: Parsed): Promise<number> {
     lines.push(`largest micro-batch: ${mm.microBatch} (then ${mm.runsOutFirst} run out; ${mm.perSequence.format()} per extra sequence)`);
   }
   if (run) lines.push(run.step.toString(), run.toString());
+  if (stepBand) {
+    const g = runBand && run ? runBand.scale(run.gpuHours.value) : undefined;
+    lines.push(`error band: step ${String(stepBand)}${runBand ? `, run ${String(runBand)}` : ""}${g && run ? `, ${withBand(run.gpuHours.value, g.low, g.high, stepBand.level, (x) => `${Math.round(Number(x.toPrecision(3))).toLocaleString("en-US")} GPU-hours`)}` : ""}; ${stepBand.band.regime}${stepBand.band.note ? ` (${stepBand.band.note})` : ""}`);
+  }
   print(lines.join("\n"));
   return 0;
 }

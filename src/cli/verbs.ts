@@ -16,6 +16,7 @@ const kv: FlagSpec = { kind: "string", arg: "DTYPE", help: "KV cache storage for
 const network: FlagSpec = { kind: "string", arg: "BW", help: 'inter-node bandwidth per GPU, e.g. "400 Gb/s"' };
 
 const DEVICE = { gpu: gpuFlag, tp, pp, precision, weights, kv, network };
+const interval: FlagSpec = { kind: "num", arg: "LEVEL", bare: 0.8, help: "add the error band at LEVEL (default 0.8) from held-out calibration residuals (README: Uncertainty)" };
 
 export const VERBS: readonly VerbSpec[] = [
   {
@@ -60,6 +61,7 @@ export const VERBS: readonly VerbSpec[] = [
       context: { kind: "int", arg: "N", alias: ["seq"], help: "tokens in each sequence's cache", default: 4096 },
       price: { kind: "num", arg: "X", help: "your price per GPU-hour: adds tokens per unit of money", max: 1e6 },
       ideal: { kind: "bool", help: "the classic roofline: perfect overlap, no fixed overhead, no kernel penalties (an optimistic bound)" },
+      interval,
     },
   },
   {
@@ -101,6 +103,7 @@ export const VERBS: readonly VerbSpec[] = [
       recompute: { kind: "string", arg: "R", help: "activation recomputation", default: "selective", choices: ["none", "selective", "full"] },
       network: { ...network, default: '"400 Gb/s" when the GPUs span nodes (8 per node)' },
       tokens: { kind: "num", arg: "N", help: "training tokens for the run time, e.g. 2e12", max: 1e18 },
+      interval,
     },
   },
   {
@@ -142,6 +145,7 @@ export const VERBS: readonly VerbSpec[] = [
       tpot: { kind: "num", arg: "S", help: "p99 time-per-output-token target, seconds" },
       "max-batch": { kind: "int", arg: "N", help: "sequences in flight per replica", default: 256 },
       chunk: { kind: "int", arg: "N", help: "prompt tokens per step (chunked prefill)" },
+      interval: { ...interval, help: `${interval.help}; two more searches` },
     },
   },
   {

@@ -28,6 +28,7 @@ import { checkTrace, workload, type Request, type WorkloadOptions } from "../lon
 import { positiveInt, positiveNumber } from "../validate.js";
 import { summarize } from "../longcontext/stats.js";
 import { readSlo, type Slo, type SloOptions } from "./slo.js";
+import { capacityInterval, type CapacityInterval } from "../uncertainty/capacity.js";
 
 /** A workload without a rate (the rate is what is searched): length distributions or a trace. */
 export type CapacityWorkload = Omit<WorkloadOptions, "rate">;
@@ -65,6 +66,8 @@ export interface CapacityResult {
   readonly probes: number;
   /** The simulation at the reported rate (the offline run when the rate is 0). */
   readonly simulation: SimulationResult;
+  /** The rate's and tokens/s' error band at `level` (default 0.8): two more searches (uncertainty/capacity.ts). */
+  interval(level?: number): CapacityInterval;
 }
 
 /** Requests at rate 1: a trace's times scaled so that its mean rate is 1, or drawn at rate 1. */
@@ -121,7 +124,7 @@ function alone(e: InferenceEngine, reqs: readonly Request[], chunk: number | und
   return { ttft: summarize(ttft).p99, tpot: summarize(tpot).p99, rejected };
 }
 
-function resultOf(e: InferenceEngine, rate: number, r: SimulationResult, slo: Slo, probes: number, binding: string | null, reason: string | null, p99 = { ttft: r.ttft.p99, tpot: r.tpot.p99 }): CapacityResult {
+function resultOf(e: InferenceEngine, rate: number, r: SimulationResult, slo: Slo, probes: number, binding: string | null, reason: string | null, p99 = { ttft: r.ttft.p99, tpot: r.tpot.p99 }): Omit<CapacityResult, "interval"> {
   const dp = e.cluster.layout.dp;
   return Object.freeze({
     rate: rate * dp, ratePerReplica: rate,
@@ -148,7 +151,11 @@ export function offline(e: InferenceEngine, o: { workload: CapacityWorkload; pol
  * @example capacity(e, { workload: { requests: 1000, prompt: { lognormal: { median: 1000, sigma: 0.6 } }, output: 256 }, slo: { ttftP99: "2 s", tpotP99: "200 ms" } }).rate
  */
 export function capacity(e: InferenceEngine, o: CapacityOptions): CapacityResult {
-  const slo = readSlo(o?.slo);
+  const r = search(e, o, readSlo(o?.slo));
+  return Object.freeze({ ...r, interval: (level?: number) => capacityInterval(e, r, o.maxBatch ?? 256, (slo) => search(e, o, slo), level) });
+}
+
+function search(e: InferenceEngine, o: CapacityOptions, slo: Slo): Omit<CapacityResult, "interval"> {
   const tol = positiveNumber(o.tolerance ?? 0.02, "tolerance");
   if (o.maxBatch !== undefined) positiveInt(o.maxBatch, "maxBatch");
   const reqs = unitRateRequests(o.workload);

@@ -7,8 +7,10 @@
  * bands are too narrow, far above too wide.
  *
  * `strict` also leaves the row's whole source out of the band's residuals: the coverage a
- * source unlike any measured one would see. Rows of one source share its offset (a software
- * version, a measurement method), so strict coverage is lower; it is reported beside the other.
+ * source unlike any measured one would see — a user's own stack. Rows of one source share its
+ * offset (a software version, a measurement method), so strict coverage is the harder test. Both
+ * include the source-level widening (interval.ts) recomputed from the same reduced pool, so the
+ * widening never sees the row it is checked on (strict: nor its source).
  */
 import type { ColumnTable } from "arquero";
 import { arquero } from "../util/lazy.js";
@@ -31,6 +33,8 @@ export interface CoverageRow {
   readonly coveredStrict: boolean;
   /** high ÷ low − 1: the band's width relative to its low end. */
   readonly width: number;
+  /** The same of the strict band. */
+  readonly widthStrict: number;
 }
 
 /** One row per residual: its held-out band at `level` and whether it covers the measurement. */
@@ -46,13 +50,14 @@ export function coverageRows(level: number = DEFAULT_LEVEL, pool: readonly Resid
     const strict = bounds(r.predicted, bandFor(r.setup, level, otherSources), orientation);
     return Object.freeze({
       id: r.id, regime: regimeOf(r.setup), bandRegime: band.regime, measured: r.measured, predicted: r.predicted, low, high,
-      covered: r.measured >= low && r.measured <= high, coveredStrict: r.measured >= strict.low && r.measured <= strict.high, width: high / low - 1,
+      covered: r.measured >= low && r.measured <= high, coveredStrict: r.measured >= strict.low && r.measured <= strict.high, width: high / low - 1, widthStrict: strict.high / strict.low - 1,
     });
   });
 }
 
 /**
- * Coverage by regime: regime, rows, covered and covered_strict (shares in [0, 1]), median_width (high ÷ low − 1),
+ * Coverage by regime: regime, rows, covered and covered_strict (shares in [0, 1]), median_width (high ÷ low − 1)
+ * and median_width_strict (of the strict bands),
  * and a last row "all" over every row of the kind — one table for inference and training.
  */
 export function coverage(level: number = DEFAULT_LEVEL, pool: readonly Residual[] = residuals()): ColumnTable {
@@ -64,6 +69,6 @@ export function coverage(level: number = DEFAULT_LEVEL, pool: readonly Residual[
   }
   const order = [...groups].sort(([a], [b]) => Number(a.endsWith("(all)")) - Number(b.endsWith("(all)")) || a.localeCompare(b));
   return arquero().from(
-    order.map(([regime, rs]) => ({ regime, rows: rs.length, covered: rs.filter((r) => r.covered).length / rs.length, covered_strict: rs.filter((r) => r.coveredStrict).length / rs.length, median_width: median(rs.map((r) => r.width)) })),
+    order.map(([regime, rs]) => ({ regime, rows: rs.length, covered: rs.filter((r) => r.covered).length / rs.length, covered_strict: rs.filter((r) => r.coveredStrict).length / rs.length, median_width: median(rs.map((r) => r.width)), median_width_strict: median(rs.map((r) => r.widthStrict)) })),
   );
 }

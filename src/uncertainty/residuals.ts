@@ -15,8 +15,10 @@
  * leave-one-source-out (`looCalibrate` for inference, `leaveOneSourceOut` for training: rows of
  * { id, source, predicted }), those are used, since they know how their fit predicts; otherwise
  * each source is held out here through `calibrate(rows)` + `predict(row, …)` and
- * `calibrateTraining(rows)` + `predictTraining(row, …)`. The tables are computed once per process
- * (a few seconds: one calibration per source).
+ * `calibrateTraining(rows)` + `predictTraining(row, …)`. Computing them takes one calibration per
+ * source (tens of seconds for inference), so `residualsOf(kind)` reads the stored table
+ * (stored.ts, `npm run residuals`) while it matches the current measurements and physics, and
+ * computes only a kind that is asked for.
  */
 import { gpu } from "../hardware/gpu.js";
 import { model } from "../model/model.js";
@@ -27,6 +29,7 @@ import * as trainingCalibration from "../training/calibrate.js";
 import { calibrateTraining, predictTraining, trainingMeasurements, type TrainingCalibration, type TrainingMeasurement } from "../training/calibrate.js";
 import { SuanliError } from "../errors.js";
 import type { InferenceSetup, Setup, TrainingSetup } from "./regimes.js";
+import { storedPredictions, type ResidualKind } from "./stored.js";
 
 export interface Residual {
   readonly id: string;
@@ -102,26 +105,34 @@ function fittedConstant(cal: TrainingCalibration): number {
   return nums[0]!;
 }
 
-/** LOSO residuals of the inference measurements (`rows`, default the shipped ones). */
-export function inferenceResiduals(rows: readonly Measurement[] = measurements()): readonly Residual[] {
-  const held = heldOut(rows, shippedLoo<Measurement>(inferenceCalibration, "looCalibrate"), (rest) => {
+/** Held-out predictions by row id of the inference measurements `rows`, computed afresh. */
+export function inferenceHeldOut(rows: readonly Measurement[] = measurements()): Map<string, number | null> {
+  return heldOut(rows, shippedLoo<Measurement>(inferenceCalibration, "looCalibrate"), (rest) => {
     const cal = calibrate(rest, { rounds: 2 });
     return (r) => predictUnder(r, cal);
   });
-  return residualRows(rows, held, measurementSetup);
 }
 
-/** LOSO residuals of the training measurements (`rows`, default the shipped ones). */
-export function trainingResiduals(rows: readonly TrainingMeasurement[] = trainingMeasurements()): readonly Residual[] {
-  const held = heldOut(rows, shippedLoo<TrainingMeasurement>(trainingCalibration, "leaveOneSourceOut"), (rest) => {
+/** Held-out predictions by row id of the training measurements `rows`, computed afresh. */
+export function trainingHeldOut(rows: readonly TrainingMeasurement[] = trainingMeasurements()): Map<string, number | null> {
+  return heldOut(rows, shippedLoo<TrainingMeasurement>(trainingCalibration, "leaveOneSourceOut"), (rest) => {
     const k = fittedConstant(calibrateTraining(rest));
     return (r) => predictTraining(r, k).value;
   });
-  return residualRows(rows, held, trainingSetup);
+}
+
+/** LOSO residuals of the inference measurements (`rows`, default the shipped ones), computed afresh. */
+export function inferenceResiduals(rows: readonly Measurement[] = measurements()): readonly Residual[] {
+  return residualRows(rows, inferenceHeldOut(rows), measurementSetup);
+}
+
+/** LOSO residuals of the training measurements (`rows`, default the shipped ones), computed afresh. */
+export function trainingResiduals(rows: readonly TrainingMeasurement[] = trainingMeasurements()): readonly Residual[] {
+  return residualRows(rows, trainingHeldOut(rows), trainingSetup);
 }
 
 /** One residual per row with a positive held-out prediction. */
-function residualRows<R extends { id: string; source: string; metric: string; value: number }>(rows: readonly R[], held: Map<string, number | null>, setupOf: (r: R) => Setup): readonly Residual[] {
+function residualRows<R extends { id: string; source: string; metric: string; value: number }>(rows: readonly R[], held: ReadonlyMap<string, number | null>, setupOf: (r: R) => Setup): readonly Residual[] {
   const out: Residual[] = [];
   for (const r of rows) {
     const p = held.get(r.id);
@@ -131,10 +142,30 @@ function residualRows<R extends { id: string; source: string; metric: string; va
   return Object.freeze(out);
 }
 
-let cache: readonly Residual[] | undefined;
+const cache = new Map<ResidualKind, readonly Residual[]>();
 
-/** Every LOSO residual, inference then training, computed once per process. */
+/**
+ * The LOSO residuals of one kind of the shipped measurements, once per process: from the stored
+ * table when its fingerprint matches the current measurements and physics (stored.ts), else
+ * computed. `fresh: true` always computes (what validate:intervals checks the table against).
+ */
+export function residualsOf(kind: ResidualKind, opts: { fresh?: boolean } = {}): readonly Residual[] {
+  if (opts.fresh) return kind === "inference" ? inferenceResiduals() : trainingResiduals();
+  let out = cache.get(kind);
+  if (!out) {
+    const stored = storedPredictions(kind);
+    out = kind === "inference"
+      ? residualRows(measurements(), stored ?? inferenceHeldOut(), measurementSetup)
+      : residualRows(trainingMeasurements(), stored ?? trainingHeldOut(), trainingSetup);
+    cache.set(kind, out);
+  }
+  return out;
+}
+
+let both: readonly Residual[] | undefined;
+
+/** Every LOSO residual, inference then training (residualsOf each, once per process). */
 export function residuals(): readonly Residual[] {
-  cache ??= Object.freeze([...inferenceResiduals(), ...trainingResiduals()]);
-  return cache;
+  both ??= Object.freeze([...residualsOf("inference"), ...residualsOf("training")]);
+  return both;
 }

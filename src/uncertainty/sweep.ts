@@ -39,15 +39,16 @@ function cachedBand(s: Setup, level: number): Band {
  * `row` with `_low`/`_high` columns (header). `setup` is the row's regime setup, a function of
  * the row giving it, or an engine (decode phase at the row's `batch`, 1 if it has none).
  */
-export function withIntervals<R extends Record<string, unknown>>(row: R, setup: Setup | InferenceEngine | ((row: R) => Setup), opts: WithIntervalsOptions = {}): R & Record<string, number | null> {
+export function withIntervals<R extends object>(row: R, setup: Setup | InferenceEngine | ((row: R) => Setup), opts: WithIntervalsOptions = {}): R & Record<string, number | null> {
   const level = opts.level ?? DEFAULT_LEVEL;
+  const fields = row as unknown as Record<string, unknown>;
   const s: Setup =
-    typeof setup === "function" ? setup(row) : "kind" in setup ? setup : engineSetup(setup, "decode", typeof row.batch === "number" ? row.batch : 1);
+    typeof setup === "function" ? setup(row) : "kind" in setup ? setup : engineSetup(setup, "decode", typeof fields.batch === "number" ? fields.batch : 1);
   const band = cachedBand(s, level);
-  const out: Record<string, unknown> = { ...row };
-  const cols = opts.columns ?? Object.fromEntries(Object.keys(row).flatMap((k) => { const o = columnOrientation(k); return o ? [[k, o]] : []; }));
+  const out: Record<string, unknown> = { ...fields };
+  const cols = opts.columns ?? Object.fromEntries(Object.keys(fields).flatMap((k) => { const o = columnOrientation(k); return o ? [[k, o]] : []; }));
   for (const [k, o] of Object.entries(cols)) {
-    const v = row[k];
+    const v = fields[k];
     if (typeof v !== "number" || !Number.isFinite(v)) { out[`${k}_low`] = null; out[`${k}_high`] = null; continue; }
     const { low, high } = bounds(v, band, o);
     out[`${k}_low`] = low;

@@ -61,6 +61,27 @@ describe("bandFor(setup, level, pool)", () => {
   });
 });
 
+describe("bandFor: source-level widening", () => {
+  // three sources in one regime, each with its own offset and a small spread around it
+  const pool = (offset: number) => [0, 1, 2].flatMap((src) => Array.from({ length: 6 }, (_, i) => ({ ...res(setup(), (src - 1) * offset + 0.01 * (i - 3), src * 10 + i), source: `s${src}` })));
+  it("widens the band by how far each source lands outside the band of the others", () => {
+    const apart = bandFor(setup(), 0.8, pool(0.3));
+    expect(apart.widening).toBeGreaterThan(0.1);
+    // a left-out source lies 0.3 beyond the others' band edge: the widened band reaches it
+    expect(apart.lo).toBeLessThanOrEqual(-0.3);
+    expect(apart.hi).toBeGreaterThanOrEqual(0.3);
+  });
+  it("is about nothing when the sources agree, and never inverts the band", () => {
+    const together = bandFor(setup(), 0.8, pool(0));
+    expect(Math.abs(together.widening)).toBeLessThan(0.02);
+    expect(together.lo).toBeLessThanOrEqual(together.hi);
+  });
+  it("is 0 with a single source", () => {
+    const one = Array.from({ length: 12 }, (_, i) => ({ ...res(setup(), 0.01 * i, i), source: "only" }));
+    expect(bandFor(setup(), 0.8, one).widening).toBe(0);
+  });
+});
+
 describe("bandFor(moe setup) without MoE measurements", () => {
   it("is the widest band, saying why", () => {
     const pool = Array.from({ length: 24 }, (_, i) => res(setup({ batch: i < 12 ? 64 : 512 }), 0.02 * (i - 12), i));

@@ -25,7 +25,9 @@ describe("coverage of the 80 % bands (validate:intervals)", () => {
       const row = t.find((r) => r.regime === kind)!;
       expect(row.covered).toBeGreaterThanOrEqual(0.7);
       expect(row.covered).toBeLessThanOrEqual(0.9);
-      expect(row.covered_strict).toBeLessThanOrEqual(row.covered);
+      // with the source-level widening, a source left out of its own band is covered as often
+      expect(row.covered_strict).toBeGreaterThanOrEqual(0.7);
+      expect(row.covered_strict).toBeLessThanOrEqual(0.9);
       expect(row.median_width).toBeGreaterThan(0);
     }
   }, 60_000);
