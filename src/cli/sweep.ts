@@ -11,7 +11,7 @@ import { estimators, type Estimators } from "../analysis/estimators.js";
 import { formatOf, openTableWriter, type ByteSink, type ColumnDef, type TableFormat } from "../analysis/tablewriter.js";
 import { AtomicFile } from "../util/files.js";
 import { flag, list, num, str, type Parsed } from "./args.js";
-import { gpuFrom, loadModel } from "./device.js";
+import { clusterFrom, engineFrom, gpuFrom, loadModel, withEp } from "./device.js";
 import { print, stdoutSink } from "./output.js";
 
 /** The columns of a sweep: the two axes, then `Estimators.decodeRow`'s (the API's sweep row). */
@@ -100,11 +100,10 @@ export async function runSweep(p: Parsed): Promise<number> {
   const g = gpuFrom(p, "sweep");
   const tp = num(p, "tp") ?? 1;
   const pp = num(p, "pp") ?? 1;
-  const weights = str(p, "weights");
-  const kv = str(p, "kv");
   const ideal = flag(p, "ideal");
   // Built before any row: a layout that cannot exist is refused here, with the engine's words.
-  const e = estimators(m, g, { tp, pp, ideal, ...(weights !== undefined ? { weights } : {}), ...(kv !== undefined ? { kv } : {}) });
+  // The same cluster (--network, --ep) and engine (--weights, --kv, --ideal) as `suanli decode`.
+  const e = estimators(engineFrom(m, withEp(clusterFrom(g, p), p), p));
   const batch = list(p, "batch") ?? [1, 8, 32, 64];
   const context = list(p, "context") ?? [2048, 4096, 8192, 32768];
   const maxRows = num(p, "max-rows") ?? 10_000_000;

@@ -22,7 +22,8 @@ export async function runTrain(p: Parsed): Promise<number> {
   let g = gpuFrom(p, "train");
   // Without --precision a run trains in bf16 mixed precision where the part has a bf16 peak.
   if (str(p, "precision") === undefined && g.spec.peak.bf16 !== undefined) g = g.precision("bf16");
-  let c = clusterFrom(g, p);
+  // --tp defaults to 1 (data parallel over the rest), as the help and `dp` below say
+  let c = clusterFrom(g, p, { tp: 1 });
   let assumed: string | null = null;
   if (str(p, "network") === undefined && c.nodes > 1) {
     c = c.network(DEFAULT_NETWORK);
