@@ -49,3 +49,17 @@ describe("suanli decode and sweep on MoE layouts: --ep, --network, --gpus", () =
     expect(r.stderr).toMatch(/no network is configured; .*--network/);
   });
 });
+
+describe("README: suanli reproduce --json", () => {
+  it("the summary and the verdict list it shows are the ones reproduce() gives", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { reproduce, verdictSummary } = await import("../../src/article/reproduce.js");
+    const { VERDICTS } = await import("../../src/article/claims.js");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const summary = /"summary": (\{[^}]*\})/.exec(readme);
+    expect(summary).not.toBeNull();
+    expect(JSON.parse(summary![1]!)).toEqual(verdictSummary(reproduce()));
+    const listed = /"verdict": "[^"]*",\s*\/\/ (.*)/.exec(readme);
+    expect(listed![1]!.split(" | ")).toEqual([...VERDICTS]);
+  });
+});
