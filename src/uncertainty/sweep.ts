@@ -36,13 +36,26 @@ function cachedBand(s: Setup, level: number): Band {
 }
 
 /**
+ * The batch of a row for an engine's band: its `batch` column, else the batch a decode row
+ * (`Estimators.decodeRow`, which carries no batch) implies — throughput_tok_s = dp × batch ÷
+ * step, so batch = throughput_tok_s × decode_ms ÷ 1000 ÷ dp — else 1.
+ */
+function rowBatch(row: Record<string, unknown>, e: InferenceEngine): number {
+  if (typeof row.batch === "number") return row.batch;
+  const { throughput_tok_s: rate, decode_ms: ms } = row;
+  if (typeof rate === "number" && typeof ms === "number" && rate > 0 && ms > 0) return Math.max(1, Math.round((rate * ms) / 1e3 / e.cluster.layout.dp));
+  return 1;
+}
+
+/**
  * `row` with `_low`/`_high` columns (header). `setup` is the row's regime setup, a function of
- * the row giving it, or an engine (decode phase at the row's `batch`, 1 if it has none).
+ * the row giving it, or an engine (decode phase at the row's `batch`; a decode row without one
+ * gives its batch through its throughput and step time; otherwise 1).
  */
 export function withIntervals<R extends Record<string, unknown>>(row: R, setup: Setup | InferenceEngine | ((row: R) => Setup), opts: WithIntervalsOptions = {}): R & Record<string, number | null> {
   const level = opts.level ?? DEFAULT_LEVEL;
   const s: Setup =
-    typeof setup === "function" ? setup(row) : "kind" in setup ? setup : engineSetup(setup, "decode", typeof row.batch === "number" ? row.batch : 1);
+    typeof setup === "function" ? setup(row) : "kind" in setup ? setup : engineSetup(setup, "decode", rowBatch(row, setup));
   const band = cachedBand(s, level);
   const out: Record<string, unknown> = { ...row };
   const cols = opts.columns ?? Object.fromEntries(Object.keys(row).flatMap((k) => { const o = columnOrientation(k); return o ? [[k, o]] : []; }));
