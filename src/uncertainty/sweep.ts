@@ -21,7 +21,7 @@ export interface WithIntervalsOptions {
 
 /** The orientation a column's name implies, or undefined for a column that is neither. */
 export function columnOrientation(name: string): Orientation | undefined {
-  if (/tok(ens)?_s$/.test(name)) return "rate";
+  if (/(tok(ens)?|req)_s$/.test(name)) return "rate";
   if (/_(ms|s|us|µs|h)$/.test(name)) return "time";
   return undefined;
 }
