@@ -55,6 +55,7 @@ export async function runTrain(p: Parsed): Promise<number> {
     lines.push(`largest micro-batch: ${mm.microBatch} (then ${mm.runsOutFirst} run out; ${mm.perSequence.format()} per extra sequence)`);
   }
   if (run) lines.push(run.step.toString(), run.toString());
+  else if (tokens !== undefined) lines.push(`no step or run time for --tokens: the configuration does not fit (try --recompute full, a larger --pp or --zero, or more GPUs)`);
   print(lines.join("\n"));
   return 0;
 }

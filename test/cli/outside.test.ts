@@ -63,3 +63,12 @@ describe("README: suanli reproduce --json", () => {
     expect(listed![1]!.split(" | ")).toEqual([...VERDICTS]);
   });
 });
+
+describe("suanli train --tokens on a configuration that does not fit", () => {
+  it("says why there is no run time instead of leaving it out", async () => {
+    const r = await cliInProcess(["train", "llama3.1-405b", "--gpu", "H100", "--gpus", "16384", "--tp", "8", "--pp", "16", "--context", "8192", "--global", "2048", "--tokens", "15.6e12"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/OUT OF MEMORY/);
+    expect(r.stdout).toMatch(/no step or run time for --tokens: the configuration does not fit/);
+  });
+});
