@@ -11,6 +11,7 @@ import { model, type Model } from "../model/model.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { num, str, type Parsed } from "./args.js";
 import { ioError } from "../util/files.js";
+import { warn } from "../warnings.js";
 
 /** MODEL (catalog id) or --config FILE (a HuggingFace config.json), not both. */
 export function loadModel(p: Parsed, verb: string, id: string | undefined = p.positionals[0]): Model {
@@ -58,5 +59,11 @@ export function engineFrom(m: Model, c: Cluster, p: Parsed): InferenceEngine {
   const weights = str(p, "weights");
   const kv = str(p, "kv");
   if (weights !== undefined || kv !== undefined) e = e.dtypes({ ...(weights !== undefined ? { weights } : {}), ...(kv !== undefined ? { kv } : {}) });
+  const q = m.arch.quantization;
+  const stored = e.dtypes().weights;
+  if (q && weights === undefined && !(q.method === "fp8" && stored === "fp8")) {
+    const what = q.scope === "experts" ? "its routed experts" : "its linear layers";
+    warn(`${m.id}'s published checkpoint stores ${what} in ${q.method} (${q.bitsPerWeight} bits); this run stores weights as ${stored}, following the precision (--weights or --precision sets it)`);
+  }
   return p.values.ideal === true ? e.ideal() : e;
 }

@@ -72,3 +72,22 @@ describe("suanli train --tokens on a configuration that does not fit", () => {
     expect(r.stdout).toMatch(/no step or run time for --tokens: the configuration does not fit/);
   });
 });
+
+describe("a catalog model whose checkpoint is quantized, run at another weight format", () => {
+  it("warns once that the published weights are smaller than the ones priced, naming the flags", async () => {
+    const { resetWarnings, warnings } = await import("../../src/warnings.js");
+    resetWarnings({ silent: true });
+    try {
+      expect((await cliInProcess(["decode", "qwen3-235b-a22b-fp8", "--gpu", "H100", "--tp", "8"])).status).toBe(0);
+      expect(warnings().join("\n")).toMatch(/qwen3-235b-a22b-fp8's published checkpoint stores its linear layers in fp8 \(8 bits\); this run stores weights as fp16/);
+      resetWarnings({ silent: true });
+      expect((await cliInProcess(["decode", "qwen3-235b-a22b-fp8", "--gpu", "H100", "--tp", "8", "--precision", "fp8"])).status).toBe(0);
+      expect((await cliInProcess(["sweep", "gpt-oss-120b", "--gpu", "H100", "--weights", "fp4", "--batch", "1", "--context", "1024"])).status).toBe(0);
+      expect(warnings().filter((w) => /published checkpoint/.test(w))).toEqual([]);
+      expect((await cliInProcess(["sweep", "gpt-oss-120b", "--gpu", "H100", "--batch", "1", "--context", "1024"])).status).toBe(0);
+      expect(warnings().join("\n")).toMatch(/gpt-oss-120b's published checkpoint stores its routed experts in mxfp4 \(4.25 bits\)/);
+    } finally {
+      resetWarnings({ silent: false });
+    }
+  });
+});
