@@ -7,7 +7,9 @@
  * would not; charts read it back for axis titles and `convertColumn` for conversions.
  *
  * Recognised unit words: B, FLOP, FLOPS, W, tok, token(s), param(s) with a decimal (k M G T P E)
- * or binary (Ki Mi Gi Ti Pi Ei) prefix, and the times s, ms, us, ns, min, h. A count column
+ * or binary (Ki Mi Gi Ti Pi Ei) prefix, the times s, ms, us, ns, min, h, and req (`rate_req_s`).
+ * A rate per GPU or user (`tokens_s_per_gpu`, `tokens_per_s_per_gpu`) is titled "tokens/s per
+ * GPU" and carries no convertible unit. A count column
  * whose stem ends in "params" or "tokens" reads K, M, B, T as thousands … trillions
  * (`params_B` is billions of parameters, unit Gparam — not bytes).
  */
@@ -17,13 +19,16 @@ import { SuanliError, show } from "../errors.js";
 import { math } from "../units.js";
 
 const PREFIX = "(?:|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)";
-const NUMERATOR = new RegExp(`^${PREFIX}(?:B|FLOP|FLOPS|W|tok|tokens?|params?)$|^(?:s|ms|us|ns|min|h)$`);
+const NUMERATOR = new RegExp(`^${PREFIX}(?:B|FLOP|FLOPS|W|tok|tokens?|params?)$|^(?:s|ms|us|ns|min|h|req)$`);
+/** A rate per entity, `tokens_s_per_gpu`: tokens/s for each GPU (not tokens in s/gpu). */
+const PER_ENTITY = new RegExp(`^(?:(.+)_)?(${PREFIX}(?:B|FLOP|tok|tokens?|req))_(?:per_)?(s|ms|min|h)_per_(gpu|GPU|user|request|req)$`);
 const DENOMINATOR = /^(?:s|ms|us|ns|min|h|B|tok|token|tokens|GPU|gpu)$/;
 
 /** A column name split into its stem and unit (`"kv_GiB"` → `{ stem: "kv", unit: "GiB" }`); unit null when it has none. */
 const COUNT_SCALE: Record<string, string> = { K: "k", M: "M", B: "G", T: "T" };
 
 export function columnUnit(name: string): { stem: string; unit: string | null } {
+  if (PER_ENTITY.test(name)) return { stem: name, unit: null };
   const segs = name.split("_");
   const n = segs.length;
   const count = /(?:^|_)(params?|tokens?)$/.exec(segs.slice(0, n - 1).join("_"));
@@ -47,6 +52,11 @@ export function columnName(stem: string, unit: string): string {
 
 /** An axis or table title for a column: `"kv_GiB"` → `"kv (GiB)"`, `"batch"` → `"batch"`. */
 export function columnTitle(name: string): string {
+  const per = PER_ENTITY.exec(name);
+  if (per) {
+    const rate = `${per[2]}/${per[3]} per ${per[4]!.toLowerCase() === "gpu" ? "GPU" : per[4]}`;
+    return per[1] ? `${per[1].replace(/_/g, " ")} (${rate})` : rate;
+  }
   const { stem, unit } = columnUnit(name);
   if (!unit) return name;
   const written = name.slice(stem.length + 1).replace(/_per_/, "/").replace(/_/g, "/");

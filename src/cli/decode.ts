@@ -5,14 +5,14 @@
 import { format } from "../units.js";
 import { withBand } from "../uncertainty/interval.js";
 import { flag, num, type Parsed } from "./args.js";
-import { clusterFrom, engineFrom, gpuFrom, loadModel } from "./device.js";
+import { clusterFrom, engineFrom, gpuFrom, loadModel, withEp } from "./device.js";
 import { print } from "./output.js";
 import { textTable } from "./text.js";
 import { intervalLevel } from "./interval.js";
 
 export async function runDecode(p: Parsed): Promise<number> {
   const m = loadModel(p, "decode");
-  const e = engineFrom(m, clusterFrom(gpuFrom(p, "decode"), p), p);
+  const e = engineFrom(m, withEp(clusterFrom(gpuFrom(p, "decode"), p), p), p);
   const batch = num(p, "batch") ?? 1;
   const context = num(p, "context") ?? 4096;
   const d = e.decode({ batch, context });

@@ -46,6 +46,12 @@ export function clusterFrom(g: Gpu, p: Parsed, dflt: { gpus?: number; tp?: numbe
   return c;
 }
 
+/** The cluster with --ep experts sharded, where the verb has the flag and it is given. */
+export function withEp(c: Cluster, p: Parsed): Cluster {
+  const ep = num(p, "ep");
+  return ep === undefined ? c : c.ep(ep);
+}
+
 /** The inference engine of MODEL on the cluster, with --weights / --kv storage overrides and --ideal where the verb has it. */
 export function engineFrom(m: Model, c: Cluster, p: Parsed): InferenceEngine {
   let e = m.on(c);

@@ -11,7 +11,7 @@ import { estimators, type Estimators } from "../analysis/estimators.js";
 import { formatOf, openTableWriter, type ByteSink, type ColumnDef, type TableFormat } from "../analysis/tablewriter.js";
 import { AtomicFile } from "../util/files.js";
 import { flag, list, num, str, type Parsed } from "./args.js";
-import { gpuFrom, loadModel } from "./device.js";
+import { clusterFrom, engineFrom, gpuFrom, loadModel, withEp } from "./device.js";
 import { print, stdoutSink } from "./output.js";
 
 /** The columns of a sweep: the two axes, then `Estimators.decodeRow`'s (the API's sweep row). */
@@ -100,11 +100,10 @@ export async function runSweep(p: Parsed): Promise<number> {
   const g = gpuFrom(p, "sweep");
   const tp = num(p, "tp") ?? 1;
   const pp = num(p, "pp") ?? 1;
-  const weights = str(p, "weights");
-  const kv = str(p, "kv");
   const ideal = flag(p, "ideal");
   // Built before any row: a layout that cannot exist is refused here, with the engine's words.
-  const e = estimators(m, g, { tp, pp, ideal, ...(weights !== undefined ? { weights } : {}), ...(kv !== undefined ? { kv } : {}) });
+  // The same cluster (--network, --ep) and engine (--weights, --kv, --ideal) as `suanli decode`.
+  const e = estimators(engineFrom(m, withEp(clusterFrom(g, p), p), p));
   const batch = list(p, "batch") ?? [1, 8, 32, 64];
   const context = list(p, "context") ?? [2048, 4096, 8192, 32768];
   const maxRows = num(p, "max-rows") ?? 10_000_000;
@@ -125,17 +124,19 @@ export async function runSweep(p: Parsed): Promise<number> {
     if (total > shown) print(`… ${(total - shown).toLocaleString("en-US")} more rows (use --csv, --json or --out FILE)`);
     return 0;
   }
-  const file = out === undefined ? null : new AtomicFile(out, "sweep --out");
-  const sink: ByteSink = file ?? stdoutSink;
-  const progress = process.stderr.isTTY && total >= 200_000;
   // Ctrl-C or a kill while writing: drop the temporary file, exit 130 / 143 (the event loop is
-  // given a turn after each chunk, so the signal is seen within one chunk)
+  // given a turn after each chunk, so the signal is seen within one chunk). The handler is in
+  // place before the temporary file exists, so no signal can leave it behind.
+  let file: AtomicFile | null = null;
   const stop = (sig: NodeJS.Signals) => {
     file?.abort();
     process.exit(sig === "SIGINT" ? 130 : 143);
   };
   process.once("SIGINT", stop).once("SIGTERM", stop);
+  const progress = process.stderr.isTTY && total >= 200_000;
   try {
+    file = out === undefined ? null : new AtomicFile(out, "sweep --out");
+    const sink: ByteSink = file ?? stdoutSink;
     const w = await openTableWriter(format ?? (csv ? "csv" : "json"), SWEEP_COLUMNS, sink);
     await sweepChunks(row, batch, context, async (cols, n, done) => {
       await w.write({ length: n, columns: n === cols[0].length ? cols : cols.map((c) => c.subarray(0, n)) });
@@ -149,8 +150,8 @@ export async function runSweep(p: Parsed): Promise<number> {
   } finally {
     process.off("SIGINT", stop).off("SIGTERM", stop);
   }
-  if (file) {
-    const path = file.commit();
+  if (file !== null) {
+    const path = (file as AtomicFile).commit();
     print(json ? JSON.stringify({ out: path, rows: total, format }) : `wrote ${total.toLocaleString("en-US")} rows to ${path} (${format})`);
   }
   return 0;

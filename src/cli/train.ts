@@ -24,7 +24,8 @@ export async function runTrain(p: Parsed): Promise<number> {
   let g = gpuFrom(p, "train");
   // Without --precision a run trains in bf16 mixed precision where the part has a bf16 peak.
   if (str(p, "precision") === undefined && g.spec.peak.bf16 !== undefined) g = g.precision("bf16");
-  let c = clusterFrom(g, p);
+  // --tp defaults to 1 (data parallel over the rest), as the help and `dp` below say
+  let c = clusterFrom(g, p, { tp: 1 });
   let assumed: string | null = null;
   if (str(p, "network") === undefined && c.nodes > 1) {
     c = c.network(DEFAULT_NETWORK);
@@ -60,6 +61,7 @@ export async function runTrain(p: Parsed): Promise<number> {
     lines.push(`largest micro-batch: ${mm.microBatch} (then ${mm.runsOutFirst} run out; ${mm.perSequence.format()} per extra sequence)`);
   }
   if (run) lines.push(run.step.toString(), run.toString());
+  else if (tokens !== undefined) lines.push(`no step or run time for --tokens: the configuration does not fit (try --recompute full, a larger --pp or --zero, or more GPUs)`);
   if (stepBand) {
     const g = runBand && run ? runBand.scale(run.gpuHours.value) : undefined;
     lines.push(`error band: step ${String(stepBand)}${runBand ? `, run ${String(runBand)}` : ""}${g && run ? `, ${withBand(run.gpuHours.value, g.low, g.high, stepBand.level, (x) => `${Math.round(Number(x.toPrecision(3))).toLocaleString("en-US")} GPU-hours`)}` : ""}; ${stepBand.band.regime}${stepBand.band.note ? ` (${stepBand.band.note})` : ""}`);

@@ -224,7 +224,7 @@ export class Cluster {
     if (bw === undefined) {
       throw new SuanliError(
         "unknown-link",
-        `a group of ${n} GPUs${s > 1 ? ` ${s} apart` : ""} spans nodes of ${gpusPerNode}, and no network is configured; add .network("400 Gb/s")`,
+        `a group of ${n} GPUs${s > 1 ? ` ${s} apart` : ""} spans nodes of ${gpusPerNode}, and no network is configured; add .network("400 Gb/s") (--network 400Gb/s on the command line)`,
         { value: n * s, expected: `≤ ${gpusPerNode} GPUs in one node, or a network` },
       );
     }

@@ -320,7 +320,7 @@ export class InferenceEngine {
     const c = this.state.cluster;
     const { tp, pp, dp } = c.layout;
     const dt = this.state.dtypes;
-    return `${this.state.model.id} on ${c.size}× ${this.gpu.id} ${this.gpu.precisionName} (tp ${tp}${pp > 1 ? `, pp ${pp}` : ""}${dp > 1 ? `, dp ${dp}` : ""}) · weights ${describeWeights(dt)} · kv ${dt.kv}`;
+    return `${this.state.model.id} on ${c.size}× ${this.gpu.id} ${this.gpu.precisionName} (tp ${tp}${pp > 1 ? `, pp ${pp}` : ""}${dp > 1 ? `, dp ${dp}` : ""}${c.expertParallel > 1 ? `, ep ${c.expertParallel}` : ""}) · weights ${describeWeights(dt)} · kv ${dt.kv}`;
   }
 
   toString(): string {

@@ -21,7 +21,7 @@ export interface WithIntervalsOptions {
 
 /** The orientation a column's name implies, or undefined for a column that is neither. */
 export function columnOrientation(name: string): Orientation | undefined {
-  if (/tok(ens)?_s$/.test(name)) return "rate";
+  if (/(tok(ens)?|req)_s$/.test(name)) return "rate";
   if (/_(ms|s|us|µs|h)$/.test(name)) return "time";
   return undefined;
 }
@@ -36,14 +36,27 @@ function cachedBand(s: Setup, level: number): Band {
 }
 
 /**
+ * The batch of a row for an engine's band: its `batch` column, else the batch a decode row
+ * (`Estimators.decodeRow`, which carries no batch) implies — throughput_tok_s = dp × batch ÷
+ * step, so batch = throughput_tok_s × decode_ms ÷ 1000 ÷ dp — else 1.
+ */
+function rowBatch(row: Record<string, unknown>, e: InferenceEngine): number {
+  if (typeof row.batch === "number") return row.batch;
+  const { throughput_tok_s: rate, decode_ms: ms } = row;
+  if (typeof rate === "number" && typeof ms === "number" && rate > 0 && ms > 0) return Math.max(1, Math.round((rate * ms) / 1e3 / e.cluster.layout.dp));
+  return 1;
+}
+
+/**
  * `row` with `_low`/`_high` columns (header). `setup` is the row's regime setup, a function of
- * the row giving it, or an engine (decode phase at the row's `batch`, 1 if it has none).
+ * the row giving it, or an engine (decode phase at the row's `batch`; a decode row without one
+ * gives its batch through its throughput and step time; otherwise 1).
  */
 export function withIntervals<R extends object>(row: R, setup: Setup | InferenceEngine | ((row: R) => Setup), opts: WithIntervalsOptions = {}): R & Record<string, number | null> {
   const level = opts.level ?? DEFAULT_LEVEL;
   const fields = row as unknown as Record<string, unknown>;
   const s: Setup =
-    typeof setup === "function" ? setup(row) : "kind" in setup ? setup : engineSetup(setup, "decode", typeof fields.batch === "number" ? fields.batch : 1);
+    typeof setup === "function" ? setup(row) : "kind" in setup ? setup : engineSetup(setup, "decode", rowBatch(fields, setup));
   const band = cachedBand(s, level);
   const out: Record<string, unknown> = { ...fields };
   const cols = opts.columns ?? Object.fromEntries(Object.keys(fields).flatMap((k) => { const o = columnOrientation(k); return o ? [[k, o]] : []; }));
