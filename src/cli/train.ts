@@ -9,7 +9,7 @@ import { SuanliError } from "../errors.js";
 import { format } from "../units.js";
 import { withBand } from "../uncertainty/interval.js";
 import { flag, num, str, type Parsed } from "./args.js";
-import { clusterFrom, gpuFrom, loadModel } from "./device.js";
+import { clusterFrom, gpuFrom, loadModel, withEp } from "./device.js";
 import { print } from "./output.js";
 import { textTable } from "./text.js";
 import { intervalLevel } from "./interval.js";
@@ -25,7 +25,7 @@ export async function runTrain(p: Parsed): Promise<number> {
   // Without --precision a run trains in bf16 mixed precision where the part has a bf16 peak.
   if (str(p, "precision") === undefined && g.spec.peak.bf16 !== undefined) g = g.precision("bf16");
   // --tp defaults to 1 (data parallel over the rest), as the help and `dp` below say
-  let c = clusterFrom(g, p, { tp: 1 });
+  let c = withEp(clusterFrom(g, p, { tp: 1 }), p);
   let assumed: string | null = null;
   if (str(p, "network") === undefined && c.nodes > 1) {
     c = c.network(DEFAULT_NETWORK);
@@ -41,6 +41,10 @@ export async function runTrain(p: Parsed): Promise<number> {
   const t = m.train({
     seq, microBatch: micro, ...(global !== undefined ? { globalBatch: global } : {}),
     ...(precision !== undefined ? { precision } : {}), zero: (num(p, "zero") ?? 1) as 0 | 1 | 2 | 3, recompute: (str(p, "recompute") ?? "selective") as "selective",
+    ...(str(p, "schedule") !== undefined ? { schedule: str(p, "schedule") } : {}),
+    ...(num(p, "interleave") !== undefined ? { interleave: num(p, "interleave") } : {}),
+    ...(str(p, "fp8-recipe") !== undefined ? { fp8Recipe: str(p, "fp8-recipe") } : {}),
+    ...(str(p, "grad-dtype") !== undefined ? { gradDtype: str(p, "grad-dtype") } : {}),
   }).on(c);
   const mem = t.memory();
   const rows = (mem.breakdown().objects() as Record<string, unknown>[]).map((r) => ({ term: r.term, memory_GiB: Number((r.memory_GiB as number).toFixed(3)), formula: r.formula }));

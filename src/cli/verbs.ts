@@ -16,6 +16,12 @@ const kv: FlagSpec = { kind: "string", arg: "DTYPE", help: "KV cache storage for
 const network: FlagSpec = { kind: "string", arg: "BW", help: 'inter-node bandwidth per GPU, e.g. "400 Gb/s"' };
 
 const DEVICE = { gpu: gpuFlag, tp, pp, precision, weights, kv, network };
+
+/** Training keywords, as training/options.ts accepts them (a test keeps the two lists equal). */
+export const TRAIN_RECOMPUTE = ["none", "selective", "full", "deepseek-v3"] as const;
+export const TRAIN_SCHEDULES = ["1f1b", "dualpipe"] as const;
+export const TRAIN_FP8_RECIPES = ["transformer-engine", "deepseek-v3"] as const;
+export const TRAIN_GRAD_DTYPES = ["fp32", "bf16", "fp16"] as const;
 const interval: FlagSpec = { kind: "num", arg: "LEVEL", bare: 0.8, help: "add the error band at LEVEL (default 0.8) from held-out calibration residuals (README: Uncertainty)" };
 
 export const VERBS: readonly VerbSpec[] = [
@@ -105,7 +111,12 @@ export const VERBS: readonly VerbSpec[] = [
       micro: { kind: "int", arg: "N", help: "micro-batch (sequences per GPU per pass)", default: 1 },
       global: { kind: "int", arg: "N", help: "global batch (sequences per optimizer step)", default: "micro × data-parallel degree" },
       zero: { kind: "int", arg: "0-3", help: "ZeRO stage", default: 1, min: 0, max: 3 },
-      recompute: { kind: "string", arg: "R", help: "activation recomputation", default: "selective", choices: ["none", "selective", "full"] },
+      recompute: { kind: "string", arg: "R", help: "activation recomputation (deepseek-v3: the report's selective recipe)", default: "selective", choices: TRAIN_RECOMPUTE },
+      ep: { kind: "int", arg: "N", help: "expert-parallel degree (MoE models): experts sharded over N GPUs" },
+      schedule: { kind: "string", arg: "S", help: "pipeline schedule", default: "1f1b", choices: TRAIN_SCHEDULES },
+      interleave: { kind: "int", arg: "N", help: "virtual pipeline stages per GPU (interleaved 1F1B)", default: 1 },
+      "fp8-recipe": { kind: "string", arg: "R", help: "FP8 training recipe (with --precision fp8)", default: "transformer-engine", choices: TRAIN_FP8_RECIPES },
+      "grad-dtype": { kind: "string", arg: "D", help: "gradient accumulation / all-reduce dtype", default: "fp32 for bf16 and fp8, fp16 for fp16", choices: TRAIN_GRAD_DTYPES },
       network: { ...network, default: '"400 Gb/s" when the GPUs span nodes (8 per node)' },
       tokens: { kind: "num", arg: "N", help: "training tokens for the run time, e.g. 2e12", max: 1e18 },
       interval,

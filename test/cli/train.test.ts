@@ -1,0 +1,43 @@
+/**
+ * `suanli train` speaks the training API's whole vocabulary: expert parallelism, the pipeline
+ * schedule, the FP8 recipe, the gradient dtype — so DeepSeek-V3's pre-training as its report
+ * describes it (arXiv:2412.19437 §3: 2048 H800, pp 16, ep 64, ZeRO-1, FP8, DualPipe) can be asked
+ * from a shell, with the same answer as the API.
+ */
+import { describe, expect, it } from "vitest";
+import { cliInProcess } from "./run.js";
+import { cluster, gpu, model } from "../../src/index.js";
+import { FP8_RECIPES, GRAD_DTYPES, RECOMPUTE, SCHEDULES } from "../../src/training/options.js";
+import { TRAIN_FP8_RECIPES, TRAIN_GRAD_DTYPES, TRAIN_RECOMPUTE, TRAIN_SCHEDULES } from "../../src/cli/verbs.js";
+
+describe("suanli train: the training vocabulary", () => {
+  it("the CLI's keyword lists are the training options' own", () => {
+    expect([...TRAIN_RECOMPUTE]).toEqual([...RECOMPUTE]);
+    expect([...TRAIN_SCHEDULES]).toEqual([...SCHEDULES]);
+    expect([...TRAIN_FP8_RECIPES]).toEqual([...FP8_RECIPES]);
+    expect([...TRAIN_GRAD_DTYPES]).toEqual([...GRAD_DTYPES]);
+  });
+
+  it("DeepSeek-V3 pre-training from the shell fits 80 GB and gives the API's GPU-hours", async () => {
+    const r = await cliInProcess([
+      "train", "deepseek-v3", "--gpu", "H800", "--gpus", "2048", "--pp", "16", "--ep", "64", "--precision", "fp8", "--fp8-recipe", "deepseek-v3",
+      "--schedule", "dualpipe", "--recompute", "deepseek-v3", "--context", "4096", "--global", "15360", "--tokens", "14.8e12", "--network", "400 Gb/s",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const total = Number(/total ([\d.]+) GiB of 80 GiB per GPU/.exec(r.stdout)![1]);
+    expect(total).toBeLessThanOrEqual(80);
+    const api = model("deepseek-v3")
+      .train({ seq: 4096, microBatch: 1, globalBatch: 15360, precision: "fp8", fp8Recipe: "deepseek-v3", zero: 1, recompute: "deepseek-v3", schedule: "dualpipe" })
+      .on(cluster(gpu("H800").fp8(), 2048).pp(16).ep(64).network("400 Gb/s"))
+      .time({ tokens: 14.8e12 });
+    const printed = Number(/([\d,]+) GPU-hours/.exec(r.stdout)![1]!.replace(/,/g, ""));
+    expect(Math.abs(printed - api.gpuHours.value) / api.gpuHours.value).toBeLessThan(1e-6);
+  });
+
+  it("refuses an unknown schedule naming it and what is accepted", async () => {
+    const r = await cliInProcess(["train", "llama2-7b", "--gpu", "H100", "--context", "4096", "--schedule", "gpipe"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/gpipe/);
+    expect(r.stderr).toMatch(/1f1b, dualpipe/);
+  });
+});
