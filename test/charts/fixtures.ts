@@ -68,6 +68,7 @@ export function typical(): Record<string, ChartSpec> {
     lineBatch: chart.line(lat, { x: "batch", y: "throughput_tok_s", color: "gpu", logX: true }),
     lineFacet: chart.line(kv, { x: "context", y: "kv_GiB", color: "batch", facet: "batch", logX: true }),
     roofline: chart.roofline([gpu("H20").fp8(), gpu("A800")], { ops }),
+    ridgePlane: chart.ridgePlane(),
     rooflineDefault: chart.roofline(["H20", "H100"], { ops: [{ name: "decode, batch 1", intensity: 1 }, { name: "decode, batch 64", intensity: 60 }, { name: "prefill 4k", intensity: 2000 }] }),
     memoryBreakdown: chart.memoryBreakdown(mem, { x: "microBatch", y: "memory_GiB", stack: "term", capacity: 96, capacityLabel: "H20 FP8 memory (OOM line)" }),
     heatmap: chart.heatmap(heat, { x: "context", y: "gpu", color: "max_batch" }),
