@@ -131,7 +131,8 @@ export function parseVerb(spec: VerbSpec, argv: readonly string[]): Parsed {
   }
   const names = [...lookup.keys()];
   const out: Parsed = { help: false, positionals: [], values: {}, typed: {} };
-  const isFlag = (t: string) => t.startsWith("-") && t !== "-" && !NUMBER.test(t);
+  // "-1", "-5 Gb/s", "-.5" are values (negative quantities, refused later naming them); flags start with a letter
+  const isFlag = (t: string) => t.startsWith("-") && t !== "-" && !/^-[\d.]/.test(t);
   let rest = false;
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i]!;

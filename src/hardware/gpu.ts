@@ -70,10 +70,11 @@ export class Gpu {
   }
 
   /** View at compute precision `p`; refused, listing what the part has, if it lacks it. */
-  precision(p: Precision | string): Gpu {
-    const known = COMPUTE_PRECISIONS as readonly string[];
-    if (!known.includes(p)) {
-      throw new SuanliError("unknown-precision", `unknown precision ${show(p)}; accepted: ${COMPUTE_PRECISIONS.join(", ")}`, { value: p });
+  precision(typed: Precision | string): Gpu {
+    // case does not matter ("FP8", "fp8"), as with GPU and model names
+    const p = COMPUTE_PRECISIONS.find((k) => typeof typed === "string" && k.toLowerCase() === typed.toLowerCase());
+    if (p === undefined) {
+      throw new SuanliError("unknown-precision", `unknown precision ${show(typed)}; accepted: ${COMPUTE_PRECISIONS.join(", ")}`, { value: typed });
     }
     if (!this.has(p as Precision)) {
       throw new SuanliError(

@@ -22,6 +22,8 @@
  * data-parallel replicas.
  */
 import { SuanliError } from "../errors.js";
+import { withText } from "../display/result.js";
+import { format } from "../units.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { simulate, type Policy, type SimulationResult } from "../longcontext/simulate.js";
 import { checkTrace, workload, type Request, type WorkloadOptions } from "../longcontext/workload.js";
@@ -152,7 +154,13 @@ export function offline(e: InferenceEngine, o: { workload: CapacityWorkload; pol
  */
 export function capacity(e: InferenceEngine, o: CapacityOptions): CapacityResult {
   const r = search(e, o, readSlo(o?.slo));
-  return Object.freeze({ ...r, interval: (level?: number) => capacityInterval(e, r, o.maxBatch ?? 256, (slo) => search(e, o, slo), level) });
+  return withText({ ...r, interval: (level?: number) => capacityInterval(e, r, o.maxBatch ?? 256, (slo) => search(e, o, slo), level) }, describeCapacity);
+}
+
+/** "capacity 3.2 req/s (1,234 tok/s, 154 per GPU, 38 per user), TTFT p99 1.2 s, TPOT p99 80 ms; bound by tpot". */
+function describeCapacity(r: CapacityResult): string {
+  if (r.rate === 0) return `capacity 0 req/s: ${r.reason ?? "no rate meets the SLO"}`;
+  return `capacity ${Number(r.rate.toPrecision(3))} req/s (${format(r.tokensPerSecond, "count")} tok/s, ${format(r.tokensPerSecondPerGpu, "count")} per GPU, ${format(r.tokensPerSecondPerUser, "count")} per user), TTFT p99 ${format(r.ttftP99, "time")}, TPOT p99 ${format(r.tpotP99, "time")}; bound by ${r.binding}`;
 }
 
 function search(e: InferenceEngine, o: CapacityOptions, slo: Slo): Omit<CapacityResult, "interval"> {

@@ -87,3 +87,16 @@ describe("a catalog model whose checkpoint is quantized", () => {
   });
 });
 
+
+describe("values as typed", () => {
+  it("a negative bandwidth is a value refused by name, not a missing flag value", async () => {
+    const r = await cliInProcess(["decode", "llama2-7b", "--gpu", "H100", "--tp", "2", "--gpus", "16", "--network", "-5 Gb/s"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/network must be .* got "-5 Gb\/s"/);
+  });
+  it("precision names are case-insensitive, as GPU and model names are", async () => {
+    const r = await cliInProcess(["decode", "llama2-7b", "--gpu", "H100", "--precision", "FP8", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).device).toMatch(/H100-SXM fp8/);
+  });
+});

@@ -105,3 +105,13 @@ describe("capacity() refusals", () => {
     expect(errorOf(() => capacity(e, { workload: { requests: 0 }, slo: { ttftP99: 1 } })).message).toBe("the workload has no requests; give requests ≥ 1 or a trace");
   });
 });
+
+describe("capacity prints itself", () => {
+  it("a short summary with units, and the reason when no rate meets the SLO", () => {
+    const c = capacity(e, { workload: { requests: 100, prompt: 512, output: 64 }, slo: { ttftP99: 2, tpotP99: 0.1 } });
+    expect(String(c)).toMatch(/^capacity [\d.]+ req\/s \([\d,.]+ tok\/s, .* per GPU, .* per user\), TTFT p99 .*s, TPOT p99 .*s; bound by \w+$/);
+    const none = capacity(e, { workload: { requests: 20, prompt: 512, output: 64 }, slo: { ttftP99: 0.0001 } });
+    expect(String(none)).toMatch(/^capacity 0 req\/s: even a lone request waits/);
+    expect(JSON.stringify(c)).not.toMatch(/toString/);
+  });
+});
