@@ -41,3 +41,12 @@ describe("suanli capacity | plan", () => {
     expect(run("capacity", "--help").stdout).toContain("usage: suanli capacity");
   });
 });
+
+describe("suanli plan with targets no layout meets", () => {
+  it("says what the best candidates reach instead of an empty table alone", async () => {
+    const { cliInProcess } = await import("../cli/run.js");
+    const r = await cliInProcess(["plan", "llama2-7b", "--gpu", "H100", "--gpus", "2", "--tpot", "0.00001"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/no layout meets the targets: the fastest first token any candidate reaches is [\d.]+ s .* fastest time per output token [\d.]+ ms/);
+  });
+});
