@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
+import { DuckDBInstance } from "@duckdb/node-api";
 
 const root = new URL("..", import.meta.url).pathname;
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -164,7 +165,7 @@ describe("README", () => {
     expect(p.status).toBe(0);
   }, 180_000);
 
-  it("every shell command runs and exits 0", () => {
+  it("every shell command runs and exits 0, and the SQL runs on what they wrote", async () => {
     const ran: string[] = [];
     const skipped: string[] = [];
     const dir = mkdtempSync(join(tmpdir(), "suanli-readme-sh-"));
@@ -182,6 +183,14 @@ describe("README", () => {
     expect(ran.length).toBeGreaterThan(0);
     // The quick start's install and test lines are what CI runs; nothing else is skipped.
     for (const s of skipped) expect(CI_RUNS.some((re) => re.test(s))).toBe(true);
+    // The SQL of the Parquet hand-off runs in DuckDB on the file the README's sweep wrote.
+    for (const sql of fencedBlocks(readme, "sql")) {
+      const db = await DuckDBInstance.create(":memory:");
+      const c = await db.connect();
+      const rows = (await c.runAndReadAll(`SET file_search_path='${dir}'; ` + sql)).getRowObjects();
+      expect(rows.length, sql).toBeGreaterThan(0);
+      c.closeSync();
+    }
   }, 600_000);
 
   it("the reproduction summary it prints is the one `suanli reproduce --json` gives", () => {
