@@ -51,8 +51,8 @@ function predictRow(r, fit) {
     const s = k.mlperfLlama2Server({ requests: r.requests });
     return r.kind === "mlperf-server" ? k.capacity(e, { ...s, maxBatch: r.maxBatch }).tokensPerSecond : k.offline(e, { workload: s.workload, maxBatch: r.maxBatch }).tokensPerSecond;
   }
-  // ep-decode: output tokens/s per node at the row's batch per replica and context
-  return e.decode({ batch: r.batch, context: r.context }).tokensPerSecond / c.nodes;
+  // ep-decode: output tokens/s per node (or per GPU, as the row's metric says) at the row's batch per replica and context
+  return e.decode({ batch: r.batch, context: r.context }).tokensPerSecond / (r.metric.endsWith("per GPU") ? c.size : c.nodes);
 }
 const REGIME = { speculative: "speculative decoding", "mlperf-server": "MLPerf capacity", "mlperf-offline": "MLPerf capacity", "ep-decode": "EP serving" };
 
