@@ -4,7 +4,9 @@
  * next to the published values in datasets/serving-measurements.json: speculative-decoding
  * speedups through speculative(), MLPerf Llama-2-70B Server and Offline tokens/s through
  * capacity() and offline(), the MLPerf Llama-2-70B constants the kit ships (SLO, mean
- * output of its workload), expert-parallel decode through the engine on `.ep(k)`. Prints one
+ * output of its workload), expert-parallel decode and whole requests (prefill and decode of a
+ * fixed batch per replica) through the engine on `.ep(k)`, with a row's optional `dtypes`
+ * passed to `.dtypes()`. Prints one
  * line per row with the relative error under the engine defaults and under calibrate() fitted
  * on datasets/measurements.json without the row's own source (leave-one-source-out: the serving
  * rows' sources are not among the kernel measurements, so the fit never saw them), then the
@@ -42,7 +44,8 @@ function clusterOf(r) {
 /** The row's prediction with engines tuned by `fit` (undefined: the defaults), and its unit text. */
 function predictRow(r, fit) {
   const c = clusterOf(r);
-  const e = tuned(k.model(r.model).on(c), fit);
+  const base = k.model(r.model).on(c);
+  const e = tuned(r.dtypes ? base.dtypes(r.dtypes) : base, fit);
   if (r.kind === "speculative") {
     const draft = r.draft.mtp ? r.draft : tuned(k.model(r.draft.model).on(c), fit);
     return k.speculative(e, { draft, accept: r.accept, tokens: r.tokens }).speedup({ batch: r.batch, context: r.context }).speedup;
@@ -51,10 +54,12 @@ function predictRow(r, fit) {
     const s = k.mlperfLlama2Server({ requests: r.requests });
     return r.kind === "mlperf-server" ? k.capacity(e, { ...s, maxBatch: r.maxBatch }).tokensPerSecond : k.offline(e, { workload: s.workload, maxBatch: r.maxBatch }).tokensPerSecond;
   }
-  // ep-decode: output tokens/s per node at the row's batch per replica and context
-  return e.decode({ batch: r.batch, context: r.context }).tokensPerSecond / c.nodes;
+  // ep-request: output tokens/s per GPU of `batch` requests per replica, prompt then output (prefill included)
+  if (r.kind === "ep-request") return e.request({ prompt: r.input, output: r.output, batch: r.batch }).tokensPerSecondPerGpu;
+  // ep-decode: output tokens/s per node (or per GPU, as the row's metric says) at the row's batch per replica and context
+  return e.decode({ batch: r.batch, context: r.context }).tokensPerSecond / (r.metric.endsWith("per GPU") ? c.size : c.nodes);
 }
-const REGIME = { speculative: "speculative decoding", "mlperf-server": "MLPerf capacity", "mlperf-offline": "MLPerf capacity", "ep-decode": "EP serving" };
+const REGIME = { speculative: "speculative decoding", "mlperf-server": "MLPerf capacity", "mlperf-offline": "MLPerf capacity", "ep-decode": "EP serving", "ep-request": "EP throughput" };
 
 let bad = 0;
 const errors = [];
