@@ -19,6 +19,7 @@ export { DTYPES, COMPUTE_PRECISIONS, bytesOf, type Dtype, type Precision } from 
 // hardware: clusters and collectives (issue 3)
 export { cluster, Cluster, asCluster, DEFAULT_LATENCY, type ClusterLayout, type ClusterState, type LinkPath } from "./hardware/cluster.js";
 export { collectiveTime, allReduceTime, allGatherTime, reduceScatterTime, p2pTime, wireBytes, type CollectiveKind } from "./hardware/collectives.js";
+export { allToAllTime, ALL_TO_ALL_ALGORITHMS, type AllToAllAlgorithm } from "./hardware/collectives.js";
 
 // model
 export { model, Model, type KvCallOptions, type KvRecompute } from "./model/model.js";

@@ -32,6 +32,20 @@
  * rank skew at each barrier adds to it) the shipped measurements ask for 16–20 µs.
  * `collectiveTime(…, L)` takes the fastest of the three (the ring also paying L) on NVLink/xGMI,
  * the choice those engines make by message size; without L (training's NCCL) it is the ring.
+ *
+ * Expert-parallel decode does not run its all-to-all as a ring. DeepEP's low-latency kernels
+ * (pure RDMA with IBGDA) have every rank write each routed token's hidden state straight into
+ * the buffer of the rank holding that expert, all messages in flight at once, so the start-up
+ * cost is paid once, not per peer, and the time is set by the busiest rank's bytes on its link:
+ *
+ *   direct all-to-all  t = α + (n−1)/n × S / (η·B)
+ *
+ * (S the busiest rank's bytes, n−1 of n shares leaving it). DeepEP measures it on H800 with one
+ * CX7 400 Gb/s NIC per GPU, 128 tokens per rank, hidden 7168, top-8, FP8 dispatch and BF16
+ * combine: dispatch 163–194 µs and combine 318–369 µs from EP 8 to EP 256, ~39–46 GB/s —
+ * nearly flat in n, where the ring's (n−1)·α would grow to 0.6 ms at EP 128 with α = 5 µs
+ * (deepseek-ai/DeepEP README, "Low-latency kernels with pure RDMA", the V1 table now kept in
+ * docs/legacy.md, https://github.com/deepseek-ai/DeepEP/blob/main/docs/legacy.md).
  */
 import type { LinkPath } from "./cluster.js";
 
@@ -60,6 +74,19 @@ export function collectiveTime(kind: CollectiveKind, bytes: number, n: number, l
   const ring = f * wire + steps(kind, n) * link.latency;
   if (oneShot === undefined || kind !== "allReduce" || (link.kind !== "nvlink" && link.kind !== "xgmi")) return ring;
   return Math.min(oneShot + ring, oneShot + (n - 1) * wire, 2 * oneShot + f * wire);
+}
+
+/** How an all-to-all is run: NCCL's pairwise ring, or direct writes to every peer at once (DeepEP low-latency). */
+export type AllToAllAlgorithm = "ring" | "direct";
+export const ALL_TO_ALL_ALGORITHMS: readonly AllToAllAlgorithm[] = ["ring", "direct"];
+
+/**
+ * Seconds for one all-to-all of `bytes` per rank over `n` ranks on `link`: "ring" is
+ * collectiveTime's (n−1)/n × S/(η·B) + (n−1)·α; "direct" pays α once, α + (n−1)/n × S/(η·B).
+ */
+export function allToAllTime(bytes: number, n: number, link: LinkPath, eta = 1, algorithm: AllToAllAlgorithm = "ring"): number {
+  if (algorithm === "ring" || n <= 1 || bytes <= 0) return collectiveTime("allToAll", bytes, n, link, eta);
+  return link.latency + (factor("allToAll", n) * bytes) / (eta * link.perDirection);
 }
 
 /** Default launch-and-barrier latency L of a serving engine's one-shot/two-shot all-reduce (s; see the module comment). */

@@ -78,10 +78,27 @@
  * - allReduce (seconds, default 12 µs, inside the published 6–17 µs; null for NCCL's ring
  *   alone): launch-and-barrier latency of the engine's one-shot/two-shot all-reduce over
  *   NVLink (hardware/collectives.ts).
+ * - allToAll: how the expert-parallel all-to-all (MoE dispatch and combine, ep > 1) runs.
+ *   "direct" (default): every rank writes each routed token straight to the rank of its expert,
+ *   all peers at once — one start-up latency plus the busiest rank's bytes over its link, as
+ *   DeepEP's low-latency kernels (pure RDMA, IBGDA) that DeepSeek decodes with; "ring": NCCL's
+ *   pairwise exchange, (n−1) start-ups (hardware/collectives.ts, allToAllTime, with DeepEP's
+ *   measured EP 8–256 latencies).
+ * - epOverlap ∈ [0, 1] (default 0): fraction of the all-to-all time hidden behind compute by
+ *   running the step as two micro-batches, one's dispatch/combine in flight while the other
+ *   computes attention or experts (DeepSeek-V3/R1 inference system, open-infra-index
+ *   202502OpenSourceWeek day 6, "Communication-Computation Overlapping": dual micro-batch in
+ *   prefill, attention split in two and a 5-stage pipeline in decode,
+ *   https://github.com/deepseek-ai/open-infra-index/blob/main/202502OpenSourceWeek/day_6_one_more_thing_deepseekV3R1_inference_system_overview.md;
+ *   DeepEP's receive hooks move the RDMA traffic off the SMs). The step saves
+ *   epOverlap × min(t_all-to-all, t_rest), t_rest the step's non-collective time; 1 is perfect
+ *   hiding. The two micro-batches' repeated weight reads and smaller GEMMs are not charged, so
+ *   a value near 1 is optimistic. Default 0: the overlap is a property of the engine's
+ *   schedule, not of the kernels, and no shipped measurement pins it.
  */
 import type { Unit } from "mathjs";
 import { SuanliError, show } from "../errors.js";
-import { ONE_SHOT_LATENCY } from "../hardware/collectives.js";
+import { ALL_TO_ALL_ALGORITHMS, ONE_SHOT_LATENCY, type AllToAllAlgorithm } from "../hardware/collectives.js";
 import type { Precision } from "../hardware/precision.js";
 import { parseQuantity } from "../units.js";
 import { oneOf, unitFraction } from "../validate.js";
@@ -111,17 +128,21 @@ export interface Kernels {
   readonly dequant: number;
   /** How tensor parallelism holds the LM head: split over the vocabulary, or whole on every GPU. */
   readonly lmHead: LmHead;
+  /** How the expert-parallel all-to-all runs: direct writes to every peer (one latency), or NCCL's ring. */
+  readonly allToAll: AllToAllAlgorithm;
+  /** Fraction of the expert-parallel all-to-all hidden behind the other micro-batch's compute, in [0, 1]. */
+  readonly epOverlap: number;
 }
 
-export const KERNEL_KEYS = ["overlap", "kvReads", "halfM", "grouped", "imbalance", "allReduce", "moe", "dequant", "lmHead"] as const;
+export const KERNEL_KEYS = ["overlap", "kvReads", "halfM", "grouped", "imbalance", "allReduce", "moe", "dequant", "lmHead", "allToAll", "epOverlap"] as const;
 
 /** The defaults above. */
-export const DEFAULT_KERNELS: Kernels = Object.freeze({ overlap: 0, kvReads: "per-kv-head", halfM: 0, grouped: 0.4, imbalance: 1.25, allReduce: ONE_SHOT_LATENCY, moe: "grouped", dequant: 2, lmHead: "vocab-parallel" });
+export const DEFAULT_KERNELS: Kernels = Object.freeze({ overlap: 0, kvReads: "per-kv-head", halfM: 0, grouped: 0.4, imbalance: 1.25, allReduce: ONE_SHOT_LATENCY, moe: "grouped", dequant: 2, lmHead: "vocab-parallel", allToAll: "direct", epOverlap: 0 });
 
-/** The classic roofline: perfect overlap, K/V read once per KV head, shape-blind dense GEMMs, ring all-reduce, free dequantization. */
-export const IDEAL_KERNELS: Kernels = Object.freeze({ overlap: 1, kvReads: "per-kv-head", halfM: 0, grouped: 1, imbalance: 1, allReduce: null, moe: "grouped", dequant: 0, lmHead: "vocab-parallel" });
+/** The classic roofline: perfect overlap, K/V read once per KV head, shape-blind dense GEMMs, ring all-reduce and all-to-all, free dequantization. */
+export const IDEAL_KERNELS: Kernels = Object.freeze({ overlap: 1, kvReads: "per-kv-head", halfM: 0, grouped: 1, imbalance: 1, allReduce: null, moe: "grouped", dequant: 0, lmHead: "vocab-parallel", allToAll: "ring", epOverlap: 0 });
 
-export type KernelOptions = { [K in keyof Kernels]?: K extends "allReduce" ? number | string | Unit | null : K extends "moe" ? MoeKernels | string : K extends "lmHead" ? LmHead | string : Kernels[K] };
+export type KernelOptions = { [K in keyof Kernels]?: K extends "allReduce" ? number | string | Unit | null : K extends "moe" ? MoeKernels | string : K extends "lmHead" ? LmHead | string : K extends "allToAll" ? AllToAllAlgorithm | string : Kernels[K] };
 
 const bad = (k: string, v: unknown, expected: string) =>
   new SuanliError("bad-argument", `kernels.${k} must be ${expected}, got ${show(v)}`, { value: v, expected });
@@ -151,6 +172,11 @@ export function withKernels(base: Kernels, patch: KernelOptions): Kernels {
       next.moe = oneOf(v, MOE_KERNELS, "kernels.moe");
     } else if (k === "lmHead") {
       next.lmHead = oneOf(v, LM_HEADS, "kernels.lmHead");
+    } else if (k === "allToAll") {
+      next.allToAll = oneOf(v, ALL_TO_ALL_ALGORITHMS, "kernels.allToAll");
+    } else if (k === "epOverlap") {
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) throw bad(k, v, "in [0, 1]");
+      next.epOverlap = v;
     } else if (k === "dequant") {
       if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw bad(k, v, "a number of operations per weight ≥ 0");
       next.dequant = v;
@@ -180,6 +206,11 @@ export function dequantizes(weightBytes: number, operandBytes: number): boolean 
 /** GEMM compute-rate factor of M rows: M ÷ (M + halfM) (1 when halfM = 0). */
 export function shapeFactor(rows: number, halfM: number): number {
   return halfM > 0 ? rows / (rows + halfM) : 1;
+}
+
+/** Seconds of a step's all-to-all time `a2a` hidden behind its other time `rest`: epOverlap × min(a2a, rest). */
+export function epHidden(a2a: number, rest: number, epOverlap: number): number {
+  return epOverlap > 0 && a2a > 0 ? epOverlap * Math.min(a2a, Math.max(rest, 0)) : 0;
 }
 
 /** Time of one operator: max(t_c, t_m) + (1 − overlap)·min(t_c, t_m). */

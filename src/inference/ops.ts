@@ -37,8 +37,13 @@
  *   experts, ep > 1           each GPU runs the N/tp tokens of its tp rank × k routed experts ×
  *                             imbalance on its E/ep whole experts; weights read: the experts the
  *                             N·ep/tp tokens of the group touch, ÷ ep; all-to-all ×2 (dispatch,
- *                             combine) of (N/tp)·k·d·s_a × imbalance bytes over the ep group
- *                             (DeepSeek-V3, arXiv:2412.19437 §3.4; GShard, arXiv:2006.16668 §2)
+ *                             combine) of (N/tp)·k·d·s × imbalance bytes over the ep group
+ *                             (DeepSeek-V3, arXiv:2412.19437 §3.4; GShard, arXiv:2006.16668 §2),
+ *                             s = s_a for the combine; the dispatch carries the expert GEMMs'
+ *                             operands where they are narrower than s_a (FP8: 1 B + one fp32
+ *                             scale per 128, DeepSeek-V3 §3.3.2 "Low-Precision Storage and
+ *                             Communication": activations quantized to FP8 before dispatch,
+ *                             combine kept in BF16; DeepEP's FP8 dispatch / BF16 combine)
  *   weights                   s_w per parameter, but routed and shared experts at s_e, the
  *                             checkpoint's expert format where it stores them apart (dtypes.ts)
  *   norms                     4·N·d FLOPs, 2·N·d·s_a bytes, each
@@ -51,6 +56,9 @@ import { indexerFlopsPerKey, stepKeys, stepKvTokens } from "../model/attention.j
 import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, expertBytesPerParam, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
 import { expertsTouched, type Shard } from "./shard.js";
 import type { KvReads, LmHead, MoeKernels } from "./kernels.js";
+
+/** Bytes per element of a narrow (FP8) dispatch's scales: one fp32 per 128 elements (DeepSeek-V3 §3.3.2, 1×128 tiles). */
+const DISPATCH_SCALE_BYTES = 4 / 128;
 
 /**
  * "grouped": MoE expert GEMMs, run as one grouped GEMM over the experts a step touches;
@@ -130,7 +138,7 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
       const touched = expertsTouched(m.experts, m.active, (N * s.ep) / tp) / s.ep;
       const width = m.expertIntermediate * ffnWidth;
       emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N, dqDense ? s.routerParams : undefined);
-      emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * sa);
+      emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * (operand > 0 && operand < sa ? operand + DISPATCH_SCALE_BYTES : sa));
       // The GPU's own experts run as one grouped GEMM, as without expert parallelism.
       emit(
         "experts", "grouped", c,

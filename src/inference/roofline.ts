@@ -10,15 +10,18 @@
  * GEMM's rows M (tokens after batching) and MoE grouped GEMMs run at their own fraction
  * (computeRate, memoryRate; kernels.ts); collectives take the engine's all-reduce algorithm's
  * time over the tensor-parallel link (hardware/collectives.ts), and the step is the sum — the
- * engines modelled here do not overlap tensor-parallel all-reduces with compute in decode.
+ * engines modelled here do not overlap tensor-parallel all-reduces with compute in decode. The
+ * expert-parallel all-to-all runs the engine's algorithm (kernels.allToAll) over the EP group's
+ * link, and kernels.epOverlap of it, up to the step's other time, hides behind the other
+ * micro-batch's compute (two-micro-batch overlap, kernels.ts).
  * GEMMs run at the Gpu's chosen precision; attention runs at its 16-bit tensor-core peak
  * (FlashAttention-style kernels compute QKᵀ and AV in fp16/bf16).
  */
-import { collectiveTime, wireBytes, type CollectiveKind } from "../hardware/collectives.js";
+import { allToAllTime, collectiveTime, wireBytes, type CollectiveKind } from "../hardware/collectives.js";
 import type { LinkPath } from "../hardware/cluster.js";
 import type { Dtypes } from "./dtypes.js";
 import type { Efficiency } from "./efficiency.js";
-import { IDEAL_KERNELS, opTime, shapeFactor, type Kernels } from "./kernels.js";
+import { IDEAL_KERNELS, epHidden, opTime, shapeFactor, type Kernels } from "./kernels.js";
 import { forEachOp, type OpClass, type Step } from "./ops.js";
 import type { Shard } from "./shard.js";
 
@@ -94,7 +97,7 @@ export function memoryRate(_cls: OpClass, r: Rates, _k: Kernels): number {
  */
 export function commTime(comm: CollectiveKind, bytes: number, s: Shard, r: Rates, k: Kernels): number {
   return comm === "allToAll"
-    ? collectiveTime(comm, bytes, s.ep, r.epLink ?? r.link, r.linkEfficiency)
+    ? allToAllTime(bytes, s.ep, r.epLink ?? r.link, r.linkEfficiency, k.allToAll)
     : collectiveTime(comm, bytes, s.tp, r.link, r.linkEfficiency, k.allReduce ?? undefined);
 }
 
@@ -122,9 +125,11 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
   const grouped = (gemm * k.grouped) / k.imbalance;
   const { halfM, overlap } = k;
   const dq = r.dequant > 0 && k.dequant > 0 ? k.dequant / r.dequant : 0;
+  let a2a = 0;
   forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes, rows, weights) => {
     if (cls === "collective") {
       const t = count * commTime(comm!, commBytes!, s, r, k);
+      if (comm === "allToAll") a2a += t;
       out.link += t;
       out.total += t;
       return;
@@ -141,6 +146,9 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
     else out.memory += t;
     out.total += t;
   }, k.kvReads, k.moe, k.lmHead, r.operand);
+  const hidden = epHidden(a2a, out.total - out.link, k.epOverlap);
+  out.link -= hidden;
+  out.total -= hidden;
   return out;
 }
 
@@ -194,6 +202,14 @@ export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
     row.memoryTime += count * tm;
     row.time += count * opTime(tc, tm, k.overlap);
   }, k.kvReads, k.moe, k.lmHead, r.operand);
-  for (const row of rows.values()) if (row.cls !== "collective") row.bound = row.computeTime >= row.memoryTime ? "compute" : "memory";
+  let rest = 0;
+  for (const row of rows.values()) {
+    if (row.cls !== "collective") {
+      row.bound = row.computeTime >= row.memoryTime ? "compute" : "memory";
+      rest += row.time;
+    }
+  }
+  const a2a = rows.get("all-to-all");
+  if (a2a) a2a.time -= epHidden(a2a.linkTime, rest, k.epOverlap);
   return [...rows.values()];
 }

@@ -21,7 +21,7 @@ import type { CollectiveKind } from "../hardware/collectives.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { forEachOp, type OpClass, type Step } from "../inference/ops.js";
 import { commTime, computeRate, dequantTime, memoryRate, type Rates } from "../inference/roofline.js";
-import { opTime } from "../inference/kernels.js";
+import { epHidden, opTime } from "../inference/kernels.js";
 import { overheadTime } from "../inference/overhead.js";
 
 /** Time and work of a mixed step (seconds, FLOP and bytes are per GPU of the busiest stage). */
@@ -95,9 +95,12 @@ export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates =
   const k = e.kernels();
   const sequences = live.reduce((n, p) => n + (pp > 1 ? Math.ceil(p.batch / pp) : p.batch), 0);
   const out: MixedStep = { time: overheadTime(e.overhead(), e.shard.layersPerStage, sequences), attention: 0, link: 0, flops: 0, bytes: 0 };
+  let a2a = 0;
+  let rest = 0;
   for (const s of ops) {
     if (s.cls === "collective") {
       const t = s.count * commTime(s.comm!, s.commBytes, e.shard, r, k);
+      if (s.comm === "allToAll") a2a += t;
       out.link += t;
       out.time += t;
       continue;
@@ -106,10 +109,15 @@ export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates =
     const tc = (s.flops > 0 ? s.flops / computeRate(s.cls, s.rows, r, k) : 0) + dequantTime(s.elements, r, k);
     const t = s.count * opTime(tc, bytes / memoryRate(s.cls, r, k), k.overlap);
     if (s.cls === "attention" || s.cls === "indexer") out.attention += t;
+    rest += t;
     out.time += t;
     out.flops += s.count * s.flops;
     out.bytes += s.count * bytes;
   }
+  // the share of the expert-parallel all-to-all the other micro-batch hides (kernels.ts epOverlap)
+  const hidden = epHidden(a2a, rest, k.epOverlap);
+  out.link -= hidden;
+  out.time -= hidden;
   if (pp > 1) {
     out.time *= pp;
     out.attention *= pp;
