@@ -198,7 +198,11 @@ Object.assign(COMPUTATIONS, {
     const o = { batch: int(s, "batch"), context: int(s, "context") };
     const [da, db] = [m.on(a).decode(o), m.on(b).decode(o)];
     const r = da.tokensPerSecond / db.tokensPerSecond;
-    return plain(r, `${roundSig(r, 4)}×`, `decode ${m.id} batch ${o.batch} @ ${o.context}: ${label(a)} ${roundSig(da.tokensPerSecond, 5)} tok/s (${da.bound}-bound) ÷ ${label(b)} ${roundSig(db.tokensPerSecond, 5)} tok/s (${db.bound}-bound) = ${roundSig(r, 4)}× per GPU-hour`);
+    // The ratio's 80 % band from each side's band (uncertainty/): where it spans 1 the ranking is within the kit's error.
+    const [ba, bb] = [da.interval().rate(da.tokensPerSecond), db.interval().rate(db.tokensPerSecond)];
+    const [lo, hi] = [ba.low / bb.high, ba.high / bb.low];
+    const band = `80 % band ${roundSig(lo, 3)}–${roundSig(hi, 3)}×${lo < 1 && hi > 1 ? ": within the kit's error, the two are on par" : ""}`;
+    return plain(r, `${roundSig(r, 4)}× (${band})`, `decode ${m.id} batch ${o.batch} @ ${o.context}: ${label(a)} ${roundSig(da.tokensPerSecond, 5)} tok/s (${da.bound}-bound) ÷ ${label(b)} ${roundSig(db.tokensPerSecond, 5)} tok/s (${db.bound}-bound) = ${roundSig(r, 4)}× per GPU-hour (${band})`);
   },
   maxMicroBatchDiff: (s: ComputeSpec) => {
     const m = theModel(s);

@@ -87,3 +87,18 @@ describe("judge(kit, stated)", () => {
     expect([writtenDigits(140), writtenDigits(3.35), writtenDigits(148), writtenDigits(1)]).toEqual([2, 3, 3, 1]);
   });
 });
+
+describe("inference ratios carry the kit's error band", () => {
+  it("a ratio whose 80 % band spans 1 is said to be on par; a clear one is not", () => {
+    const ratios = rows.filter((r) => /80 % band/.test(r.kit));
+    expect(ratios.length).toBeGreaterThanOrEqual(2);
+    for (const r of ratios) {
+      const m = /80 % band ([\d.]+)–([\d.]+)×/.exec(r.kit)!;
+      const [lo, hi] = [Number(m[1]), Number(m[2])];
+      expect(lo).toBeLessThanOrEqual(r.kitValue as number);
+      expect(hi).toBeGreaterThanOrEqual(r.kitValue as number);
+      expect(/on par/.test(r.kit)).toBe(lo < 1 && hi > 1);
+    }
+    expect(rows.find((r) => r.id === "inference-h20fp16-vs-a800-batch256")!.kit).toMatch(/on par/);
+  });
+});
