@@ -16,7 +16,7 @@ export { gpuSpecs, type GpusOptions } from "./hardware/gpus.js";
 export { type GpuName, type ModelName } from "./data/names.js";
 export { type GpuSpec, type LinkKind, type LinkSpec } from "./hardware/catalog.js";
 export { DTYPES, COMPUTE_PRECISIONS, bytesOf, type Dtype, type Precision } from "./hardware/precision.js";
-// hardware: clusters and collectives (issue 3)
+// hardware: clusters and collectives
 export { cluster, Cluster, asCluster, DEFAULT_LATENCY, type ClusterLayout, type ClusterState, type LinkPath } from "./hardware/cluster.js";
 export { collectiveTime, allReduceTime, allGatherTime, reduceScatterTime, p2pTime, wireBytes, type CollectiveKind } from "./hardware/collectives.js";
 export { allToAllTime, ALL_TO_ALL_ALGORITHMS, type AllToAllAlgorithm } from "./hardware/collectives.js";
@@ -35,7 +35,7 @@ export { type MoeSpec, type SparseAttention, type CheckpointQuantization } from 
 // inference
 export { tensorParallelBound, type TpBound, type TpBoundOptions } from "./inference/tpBound.js";
 export { recomputeReadTime } from "./inference/recompute.js";
-// inference: roofline engine (issue 3)
+// inference: roofline engine
 export { inference, InferenceEngine, type EngineState, type BreakdownOptions } from "./inference/engine.js";
 export { DEFAULT_EFFICIENCY, EFFICIENCY_SOURCES, type Efficiency } from "./inference/efficiency.js";
 export { defaultDtypes, weightBytesPerParam, type Dtypes, type DtypeOptions } from "./inference/dtypes.js";
@@ -45,7 +45,7 @@ export { stepTime, stepRows, boundOf, type Bound, type OpRow, type Rates, type S
 export { type DecodeResult, type PrefillResult, type RequestResult, type MemoryResult } from "./inference/results.js";
 export { measurements, predict, absError, median, type Measurement, type MeasurementMetric } from "./inference/measurements.js";
 export { calibrate, errorOf, type Calibration, type ErrorSummary } from "./inference/calibrate.js";
-// inference: kernel model and fixed overhead (issue 3 follow-up)
+// inference: kernel model and fixed overhead
 export { DEFAULT_FIT, CALIBRATION_KNOBS, type Fit, type CalibrationKnob } from "./inference/calibrate.js";
 export { looCalibrate, predictFit, type HeldOut, type FitKernels, type CalibrationObjective } from "./inference/calibrate.js";
 export { computeFactor, COMPUTE_FACTORS } from "./inference/efficiency.js";
@@ -54,7 +54,7 @@ export { DEFAULT_KERNELS, IDEAL_KERNELS, KV_READS, MOE_KERNELS, LM_HEADS, withKe
 export { DEFAULT_OVERHEAD, NO_OVERHEAD, OVERHEAD_SOURCES, withOverhead, overheadTime, type Overhead, type OverheadOptions } from "./inference/overhead.js";
 export { type ModelOptions } from "./inference/measurements.js";
 
-// training (issue 4)
+// training
 export { train, Training, type MaxMicroBatch } from "./training/training.js";
 export { TrainingMemory, MEMORY_TERMS, memoryTerms, type MemoryTerm } from "./training/memory.js";
 export { TrainingStep, TrainingRun } from "./training/step.js";
@@ -106,7 +106,7 @@ export { openTableWriter, formatOf, type TableWriter, type TableFormat, type Col
 export { report, Report, type TableBlockOptions, type WriteOptions, type Written } from "./report/report.js";
 export { type Block } from "./report/blocks.js";
 
-// long context (issue 5)
+// long context
 export { mixedStep, ratesWithAttention, decodePart, type MixedStep } from "./longcontext/mixed.js";
 export { streaming, streamingSweep, type StreamingOptions, type StreamingResult } from "./longcontext/streaming.js";
 export { splitKv, splitKvSweep, occupancy, chooseSplits, type SplitKvOptions, type SplitKvResult } from "./longcontext/splitkv.js";
