@@ -1,25 +1,13 @@
 /** `suanli gpus`, `suanli models` — the catalogs, filtered. */
-import { SuanliError, show } from "../errors.js";
 import { gpus } from "../hardware/gpus.js";
 import { models } from "../model/models.js";
-import { foldName } from "../util/names.js";
 import { flag, str, type Parsed } from "./args.js";
 import { print } from "./output.js";
 import { textTable } from "./text.js";
 
-/** Rows whose `keys` contain FILTER (case, spaces, hyphens and dots ignored); none: a refusal listing all ids. */
-function filterRows(rows: Record<string, unknown>[], filter: string | undefined, keys: string[], what: string): Record<string, unknown>[] {
-  if (filter === undefined) return rows;
-  const f = foldName(filter);
-  const out = rows.filter((r) => keys.some((k) => foldName(String(r[k] ?? "")).includes(f)));
-  if (out.length === 0) {
-    throw new SuanliError("bad-argument", `no ${what} matches ${show(filter)}; known: ${rows.map((r) => r.id).join(", ")}`, { value: filter });
-  }
-  return out;
-}
-
 export async function runGpus(p: Parsed): Promise<number> {
-  const rows = filterRows(gpus().objects() as Record<string, unknown>[], p.positionals[0], ["id", "name"], "GPU");
+  // the library's own search (hardware/gpus.ts): words match id, name, aliases, vendor, architecture
+  const rows = gpus({ ...(p.positionals[0] !== undefined ? { filter: p.positionals[0] } : {}) }).objects() as Record<string, unknown>[];
   if (flag(p, "json")) print(JSON.stringify(rows, null, 2));
   else {
     print(
@@ -30,17 +18,10 @@ export async function runGpus(p: Parsed): Promise<number> {
   return 0;
 }
 
-/** A model's family: the leading letters of its id (llama2-70b → llama). */
-export const familyOf = (id: string) => /^[a-z]+/i.exec(id)?.[0]?.toLowerCase() ?? id;
-
 export async function runModels(p: Parsed): Promise<number> {
-  let rows = filterRows(models().objects() as Record<string, unknown>[], p.positionals[0], ["id", "name"], "model");
+  // the library's own search (model/models.ts): FILTER words and the catalog's family field
   const family = str(p, "family");
-  if (family !== undefined) {
-    const known = [...new Set((models().objects() as { id: string }[]).map((r) => familyOf(r.id)))];
-    if (!known.includes(family.toLowerCase())) throw new SuanliError("bad-argument", `--family ${show(family)} is not a family of the catalog; known: ${known.join(", ")}`, { value: family, expected: known.join(", ") });
-    rows = rows.filter((r) => familyOf(String(r.id)) === family.toLowerCase());
-  }
+  const rows = models({ ...(p.positionals[0] !== undefined ? { filter: p.positionals[0] } : {}), ...(family !== undefined ? { family } : {}) }).objects() as Record<string, unknown>[];
   if (flag(p, "json")) print(JSON.stringify(rows, null, 2));
   else {
     print(

@@ -34,14 +34,14 @@ export const VERBS: readonly VerbSpec[] = [
   {
     name: "gpus",
     positionals: ["FILTER?"],
-    summary: "The GPU catalog (datasets/gpus.json): dense TFLOPS, memory, bandwidth, links. FILTER keeps the parts whose id contains it (case-insensitive).",
+    summary: "The GPU catalog (datasets/gpus.json): dense TFLOPS, memory, bandwidth, links. FILTER keeps the parts matching every word (id, name, aliases, vendor, architecture; case-insensitive).",
     flags: {},
   },
   {
     name: "models",
     positionals: ["FILTER?"],
-    summary: "The model catalog (datasets/models/) with parameter counts computed from each config.json. FILTER keeps the models whose id or name contains it.",
-    flags: { family: { kind: "string", arg: "F", help: "only this family: the leading letters of the id (llama, qwen, deepseek, …)" } },
+    summary: "The model catalog (datasets/models/) with parameter counts computed from each config.json. FILTER keeps the models matching every word (id, name, aliases, family, attention kind, moe/dense).",
+    flags: { family: { kind: "string", arg: "F", help: "only this family, matched at its start (qwen: qwen2, qwen2.5, qwen3; llama, deepseek, gpt-oss, …)" } },
   },
   {
     name: "kv",
