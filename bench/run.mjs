@@ -43,13 +43,13 @@ const { sweep, estimators, model, gpu } = kit;
 
 /**
  * Gates against the tight loop, both computing the full step model per row (the engine
- * compiled: ~250 ns a row). The CLI's streaming sweep (typed-array chunks, what `suanli sweep`
- * runs) may cost at most STREAM_RATIO times it (1.0–1.2× measured); sweep() — a row object in
- * and out per row, then an arquero table — at most SWEEP_RATIO times (1.5× measured on a quiet
- * machine), and at least SWEEP_RATE rows/s.
+ * compiled: ~80 ns a row on a quiet machine). The CLI's streaming sweep (typed-array chunks,
+ * what `suanli sweep` runs) may cost at most STREAM_RATIO times it (1.0–1.1× measured); sweep() —
+ * a row object in and out per row, then an arquero table, ~130 ns a row of its own — at most
+ * SWEEP_RATIO times (2.7× measured), and at least SWEEP_RATE rows/s (4.8 M measured).
  */
 const STREAM_RATIO = 3;
-const SWEEP_RATIO = 3;
+const SWEEP_RATIO = 4;
 const SWEEP_RATE = 2e6;
 const MODEL = "llama2-70b";
 const GPU = "H20";

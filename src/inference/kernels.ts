@@ -203,9 +203,9 @@ export function dequantizes(weightBytes: number, operandBytes: number): boolean 
   return weightBytes < operandBytes;
 }
 
-/** GEMM compute-rate factor of M rows: M ÷ (M + halfM) (1 when halfM = 0). */
-export function shapeFactor(rows: number, halfM: number): number {
-  return halfM > 0 ? rows / (rows + halfM) : 1;
+/** GEMM compute-rate factor of M rows: M ÷ (M + halfM) (1 when halfM = 0 or the op gives no M). */
+export function shapeFactor(rows: number | undefined, halfM: number): number {
+  return halfM > 0 && rows !== undefined ? rows / (rows + halfM) : 1;
 }
 
 /** Seconds of a step's all-to-all time `a2a` hidden behind its other time `rest`: epOverlap × min(a2a, rest). */

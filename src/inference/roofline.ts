@@ -74,7 +74,7 @@ export function dequantTime(weights: number | undefined, r: Rates, k: Kernels): 
  * × M ÷ (M + halfM) for M rows; MoE grouped GEMMs further × grouped ÷ imbalance (kernels.ts).
  * A weight-only GEMM adds its dequantization (dequantTime) to the compute time.
  */
-export function computeRate(cls: OpClass, rows: number, r: Rates, k: Kernels): number {
+export function computeRate(cls: OpClass, rows: number | undefined, r: Rates, k: Kernels): number {
   if (cls === "attention") return r.attention;
   if (cls === "indexer") return r.indexer ?? r.attention;
   if (cls === "gemm") return r.gemm * shapeFactor(rows, k.halfM);
@@ -119,12 +119,6 @@ export interface StepTime {
 export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels = IDEAL_KERNELS): StepTime {
   // every field present from the start: one object shape on the hot path
   const out: StepTime = { total: 0, compute: 0, memory: 0, link: 0, overhead: 0 };
-  // computeRate and memoryRate, with what does not depend on the op hoisted out of the loop
-  const { gemm, attention, memory } = r;
-  const indexer = r.indexer ?? attention;
-  const grouped = (gemm * k.grouped) / k.imbalance;
-  const { halfM, overlap } = k;
-  const dq = r.dequant > 0 && k.dequant > 0 ? k.dequant / r.dequant : 0;
   let a2a = 0;
   forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes, rows, weights) => {
     if (cls === "collective") {
@@ -134,14 +128,10 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
       out.total += t;
       return;
     }
-    let tc = 0;
-    if (flops > 0) {
-      const shape = halfM > 0 && rows !== undefined ? rows / (rows + halfM) : 1;
-      tc = flops / (cls === "attention" ? attention : cls === "indexer" ? indexer : cls === "grouped" ? grouped * shape : cls === "gemm" ? gemm * shape : gemm);
-    }
-    if (dq > 0 && weights !== undefined) tc += weights * dq;
-    const tm = bytes / memory;
-    const t = count * opTime(tc, tm, overlap);
+    // the same rates stepRows and mixedStep use (computeRate, memoryRate, dequantTime)
+    const tc = (flops > 0 ? flops / computeRate(cls, rows, r, k) : 0) + dequantTime(weights, r, k);
+    const tm = bytes / memoryRate(cls, r, k);
+    const t = count * opTime(tc, tm, k.overlap);
     if (tc >= tm) out.compute += t;
     else out.memory += t;
     out.total += t;
@@ -194,7 +184,7 @@ export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
       row.bound = "link";
       return;
     }
-    const tc = (flops > 0 ? flops / computeRate(cls, m ?? 0, r, k) : 0) + dequantTime(weights, r, k);
+    const tc = (flops > 0 ? flops / computeRate(cls, m, r, k) : 0) + dequantTime(weights, r, k);
     const tm = bytes / memoryRate(cls, r, k);
     row.flops += count * flops;
     row.bytes += count * bytes;
