@@ -9,7 +9,7 @@ import { capacity, offline, type CapacityWorkload } from "../serving/capacity.js
 import { mlperfLlama2Server } from "../serving/mlperf.js";
 import { loadTrace } from "../serving/trace.js";
 import { flag, num, str, type Parsed } from "./args.js";
-import { clusterFrom, engineFrom, gpuFrom, loadModel } from "./device.js";
+import { clusterFrom, engineFrom, gpuFrom, loadModel, withEp } from "./device.js";
 import { print } from "./output.js";
 import { textTable } from "./text.js";
 import { intervalLevel } from "./interval.js";
@@ -17,11 +17,8 @@ import { intervalLevel } from "./interval.js";
 /** Run `capacity` (flags in verbs.ts); writes to stdout, returns the exit code. */
 export async function runCapacity(p: Parsed): Promise<number> {
   const m = loadModel(p, "capacity");
-  const tp = num(p, "tp") ?? 1;
-  let c = clusterFrom(gpuFrom(p, "capacity"), p, { gpus: num(p, "gpus") ?? tp * (num(p, "pp") ?? 1) });
-  const ep = num(p, "ep");
-  if (ep !== undefined) c = c.ep(ep);
-  const e = engineFrom(m, c, p);
+  // the same cluster and engine `suanli decode` builds from these flags
+  const e = engineFrom(m, withEp(clusterFrom(gpuFrom(p, "capacity"), p), p), p);
   const requests = num(p, "requests") ?? 1000;
   const trace = str(p, "trace");
   if (trace !== undefined && flag(p, "mlperf")) throw new SuanliError("bad-argument", "capacity: --trace and --mlperf each give the workload; give one", { value: trace });
