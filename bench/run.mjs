@@ -22,14 +22,9 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+import { arg, root } from "./lib.mjs";
 const ROWS = arg("rows", 1e6);
 const RUNS = arg("runs", 5);
 const QUICK = process.argv.includes("--quick");
@@ -63,16 +58,6 @@ const batch = Array.from({ length: side }, (_, i) => i + 1);
 const context = Array.from({ length: side }, (_, i) => 128 * (i + 1));
 const n = side * side;
 
-function best(f) {
-  let t = Infinity;
-  let out;
-  for (let r = 0; r < RUNS; r++) {
-    const s = performance.now();
-    out = f();
-    t = Math.min(t, performance.now() - s);
-  }
-  return { ms: t, out };
-}
 
 // --- the kit: sweep() around the per-row function, vs a tight loop calling it -------------------
 const { sweepRow, newColumns, sweepChunks, SWEEP_COLUMNS } = await import(join(root, "dist/cli/sweep.js"));

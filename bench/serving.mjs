@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * node bench/serving.mjs (after npm run build) — how long the serving searches take:
+ * npm run bench:serving — how long the serving searches take:
  *
  * 1. capacity() for a 10⁴-request workload: Llama-2-70B on 8× H100 fp8 (tp 8), the MLPerf
  *    Llama-2-70B Server workload and SLO (TTFT p99 2 s, TPOT p99 200 ms), and the same workload
@@ -10,14 +10,8 @@
  *
  * Options: --requests N (default 10000), --gpus N (default 128), --runs R (default 1, best of R).
  */
-import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
+import { join } from "node:path";
+import { arg, root } from "./lib.mjs";
 const REQUESTS = arg("requests", 1e4);
 const GPUS = arg("gpus", 128);
 const RUNS = arg("runs", 1);
