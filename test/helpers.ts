@@ -1,4 +1,7 @@
-import { expect } from "vitest";
+import { afterAll, expect } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** |actual − expected| ≤ rel × |expected| (d3-scale's assertInDelta, relative). */
 export function expectClose(actual: number, expected: number, rel = 1e-12): void {
@@ -29,4 +32,17 @@ export function figures(o: unknown, path: string, out: [string, Record<string, u
     else for (const [k, v] of Object.entries(r)) figures(v, `${path}.${k}`, out);
   }
   return out;
+}
+
+/** A fresh temporary folder, removed after the file's tests (call at the top level of a test file). */
+export function tempDirs(prefix: string): () => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    made.push(d);
+    return d;
+  };
 }

@@ -1,6 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tableFromIPC } from "@uwdata/flechette";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -8,16 +7,9 @@ import { cliInProcess } from "./run.js";
 import { estimators, gpu, model, openTableWriter, sweep, toCsv, writeTable, exportTable, type ByteSink } from "../../src/index.js";
 import { CHUNK_ROWS, newColumns, sweepRow, SWEEP_COLUMNS } from "../../src/cli/sweep.js";
 import { AtomicFile } from "../../src/util/files.js";
+import { tempDirs } from "../helpers.js";
 
-const made: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), "suanli-out-"));
-  made.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs("suanli-out-");
 
 // 300 × 1000 = 300,000 rows: three chunks of the streaming writer.
 const B = 300;

@@ -1,23 +1,14 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { mkdtempSync, rmSync, mkdirSync, readdirSync, writeFileSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import { mkdirSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { cliInProcess, cliPath, cliSpawn } from "./run.js";
 import { chart, cluster, estimators, gpu, model, report } from "../../src/index.js";
-import { errorOf } from "../helpers.js";
+import { errorOf, tempDirs } from "../helpers.js";
 
 // The reproductions of the stress test that broke the contract: each now ends with one line on
 // stderr naming the value, exit status 2, no stack trace and no half-written file.
-const made: string[] = [];
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), "suanli-hostile-"));
-  made.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of made) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempDirs("suanli-hostile-");
 
 function refused(r: { status: number; stderr: string }, pattern: RegExp): void {
   expect(r.status, r.stderr).toBe(2);
