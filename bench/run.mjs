@@ -38,13 +38,13 @@ const { sweep, estimators, model, gpu } = kit;
 
 /**
  * Gates against the tight loop, both computing the full step model per row (the engine
- * compiled: ~80 ns a row on a quiet machine). The CLI's streaming sweep (typed-array chunks,
- * what `suanli sweep` runs) may cost at most STREAM_RATIO times it (1.0–1.1× measured); sweep() —
- * a row object in and out per row, then an arquero table, ~130 ns a row of its own — at most
- * SWEEP_RATIO times (2.7× measured), and at least SWEEP_RATE rows/s (4.8 M measured).
+ * compiled: ~50 ns a row on a quiet machine). The CLI's streaming sweep (typed-array chunks,
+ * what `suanli sweep` runs) may cost at most STREAM_RATIO times it (1.1× measured); sweep() — a
+ * row object in and out per row, then an arquero table, ~130 ns a row of its own — at most
+ * SWEEP_RATIO times (3.8× measured), and at least SWEEP_RATE rows/s (5.8 M measured).
  */
 const STREAM_RATIO = 3;
-const SWEEP_RATIO = 4;
+const SWEEP_RATIO = 6;
 const SWEEP_RATE = 2e6;
 const MODEL = "llama2-70b";
 const GPU = "H20";

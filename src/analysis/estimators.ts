@@ -150,11 +150,12 @@ function withModelFigures(e: InferenceEngine, c: CompiledEngine): Estimators {
       return dense ? batch * (f1 + (ctx - 1) * fSlope) : batch * decodeFlops(a, ctx, P);
     },
     decodeRow(batch: number, context: number): DecodeRow {
-      const fits = c.fits(batch, context);
+      const mem = c.memoryPerGpu(batch, context);
+      const fits = mem <= c.capacityPerGpu; // c.fits, without computing the memory twice
       const s = fits ? c.decodeStep(batch, context) : 0;
       return {
         kv_GiB: kvOf(batch, context) / 2 ** 30,
-        mem_per_gpu_GiB: c.memoryPerGpu(batch, context) / 2 ** 30,
+        mem_per_gpu_GiB: mem / 2 ** 30,
         fits,
         decode_ms: fits ? s * 1e3 : null,
         throughput_tok_s: fits ? (c.replicas * batch) / s : null,

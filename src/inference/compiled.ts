@@ -5,7 +5,7 @@
  *
  *   step time     engine.fullStepTime(step, rates)   (roofline.ts + kernels.ts + overhead.ts;
  *                 with the engine's `.ideal()` it is the classic roofline alone)
- *   memory        memoryParts(shard, dtypes, batch, context, capacity, reserve, maxTokens)
+ *   memory        memoryParts(…).total: weights (once) + KV + activation workspace + reserve
  *   fits          memory total ≤ capacity (what `decode`/`prefill` refuse on)
  *   tokens/s      dp × batch ÷ step time (decode), dp × batch × prompt ÷ TTFT (prefill)
  *
@@ -15,7 +15,7 @@
  * that does not fit gets `null` timings, never NaN or Infinity.
  */
 import type { InferenceEngine } from "./engine.js";
-import { kvCacheBytes, largest, memoryParts, weightBytes } from "./memory.js";
+import { activationBytes, kvCacheBytes, largest, weightBytes } from "./memory.js";
 import type { Step } from "./ops.js";
 import type { Rates } from "./roofline.js";
 import { positiveInt } from "../validate.js";
@@ -35,6 +35,8 @@ export interface CompiledEngine {
   readonly replicas: number;
   /** Weight bytes on one GPU of the busiest stage. */
   readonly weightBytesPerGpu: number;
+  /** Memory of one GPU (what `fits` compares `memoryPerGpu` with). */
+  readonly capacityPerGpu: number;
   /** KV-cache bytes on one GPU for `batch` sequences of `context` tokens. */
   kvBytesPerGpu(batch: number, context: number): number;
   /** Weights + KV + activation workspace + reserve on one GPU. */
@@ -71,7 +73,10 @@ export function compile(e: InferenceEngine): CompiledEngine {
   // Reused step objects: the hot path allocates nothing but what stepTime returns.
   const dec = { batch: 1, tokens: 1, past: 0 };
   const pre = { batch: 1, tokens: 1, past: 0 };
-  const memory = (batch: number, context: number) => memoryParts(s, dt, count(batch, "batch"), count(context, "context"), capacity, reserve, maxTokens).total;
+  // memoryParts(…).total with the weights computed once (the same sum, in the same order:
+  // the agreement test holds the two equal to the bit)
+  const memory = (batch: number, context: number) =>
+    weights + kvCacheBytes(s, dt, count(batch, "batch"), count(context, "context")) + activationBytes(s, batch, maxTokens) + reserve;
   const fits = (batch: number, context: number) => memory(batch, context) <= capacity;
   const decodeStep = (batch: number, context: number) => {
     dec.batch = count(batch, "batch");
@@ -89,6 +94,7 @@ export function compile(e: InferenceEngine): CompiledEngine {
     gpus: e.cluster.size,
     replicas: dp,
     weightBytesPerGpu: weights,
+    capacityPerGpu: capacity,
     kvBytesPerGpu: (batch: number, context: number) => kvCacheBytes(s, dt, count(batch, "batch"), count(context, "context")),
     memoryPerGpu: memory,
     fits,
