@@ -11,6 +11,7 @@
  */
 import { createRequire } from "node:module";
 import { table, type ColumnTable } from "arquero";
+import { progressText } from "./util/progress.js";
 import { SuanliError, show as showValue } from "./errors.js";
 import { Quantity } from "./quantity.js";
 import { renderSvg, svgToPng } from "./charts/render.js";
@@ -157,12 +158,8 @@ export async function show(x: unknown, o: ShowOptions = {}): Promise<void> {
 /** A progress display: call it as a sweep's or a simulation's `onProgress`, or `.update(text)` by hand. */
 export type ProgressDisplay = ((done: number | { finished: number; total: number }, total?: number) => void) & { update(text: string): void };
 
-/** The text bar both the notebook and tests draw: `label [######      ] 50% 500/1000`. */
-export function progressText(label: string, done: number, total: number, width = 30): string {
-  const f = total > 0 ? Math.min(1, done / total) : 1;
-  const n = Math.round(f * width);
-  return `${label} [${"#".repeat(n)}${" ".repeat(width - n)}] ${Math.floor(f * 100)}% ${done.toLocaleString("en")}/${total.toLocaleString("en")}`;
-}
+/** The kit's text progress bar (util/progress.ts), for a display of your own. */
+export { progressText };
 
 /**
  * A display that overwrites itself, for progress in long notebook work. Redraws only when the

@@ -13,6 +13,7 @@ import { AtomicFile } from "../util/files.js";
 import { flag, list, num, str, type Parsed } from "./args.js";
 import { clusterFrom, engineFrom, gpuFrom, loadModel, withEp } from "./device.js";
 import { print, stdoutSink } from "./output.js";
+import { progressText } from "../util/progress.js";
 
 /** The columns of a sweep: the two axes, then `Estimators.decodeRow`'s (the API's sweep row). */
 export const SWEEP_COLUMNS: readonly ColumnDef[] = Object.freeze([
@@ -81,9 +82,7 @@ export async function sweepChunks(row: ReturnType<typeof sweepRow>, batch: reado
 }
 
 function progressBar(done: number, total: number): void {
-  const w = 30;
-  const f = Math.round((done / total) * w);
-  process.stderr.write(`\r[${"#".repeat(f)}${" ".repeat(w - f)}] ${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")}${done === total ? "\n" : ""}`);
+  process.stderr.write(`\r${progressText("", done, total)} rows${done === total ? "\n" : ""}`);
 }
 
 const cellText = (x: number, boolean: boolean) => (boolean ? (x === 2 ? "—" : x ? "true" : "false") : Number.isNaN(x) ? "—" : Number.isInteger(x) ? x.toLocaleString("en-US") : String(Number(x.toPrecision(4))));

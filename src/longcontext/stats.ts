@@ -3,6 +3,7 @@
  * Percentiles use linear interpolation between closest ranks (numpy's default, "linear";
  * Hyndman & Fan 1996 definition 7). An empty sample summarises to zeros with n = 0.
  */
+import { progressText } from "../util/progress.js";
 
 export interface Summary {
   readonly n: number;
@@ -50,11 +51,9 @@ export function progressBar(width = 30): (p: Progress) => void {
   let last = -1;
   return (p) => {
     if (!out) return;
-    const f = p.total > 0 ? p.finished / p.total : 1;
-    const pct = Math.floor(f * 100);
+    const pct = Math.floor((p.total > 0 ? p.finished / p.total : 1) * 100);
     if (pct === last) return;
     last = pct;
-    const n = Math.round(f * width);
-    out.write(`\r[${"#".repeat(n)}${" ".repeat(width - n)}] ${pct}% ${p.finished}/${p.total} requests, ${p.steps} steps, t = ${p.time.toFixed(1)} s${pct >= 100 ? "\n" : ""}`);
+    out.write(`\r${progressText("", p.finished, p.total, width)} requests, ${p.steps} steps, t = ${p.time.toFixed(1)} s${pct >= 100 ? "\n" : ""}`);
   };
 }
