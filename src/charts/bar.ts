@@ -2,12 +2,13 @@
  * Grouped bar charts: one bar per (category, group), the groups side by side (vega-lite
  * `xOffset`) and coloured — e.g. GPUs along x, one bar per precision.
  */
+import { checkKeys } from "../validate.js";
 import { SuanliError, show } from "../errors.js";
 import { gpu as lookupGpu, type Gpu } from "../hardware/gpu.js";
 import type { Precision } from "../hardware/precision.js";
 import { colorScale } from "./palette.js";
 import { linearY } from "./axes.js";
-import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
+import { optionKeys, base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
 
 export interface BarOptions extends ChartOptions {
   /** the category column along x */
@@ -20,11 +21,14 @@ export interface BarOptions extends ChartOptions {
   labels?: boolean;
 }
 
+const BAR_KEYS = optionKeys<BarOptions>({ x: true, y: true, group: true, labels: true });
+
 /**
  * A (grouped) bar chart.
  * @example bar(rows, { x: "gpu", y: "peak_TFLOPS", group: "precision" })
  */
 export function bar(data: ChartData, o: BarOptions): ChartSpec {
+  checkKeys(o, BAR_KEYS, "chart.bar");
   const { rows, columns } = rowsOf(data, "chart.bar");
   requireField(columns, o.x, "x", "chart.bar");
   requireField(columns, o.y, "y", "chart.bar");
@@ -73,12 +77,15 @@ export interface GpuComparisonOptions extends ChartOptions {
   metric?: "peak" | "ridge";
 }
 
+const GPU_COMPARISON_KEYS = optionKeys<GpuComparisonOptions>({ precisions: true, metric: true });
+
 /**
  * GPUs side by side, one bar per precision: dense peak (TFLOPS, vendor datasheets) or the
  * roofline ridge point (peak ÷ bandwidth, FLOP/B).
  * @example gpuComparison(["H100", "H20", "A100"], { precisions: ["fp16", "fp8"] })
  */
 export function gpuComparison(gpus: readonly (string | Gpu)[], o: GpuComparisonOptions = {}): ChartSpec {
+  checkKeys(o, GPU_COMPARISON_KEYS, "chart.gpuComparison");
   if (!Array.isArray(gpus) || gpus.length === 0) {
     throw new SuanliError("bad-argument", `chart.gpuComparison: give at least one GPU (a name or a gpu(...)), got ${show(gpus)}`, { value: gpus });
   }
@@ -101,7 +108,7 @@ export function gpuComparison(gpus: readonly (string | Gpu)[], o: GpuComparisonO
     throw new SuanliError("bad-argument", `chart.gpuComparison: none of these GPUs has ${precisions.join(", ")} in the catalog`, { value: precisions });
   }
   const title = o.title ?? (metric === "peak" ? "Dense peak by precision" : "Roofline ridge point by precision");
-  return bar(rows, { ...o, title, x: "gpu", y, group: "precision" });
+  return bar(rows, { title, width: o.width, height: o.height, x: "gpu", y, group: "precision" });
 }
 
 /** Category labels stay level while they fit side by side (≈ 0.7 em a character at 11 px); else they stand upright. */

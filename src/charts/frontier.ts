@@ -1,8 +1,9 @@
+import { checkKeys } from "../validate.js";
 /**
  * Throughput–latency frontier: each configuration as a point (latency on x, throughput on y),
  * and per series the Pareto frontier — the points no other point beats on both — as a line.
  */
-import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
+import { optionKeys, base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
 import { requirePositive } from "./line.js";
 import { colorScale } from "./palette.js";
 import { logTicks, niceTop } from "./axes.js";
@@ -45,11 +46,14 @@ export function paretoFrontier(rows: readonly Row[], x: string, y: string, group
   return out;
 }
 
+const FRONTIER_KEYS = optionKeys<FrontierOptions>({ x: true, y: true, color: true, label: true, logX: true, logY: true });
+
 /**
  * A throughput–latency chart with each series' Pareto frontier drawn as a line.
  * @example frontier(t, { x: "tpot_ms", y: "throughput_tokens_s", color: "gpu", label: "batch" })
  */
 export function frontier(data: ChartData, o: FrontierOptions): ChartSpec {
+  checkKeys(o, FRONTIER_KEYS, "chart.frontier");
   const { rows, columns } = rowsOf(data, "chart.frontier");
   for (const [role, f] of [["x", o.x], ["y", o.y], ["color", o.color], ["label", o.label]] as const) requireField(columns, f, role, "chart.frontier");
   if (o.logX) requirePositive(rows, o.x, "chart.frontier");

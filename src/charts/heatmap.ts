@@ -1,8 +1,9 @@
+import { checkKeys } from "../validate.js";
 /**
  * Heatmaps: a colour per (x, y) cell with the value written in it — e.g. the largest batch
  * that fits, over GPU × context.
  */
-import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec } from "./spec.js";
+import { optionKeys, base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec } from "./spec.js";
 
 export interface HeatmapOptions extends ChartOptions {
   x: string;
@@ -15,11 +16,14 @@ export interface HeatmapOptions extends ChartOptions {
   scheme?: string;
 }
 
+const HEATMAP_KEYS = optionKeys<HeatmapOptions>({ x: true, y: true, color: true, labels: true, scheme: true });
+
 /**
  * A heatmap of `color` over `x` × `y`.
  * @example heatmap(t, { x: "context", y: "gpu", color: "max_batch" })
  */
 export function heatmap(data: ChartData, o: HeatmapOptions): ChartSpec {
+  checkKeys(o, HEATMAP_KEYS, "chart.heatmap");
   const { rows, columns } = rowsOf(data, "chart.heatmap");
   for (const [role, f] of [["x", o.x], ["y", o.y], ["color", o.color]] as const) requireField(columns, f, role, "chart.heatmap");
   const order = (f: string) => [...new Set(rows.map((r) => r[f]))];

@@ -2,11 +2,12 @@
  * Stacked memory breakdown: what fills a GPU's memory (weights, KV cache, activations,
  * optimizer states…) per configuration, with the capacity drawn as a rule.
  */
+import { checkKeys } from "../validate.js";
 import { SuanliError, show } from "../errors.js";
 import { colorScale } from "./palette.js";
 import { columnUnit } from "../analysis/columns.js";
 import { linearY } from "./axes.js";
-import { base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec } from "./spec.js";
+import { optionKeys, base, channel, CONFIG, requireField, rowsOf, type ChartData, type ChartOptions, type ChartSpec } from "./spec.js";
 
 export interface MemoryBreakdownOptions extends ChartOptions {
   /** the configuration column along x (e.g. "batch", "setup") */
@@ -21,11 +22,14 @@ export interface MemoryBreakdownOptions extends ChartOptions {
   capacityLabel?: string;
 }
 
+const MEMORY_KEYS = optionKeys<MemoryBreakdownOptions>({ x: true, y: true, stack: true, capacity: true, capacityLabel: true });
+
 /**
  * A stacked bar chart of memory parts per configuration (long-form rows: one row per part).
  * @example memoryBreakdown(rows, { x: "batch", y: "memory_GiB", stack: "part", capacity: 96 })
  */
 export function memoryBreakdown(data: ChartData, o: MemoryBreakdownOptions): ChartSpec {
+  checkKeys(o, MEMORY_KEYS, "chart.memoryBreakdown");
   const { rows, columns } = rowsOf(data, "chart.memoryBreakdown");
   for (const [role, f] of [["x", o.x], ["y", o.y], ["stack", o.stack]] as const) requireField(columns, f, role, "chart.memoryBreakdown");
   const parts = [...new Set(rows.map((r) => r[o.stack]))];

@@ -6,13 +6,14 @@
  * points; parts at the same point share one label, and a label that finds no free place is left
  * out (the name stays in the tooltip).
  */
+import { checkKeys } from "../validate.js";
 import { SuanliError, show } from "../errors.js";
 import { gpuCatalog, type GpuSpec } from "../hardware/catalog.js";
 import { gpu as lookupGpu, type Gpu } from "../hardware/gpu.js";
 import { logTicks } from "./axes.js";
 import { labelLayers, pixel, placeLabels, type Place } from "./labels.js";
 import { colorsOf } from "./palette.js";
-import { CONFIG, SCHEMA, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
+import { optionKeys, CONFIG, SCHEMA, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
 
 export interface RidgePlaneOptions extends ChartOptions {
   /** ridge lines to draw, FLOP/B (default 30, 100, 300, 1000) */
@@ -32,11 +33,14 @@ const PLACES: readonly Place[] = [
 const X = "bandwidth_TB_s";
 const Y = "dense_TFLOPS";
 
+const RIDGE_PLANE_KEYS = optionKeys<RidgePlaneOptions>({ ridges: true });
+
 /**
  * Bandwidth against dense 16-bit and FP8 peak for `parts` (default: the whole catalog).
  * @example ridgePlane(["H100", "H20", "A800", "MI300X"])
  */
 export function ridgePlane(parts?: readonly (string | Gpu)[], o: RidgePlaneOptions = {}): ChartSpec {
+  checkKeys(o, RIDGE_PLANE_KEYS, "chart.ridgePlane");
   const specs: GpuSpec[] = parts === undefined ? [...gpuCatalog().list] : parts.map((p) => (typeof p === "string" ? lookupGpu(p) : p).spec);
   if (specs.length === 0) throw new SuanliError("bad-argument", "chart.ridgePlane: give at least one GPU (or none for the whole catalog)", { value: parts });
   const ridgeList = o.ridges ?? [30, 100, 300, 1000];

@@ -4,6 +4,7 @@
  * and operations placed at their intensity (Williams, Waterman & Patterson, "Roofline",
  * CACM 52(4), 2009).
  */
+import { checkKeys } from "../validate.js";
 import { SuanliError, show } from "../errors.js";
 import { gpu as lookupGpu, type Gpu } from "../hardware/gpu.js";
 import type { Precision } from "../hardware/precision.js";
@@ -11,7 +12,7 @@ import { Quantity } from "../quantity.js";
 import { colorsOf } from "./palette.js";
 import { logTicks } from "./axes.js";
 import { labelLayers, pixel, placeLabels, type Place } from "./labels.js";
-import { CONFIG, SCHEMA, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
+import { optionKeys, CONFIG, SCHEMA, type ChartOptions, type ChartSpec, type Row } from "./spec.js";
 
 /** An operation placed on the roofline: a name and its arithmetic intensity (FLOP/B). */
 export interface RooflineOp {
@@ -38,11 +39,14 @@ function roofPoints(id: string, peak: number, bw: number, lo: number, hi: number
   return [...new Set(xs)].sort((a, b) => a - b).map((i) => ({ gpu: id, [X]: i, [Y]: Math.min(peak, bw * i) / 1e12 }));
 }
 
+const ROOFLINE_KEYS = optionKeys<RooflineOptions>({ precision: true, ops: true, range: true });
+
 /**
  * A log–log roofline of one or more GPUs, with ridge points and operation points.
  * @example roofline(["H100", "H20"], { precision: "fp8", ops: [{ name: "decode b=1", intensity: 1 }] })
  */
 export function roofline(gpus: string | Gpu | readonly (string | Gpu)[], o: RooflineOptions = {}): ChartSpec {
+  checkKeys(o, ROOFLINE_KEYS, "chart.roofline");
   const list = (Array.isArray(gpus) ? gpus : [gpus]) as (string | Gpu)[];
   if (list.length === 0) throw new SuanliError("bad-argument", "chart.roofline: give at least one GPU", { value: gpus });
   const [lo, hi] = o.range ?? [0.1, 10000];

@@ -86,6 +86,17 @@ export function channel(rows: readonly Row[], field: string, extra: Record<strin
   return { field, type: fieldType(rows, field), title: columnTitle(field), ...extra };
 }
 
+/** The option names every chart takes. */
+const COMMON_KEYS: Record<keyof ChartOptions, true> = { title: true, width: true, height: true };
+
+/**
+ * A chart's accepted option names from a record the compiler checks against its options type
+ * (a key added to the type and not here fails to build), plus the common ones.
+ */
+export function optionKeys<T extends ChartOptions>(own: Record<Exclude<keyof T, keyof ChartOptions>, true>): readonly string[] {
+  return [...Object.keys(own), ...Object.keys(COMMON_KEYS)];
+}
+
 /** The top level shared by every chart. */
 export function base(o: ChartOptions, rows: readonly Row[]): ChartSpec {
   const spec: ChartSpec = { $schema: SCHEMA };

@@ -3,18 +3,22 @@
  * one bar per assumption from the result at its low setting to the result at its high setting,
  * split at the base value, largest swing on top; a rule marks the base.
  */
+import { checkKeys } from "../validate.js";
 import { SuanliError, show } from "../errors.js";
-import { base, CONFIG, rowsOf, type ChartData, type ChartOptions, type ChartSpec } from "./spec.js";
+import { optionKeys, base, CONFIG, rowsOf, type ChartData, type ChartOptions, type ChartSpec } from "./spec.js";
 
 export type TornadoOptions = ChartOptions;
 
 const NEEDED = ["label", "setting_low", "setting_high", "result_low", "result_base", "result_high", "swing", "unit"];
+
+const TORNADO_KEYS = optionKeys<TornadoOptions>({});
 
 /**
  * A tornado chart.
  * @example tornado(e.decode({ batch: 64, context: 4096 }).sensitivity())
  */
 export function tornado(data: ChartData, o: TornadoOptions = {}): ChartSpec {
+  checkKeys(o, TORNADO_KEYS, "chart.tornado");
   const { rows, columns } = rowsOf(data, "chart.tornado");
   const missing = NEEDED.filter((c) => !columns.includes(c));
   if (missing.length) throw new SuanliError("bad-argument", `chart.tornado takes a sensitivity table (result.sensitivity()); missing column(s) ${missing.map((c) => show(c)).join(", ")}`, { value: columns });

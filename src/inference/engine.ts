@@ -29,7 +29,7 @@ import type { Gpu } from "../hardware/gpu.js";
 import type { Model } from "../model/model.js";
 import { checkContext } from "../model/context.js";
 import { format, parseQuantity } from "../units.js";
-import { positiveInt, positiveNumber } from "../validate.js";
+import { checkKeys, positiveInt, positiveNumber } from "../validate.js";
 import type { Unit } from "mathjs";
 import { ACTIVATION_BYTES, checkpointDtypes, defaultDtypes, describeWeights, expertBytesPerParam, weightBytesPerParam, withDtypes, type DtypeOptions, type Dtypes } from "./dtypes.js";
 import { computeFactor, DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
@@ -205,6 +205,7 @@ export class InferenceEngine {
 
   /** Memory of one GPU for `batch` sequences of `context` tokens, against its capacity. */
   memory(opts: { batch?: number; context: number }): MemoryResult {
+    checkKeys(opts, ["batch", "context"], "memory");
     const batch = positiveInt(opts?.batch ?? 1, "batch");
     const context = positiveInt(opts?.context, "context");
     return memoryResult(this.parts(batch, context), this.describe(), batch, context);
@@ -212,18 +213,21 @@ export class InferenceEngine {
 
   /** Largest batch whose weights, KV cache, workspace and reserve fit at `context` (0 if none). */
   maxBatch(opts: { context: number }): number {
+    checkKeys(opts, ["context"], "maxBatch");
     const context = positiveInt(opts?.context, "context");
     return largest((b) => this.fits(b, context), 1 << 24);
   }
 
   /** Longest context that fits at `batch` (0 if none). */
   maxContext(opts: { batch?: number } = {}): number {
+    checkKeys(opts, ["batch"], "maxContext");
     const batch = positiveInt(opts?.batch ?? 1, "batch");
     return largest((c) => this.fits(batch, c), 1 << 26);
   }
 
   /** Time to first token for `batch` prompts of `prompt` tokens. Refused if it does not fit. */
   prefill(opts: { batch?: number; prompt: number }): PrefillResult {
+    checkKeys(opts, ["batch", "prompt"], "prefill");
     const batch = positiveInt(opts?.batch ?? 1, "batch");
     const prompt = positiveInt(opts?.prompt, "prompt");
     this.requireFit(batch, prompt);
@@ -233,6 +237,7 @@ export class InferenceEngine {
 
   /** One decode step of `batch` sequences at `context` tokens: time per output token and tokens/s. */
   decode(opts: { batch?: number; context: number }): DecodeResult {
+    checkKeys(opts, ["batch", "context"], "decode");
     const batch = positiveInt(opts?.batch ?? 1, "batch");
     const context = positiveInt(opts?.context, "context");
     this.requireFit(batch, context);
@@ -245,6 +250,7 @@ export class InferenceEngine {
    * together (static batching): prefill, then output − 1 decode steps at growing context.
    */
   request(opts: { prompt: number; output: number; batch?: number }): RequestResult {
+    checkKeys(opts, ["prompt", "output", "batch"], "request");
     const batch = positiveInt(opts?.batch ?? 1, "batch");
     const prompt = positiveInt(opts?.prompt, "prompt");
     const output = positiveInt(opts?.output, "output");
@@ -272,6 +278,7 @@ export class InferenceEngine {
 
   /** The operators as plain rows (base units: FLOP, B, s). */
   rows(opts: BreakdownOptions): OpRow[] {
+    checkKeys(opts, "prompt" in (opts ?? {}) ? ["batch", "prompt"] : ["batch", "context"], "breakdown");
     const batch = positiveInt(opts?.batch ?? 1, "batch");
     const step: Step = "prompt" in opts ? { batch, tokens: positiveInt(opts.prompt, "prompt"), past: 0 } : { batch, tokens: 1, past: positiveInt(opts?.context, "context") - 1 };
     return stepRows(this.shard, this.state.dtypes, step, this.rates(), this.state.kernels);
@@ -283,8 +290,10 @@ export class InferenceEngine {
    * requests with { prompt, output }.
    */
   cost(opts: { pricePerGpuHour: number; batch?: number } & ({ context: number } | { prompt: number; output: number })): { tokensPerSecond: number; tokensPerDollar: number; dollarsPerMillionTokens: number } {
+    checkKeys(opts, ["pricePerGpuHour", "batch", "context", "prompt", "output"], "cost");
     const price = positiveNumber(opts?.pricePerGpuHour, "pricePerGpuHour");
-    const tps = "context" in opts ? this.decode(opts).tokensPerSecond : this.request(opts).tokensPerSecond;
+    const { pricePerGpuHour: _, ...shape } = opts;
+    const tps = "context" in shape ? this.decode(shape).tokensPerSecond : this.request(shape).tokensPerSecond;
     const perDollar = (tps * 3600) / (price * this.state.cluster.size);
     return Object.freeze({ tokensPerSecond: tps, tokensPerDollar: perDollar, dollarsPerMillionTokens: 1e6 / perDollar });
   }

@@ -83,3 +83,45 @@ describe("chart.line / heatmap / frontier / memoryBreakdown / roofline", () => {
     expect(f.filter((r) => r.frontier).map((r) => r.x)).toEqual([1, 2, 4]);
   });
 });
+
+describe("chart options are checked by name", () => {
+  const line = [{ batch: 1, decode_ms: 5, gpu: "H20" }];
+  it("every builder refuses a misspelt option with a did-you-mean", () => {
+    const cases: [() => unknown, RegExp][] = [
+      [() => chart.line(line, { x: "batch", y: "decode_ms", colour: "gpu" } as never), /chart\.line: unknown option "colour" \(did you mean color\?\)/],
+      [() => chart.bar(rows, { x: "gpu", y: "peak_TFLOPS", grup: "precision" } as never), /chart\.bar: unknown option "grup"/],
+      [() => chart.gpuComparison(["H20"], { metrics: "ridge" } as never), /chart\.gpuComparison: unknown option "metrics" \(did you mean metric\?\)/],
+      [() => chart.frontier(line, { x: "batch", y: "decode_ms", logx: true } as never), /chart\.frontier: unknown option "logx"/],
+      [() => chart.heatmap(line, { x: "batch", y: "gpu", color: "decode_ms", schem: "blues" } as never), /chart\.heatmap: unknown option "schem"/],
+      [() => chart.memoryBreakdown(line, { x: "gpu", y: "decode_ms", stack: "batch", capacty: 1 } as never), /chart\.memoryBreakdown: unknown option "capacty"/],
+      [() => chart.roofline("H20", { ranges: [1, 10] } as never), /chart\.roofline: unknown option "ranges"/],
+      [() => chart.ridgePlane(["H20"], { ridge: [10] } as never), /chart\.ridgePlane: unknown option "ridge"/],
+      [() => chart.tornado([], { titel: "x" } as never), /chart\.tornado: unknown option "titel"/],
+    ];
+    for (const [f, msg] of cases) expect(f).toThrowError(msg);
+  });
+  it("the common options (title, width, height) are accepted everywhere", () => {
+    expect(() => chart.line(line, { x: "batch", y: "decode_ms", title: "t", width: 300, height: 200 })).not.toThrow();
+    expect(() => chart.roofline("H20", { title: "t", width: 300, height: 200 })).not.toThrow();
+  });
+});
+
+describe("chart.line: a series with no value anywhere", () => {
+  const t = [
+    { batch: 1, decode_ms: 5, gpu: "H20" },
+    { batch: 2, decode_ms: 6, gpu: "H20" },
+    { batch: 1, decode_ms: null, gpu: "A800" },
+    { batch: 2, decode_ms: null, gpu: "A800" },
+  ];
+  it("is left out of the legend and named in the subtitle", () => {
+    const s = chart.line(t, { x: "batch", y: "decode_ms", color: "gpu", title: "decode" }) as any;
+    expect(s.encoding.color.scale.domain).toEqual(["H20"]);
+    expect(s.data.values.every((r: { gpu: string }) => r.gpu === "H20")).toBe(true);
+    expect(s.title).toEqual({ text: "decode", subtitle: "no decode_ms at any batch: gpu A800" });
+  });
+  it("a series missing only at some x keeps its legend entry and no subtitle", () => {
+    const s = chart.line([...t.slice(0, 3), { batch: 2, decode_ms: 9, gpu: "A800" }], { x: "batch", y: "decode_ms", color: "gpu", title: "decode" }) as any;
+    expect(s.encoding.color.scale.domain).toEqual(["H20", "A800"]);
+    expect(s.title).toBe("decode");
+  });
+});
