@@ -273,7 +273,6 @@ export type ModelName =
   | "deepseek-ai/DeepSeek-R1"
   | "deepseek-v3.1"
   | "DeepSeek-V3.1"
-  | "deepseek-ai/DeepSeek-V3.1"
   | "nvidia/DeepSeek-V3.1-NVFP4"
   | "deepseek-v3.2"
   | "DeepSeek-V3.2"

@@ -22,7 +22,8 @@
  * block, negligible); gpt-oss stores its routed experts MXFP4 — 32 FP4 values sharing one 8-bit
  * scale, 4.25 bits (OCP Microscaling Formats v1.0 §5; the model card: "MXFP4 quantization of the
  * MoE weights", so gpt-oss-120b runs on one 80 GB GPU) — and attention, router, embeddings and
- * LM head bf16 (its modules_to_not_convert). An explicit `weights` option replaces both.
+ * LM head bf16 (its modules_to_not_convert); NVIDIA's NVFP4 re-quantizations (DeepSeek-V3.1-NVFP4,
+ * its hf_quant_config.json) store every linear layer fp4. An explicit `weights` option replaces both.
  */
 import { SuanliError, show } from "../errors.js";
 import { bytesOf, dtype as readDtype, type Dtype, type Precision } from "../hardware/precision.js";
@@ -72,7 +73,7 @@ function formatBytes(f: WeightFormat, group: number): number {
  */
 export function checkpointDtypes(base: Dtypes, q: CheckpointQuantization | undefined): Dtypes {
   if (q === undefined) return base;
-  const f: WeightFormat = q.method === "mxfp4" ? "mxfp4" : q.method === "fp8" ? "fp8" : base.weights;
+  const f: WeightFormat = q.method === "mxfp4" ? "mxfp4" : q.method === "fp8" ? "fp8" : q.method === "nvfp4" ? "fp4" : base.weights;
   if (formatBytes(f, base.group) >= formatBytes(base.weights, base.group)) return base;
   return Object.freeze(q.scope === "experts" ? { ...base, experts: f } : { ...base, weights: f });
 }

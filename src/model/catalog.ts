@@ -44,6 +44,10 @@ export function modelCatalog(): { list: readonly ModelEntry[]; index: NameIndex<
       throw new SuanliError("bad-dataset", `models/index.json: ${m.id} needs a configSource URL (or, for a config constructed from a paper, an arXiv citation)`, { value: m.id });
     }
     const config = readJson("models", m.config) as HFConfig;
+    if (m.quantConfig !== undefined && !(typeof m.quantConfigSource === "string" && /^https?:\/\//.test(m.quantConfigSource))) {
+      throw new SuanliError("bad-dataset", `models/index.json: ${m.id} has a quantConfig but no quantConfigSource URL`, { value: m.id });
+    }
+    const quant = m.quantConfig === undefined ? undefined : readJson("models", String(m.quantConfig));
     return {
       id: m.id,
       name: String(m.name ?? m.id),
@@ -51,7 +55,7 @@ export function modelCatalog(): { list: readonly ModelEntry[]; index: NameIndex<
       family: String(m.family ?? ""),
       configSource: m.configSource as string,
       config,
-      arch: parseHFConfig(config, m.id),
+      arch: parseHFConfig(config, m.id, quant),
       ...(m.publishedParams ? { publishedParams: m.publishedParams as PublishedCount } : {}),
       ...(m.publishedActiveParams ? { publishedActiveParams: m.publishedActiveParams as PublishedCount } : {}),
       constructed: m.constructed === true,

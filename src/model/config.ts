@@ -105,18 +105,33 @@ function windowsFor(c: HFConfig, type: string, layers: number): (number | null)[
  * FP8, Kimi K2 — block scales are 1 fp32 per 128 × 128 weights, negligible) or mxfp4 (gpt-oss:
  * blocks of 32 FP4 values sharing one 8-bit power-of-two scale, OCP Microscaling Formats v1.0,
  * so 4.25 bits; only the routed experts, per modules_to_not_convert).
+ *
+ * NVIDIA's ModelOpt re-quantizations (nvidia/*-NVFP4) drop quantization_config from config.json
+ * and describe the format in a separate hf_quant_config.json (`quant`): quant_algo "NVFP4" is 16
+ * FP4 (e2m1) values sharing one FP8 (e4m3) scale, 4.5 bits (plus one fp32 scale per tensor,
+ * negligible; NVIDIA, "Introducing NVFP4", developer.nvidia.com/blog, 2025), on every linear
+ * layer but its exclude_modules. Those are counted at 4.5 bits too: for DeepSeek-V3.1-NVFP4 they
+ * are lm_head (16-bit here anyway), the MTP layer (not counted) and MLA's q_a/q_b/kv_a/kv_b
+ * projections, 4.3 B of 671 B parameters kept bf16 — the kit's weight bytes are ≈ 6 GB (1.6 %)
+ * under the checkpoint's.
  */
-function checkpointQuantization(c: HFConfig, type: string): CheckpointQuantization | undefined {
+function checkpointQuantization(c: HFConfig, type: string, quant?: unknown): CheckpointQuantization | undefined {
   const q = c.quantization_config as Record<string, unknown> | undefined;
-  if (!q || typeof q !== "object") return undefined;
-  const method = String(q.quant_method ?? "");
-  if (method === "mxfp4") return { method, bitsPerWeight: 4.25, scope: type === "gpt_oss" ? "experts" : "linear" };
-  if (method === "fp8") return { method, bitsPerWeight: 8, scope: "linear" };
+  if (q && typeof q === "object") {
+    const method = String(q.quant_method ?? "");
+    if (method === "mxfp4") return { method, bitsPerWeight: 4.25, scope: type === "gpt_oss" ? "experts" : "linear" };
+    if (method === "fp8") return { method, bitsPerWeight: 8, scope: "linear" };
+  }
+  const algo = (quant as { quantization?: { quant_algo?: unknown } } | undefined)?.quantization?.quant_algo;
+  if (algo === "NVFP4") return { method: "nvfp4", bitsPerWeight: 4.5, scope: "linear" };
   return undefined;
 }
 
-/** Parse a HuggingFace config.json object into an Architecture. */
-export function parseHFConfig(config: unknown, name = "config"): Architecture {
+/**
+ * Parse a HuggingFace config.json object into an Architecture; `quant` is the checkpoint's
+ * ModelOpt hf_quant_config.json where it has one (see checkpointQuantization).
+ */
+export function parseHFConfig(config: unknown, name = "config", quant?: unknown): Architecture {
   if (!config || typeof config !== "object" || Array.isArray(config)) {
     throw new SuanliError("bad-config", `${name}: a config must be a JSON object (HuggingFace config.json), got ${show(config)}`, { value: config });
   }
@@ -181,7 +196,7 @@ export function parseHFConfig(config: unknown, name = "config"): Architecture {
     isMla && typeof c.index_topk === "number"
       ? { topk: r.int("index_topk"), indexHeads: r.int("index_n_heads"), indexHeadDim: r.int("index_head_dim") }
       : undefined;
-  const quantization = checkpointQuantization(c, type);
+  const quantization = checkpointQuantization(c, type, quant);
   const tiedDefault = isGpt || isFalcon || type.startsWith("gemma");
   const gemma = type.startsWith("gemma");
   const arch: Architecture = {
