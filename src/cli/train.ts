@@ -43,6 +43,7 @@ export async function runTrain(p: Parsed): Promise<number> {
     ...(precision !== undefined ? { precision } : {}), zero: (num(p, "zero") ?? 1) as 0 | 1 | 2 | 3, recompute: (str(p, "recompute") ?? "selective") as "selective",
     ...(str(p, "schedule") !== undefined ? { schedule: str(p, "schedule") } : {}),
     ...(num(p, "interleave") !== undefined ? { interleave: num(p, "interleave") } : {}),
+    ...(num(p, "microbatch-group") !== undefined ? { microbatchGroup: num(p, "microbatch-group") } : {}),
     ...(str(p, "fp8-recipe") !== undefined ? { fp8Recipe: str(p, "fp8-recipe") } : {}),
     ...(str(p, "grad-dtype") !== undefined ? { gradDtype: str(p, "grad-dtype") } : {}),
   }).on(c);

@@ -115,6 +115,7 @@ export const VERBS: readonly VerbSpec[] = [
       ep: { kind: "int", arg: "N", help: "expert-parallel degree (MoE models): experts sharded over N GPUs" },
       schedule: { kind: "string", arg: "S", help: "pipeline schedule", default: "1f1b", choices: TRAIN_SCHEDULES },
       interleave: { kind: "int", arg: "N", help: "virtual pipeline stages per GPU (interleaved 1F1B)", default: 1 },
+      "microbatch-group": { kind: "int", arg: "N", help: "interleaved 1F1B: micro-batches each model chunk runs back to back", default: "pp" },
       "fp8-recipe": { kind: "string", arg: "R", help: "FP8 training recipe (with --precision fp8)", default: "transformer-engine", choices: TRAIN_FP8_RECIPES },
       "grad-dtype": { kind: "string", arg: "D", help: "gradient accumulation / all-reduce dtype", default: "fp32 for bf16 and fp8, fp16 for fp16", choices: TRAIN_GRAD_DTYPES },
       network: { ...network, default: '"400 Gb/s" when the GPUs span nodes (8 per node)' },

@@ -44,7 +44,7 @@ export function memoryTerms(a: Architecture, p: ParamBreakdown, c: TrainConfig, 
   const P = gpuParams(p, a, c, stage);
   const ze = zeroDivisors(c.zero, P.edp);
   const L = layersPerStage(a, c.pp);
-  const flight = stage === "last" ? 1 : inFlight(c);
+  const flight = stageFlight(c, stage);
   const state = (bytes: number, k: "weights" | "grads" | "optimizer") => (P.dense * bytes) / z[k] + (P.expert * bytes) / ze[k];
   return {
     weights: state(sb.weights, "weights"),
@@ -58,6 +58,16 @@ export function memoryTerms(a: Architecture, p: ParamBreakdown, c: TrainConfig, 
     logitsActivations: stage === "first" ? 0 : logitsActivationBytes(a, c),
     reserve: c.reserve,
   };
+}
+
+/**
+ * Micro-batches in flight on `stage`: the first stage's (rank 0) or the last's (rank p − 1: one
+ * under 1F1B, (v − 1)·N + 1 chunks under interleaving; activations.ts inFlight). DualPipe's
+ * p + 1 is counted on the first stage only.
+ */
+function stageFlight(c: TrainConfig, stage: Stage): number {
+  if (stage !== "last") return inFlight(c);
+  return c.schedule === "dualpipe" ? 1 : inFlight(c, c.pp - 1);
 }
 
 /** Parameters ZeRO-3 gathers for one layer: the dense part over dp, the routed experts over edp (each × (1 − 1/group)). */
@@ -159,7 +169,7 @@ export class TrainingMemory {
       };
     };
     const L = layersPerStage(a, c.pp);
-    const flight = this.stage === "last" ? 1 : inFlight(c);
+    const flight = stageFlight(c, this.stage);
     switch (name) {
       case "weights":
         return state(sb.weights, "weights", `${sb.weights}`);

@@ -79,6 +79,12 @@ export interface TrainOptions {
   schedule?: Schedule | string;
   /** Interleaved pipeline: model chunks per GPU (Narayanan et al. 2021 §2.2.2; default 1). */
   interleave?: number;
+  /**
+   * Interleaved pipeline: micro-batches each model chunk runs back to back before the next chunk
+   * (N; default pp): Megatron-Core's microbatch_group_size_per_vp_stage, Llama 3's tunable N
+   * (arXiv:2407.21783 §3.3.2, Fig. 6). Sets how many micro-batches a stage holds (activations.ts inFlight).
+   */
+  microbatchGroup?: number;
   /** CUDA context, NCCL/cuBLAS workspaces and allocator fragmentation per GPU (default "4 GiB"). */
   reserve?: string | number | Unit;
   /**
@@ -121,7 +127,7 @@ export interface TrainOptions {
 /** Every option `train()` takes, one entry per key of TrainOptions (the compiler checks it is complete). */
 const TRAIN_OPTION_SET: Readonly<Record<keyof TrainOptions, true>> = {
   seq: true, microBatch: true, globalBatch: true, accumulation: true, precision: true, fp8Recipe: true, optimizer: true, zero: true, recompute: true,
-  sequenceParallel: true, flashAttention: true, dropout: true, activationBytes: true, tp: true, pp: true, dp: true, ep: true, schedule: true, interleave: true, reserve: true,
+  sequenceParallel: true, flashAttention: true, dropout: true, activationBytes: true, tp: true, pp: true, dp: true, ep: true, schedule: true, interleave: true, microbatchGroup: true, reserve: true,
   efficiency: true, memoryEfficiency: true, gradDtype: true, linkEfficiency: true, goodput: true, attentionFlops: true, tokens: true,
 };
 export const TRAIN_OPTION_KEYS = Object.keys(TRAIN_OPTION_SET) as readonly (keyof TrainOptions)[];
@@ -150,6 +156,8 @@ export interface TrainConfig {
   readonly epImbalance: number;
   readonly schedule: Schedule;
   readonly interleave: number;
+  /** Interleaved pipeline: micro-batches per model chunk run back to back (N; default pp). */
+  readonly microbatchGroup: number;
   readonly reserve: number;
   /** The matmuls' fraction of the dense peak; undefined: the default for the cluster's GPU (efficiency.ts). */
   readonly efficiency: number | undefined;
@@ -244,6 +252,7 @@ export function readTrainOptions(o: TrainOptions, layout?: { tp: number; pp: num
     epImbalance: layout?.epImbalance ?? 1,
     schedule,
     interleave: positiveInt(o.interleave ?? 1, "interleave"),
+    microbatchGroup: positiveInt(o.microbatchGroup ?? pp, "microbatchGroup"),
     reserve: parseQuantity(o.reserve ?? "4 GiB", "bytes", "reserve"),
     efficiency: o.efficiency === undefined ? undefined : unitFraction(o.efficiency, "efficiency"),
     memoryEfficiency: unitFraction(o.memoryEfficiency ?? 0.8, "memoryEfficiency"),
