@@ -35,6 +35,15 @@ export const SCHEDULES = ["1f1b", "dualpipe"] as const;
  * backward chunk's computation.
  */
 export type Schedule = (typeof SCHEDULES)[number];
+export const GRAD_BUFFERS = ["persistent", "step"] as const;
+/**
+ * How long the gradient buffer lives. persistent: allocated once and held (Megatron-Core's
+ * contiguous main_grad buffer), so activations and gradients peak together; step: each model
+ * chunk's gradients are created by its first backward of the step and freed after the step's
+ * reduce-scatter (PyTorch FSDP with gradient accumulation, Llama 3 pre-training), so the peak is
+ * the largest sum over the step (peak.ts).
+ */
+export type GradBuffer = (typeof GRAD_BUFFERS)[number];
 export const GRAD_DTYPES = ["fp32", "bf16", "fp16"] as const;
 /** The dtype gradients are accumulated in and reduced over the data-parallel group in. */
 export type GradDtype = (typeof GRAD_DTYPES)[number];
@@ -108,6 +117,8 @@ export interface TrainOptions {
    * FSDP with reduce_dtype bf16 or Megatron's --grad-reduce-in-bf16: 2 B/param and half the DP traffic.
    */
   gradDtype?: GradDtype | string;
+  /** Lifetime of the gradient buffer (default "persistent"; see GradBuffer). */
+  gradBuffer?: GradBuffer | string;
   /** Achievable fraction of link bandwidth for collectives (default 0.8). */
   linkEfficiency?: number;
   /**
@@ -128,7 +139,7 @@ export interface TrainOptions {
 const TRAIN_OPTION_SET: Readonly<Record<keyof TrainOptions, true>> = {
   seq: true, microBatch: true, globalBatch: true, accumulation: true, precision: true, fp8Recipe: true, optimizer: true, zero: true, recompute: true,
   sequenceParallel: true, flashAttention: true, dropout: true, activationBytes: true, tp: true, pp: true, dp: true, ep: true, schedule: true, interleave: true, microbatchGroup: true, reserve: true,
-  efficiency: true, memoryEfficiency: true, gradDtype: true, linkEfficiency: true, goodput: true, attentionFlops: true, tokens: true,
+  efficiency: true, memoryEfficiency: true, gradDtype: true, gradBuffer: true, linkEfficiency: true, goodput: true, attentionFlops: true, tokens: true,
 };
 export const TRAIN_OPTION_KEYS = Object.keys(TRAIN_OPTION_SET) as readonly (keyof TrainOptions)[];
 
@@ -163,6 +174,7 @@ export interface TrainConfig {
   readonly efficiency: number | undefined;
   readonly memoryEfficiency: number;
   readonly gradDtype: GradDtype;
+  readonly gradBuffer: GradBuffer;
   readonly linkEfficiency: number;
   readonly goodput: number;
   readonly attentionFlops: "causal" | "full";
@@ -257,6 +269,7 @@ export function readTrainOptions(o: TrainOptions, layout?: { tp: number; pp: num
     efficiency: o.efficiency === undefined ? undefined : unitFraction(o.efficiency, "efficiency"),
     memoryEfficiency: unitFraction(o.memoryEfficiency ?? 0.8, "memoryEfficiency"),
     gradDtype: keyword(o.gradDtype, GRAD_DTYPES, "gradient dtype", defaultGradDtype(keyword(o.precision, TRAIN_PRECISIONS, "precision", "bf16"))),
+    gradBuffer: keyword(o.gradBuffer, GRAD_BUFFERS, "gradient buffer", "persistent"),
     linkEfficiency: unitFraction(o.linkEfficiency ?? 0.8, "linkEfficiency"),
     goodput: unitFraction(o.goodput ?? 0.9, "goodput"),
     attentionFlops: oneOf(o.attentionFlops ?? "causal", ["causal", "full"], "attentionFlops"),

@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { cliInProcess } from "./run.js";
 import { cluster, gpu, model } from "../../src/index.js";
-import { FP8_RECIPES, GRAD_DTYPES, RECOMPUTE, SCHEDULES } from "../../src/training/options.js";
-import { TRAIN_FP8_RECIPES, TRAIN_GRAD_DTYPES, TRAIN_RECOMPUTE, TRAIN_SCHEDULES } from "../../src/cli/verbs.js";
+import { FP8_RECIPES, GRAD_BUFFERS, GRAD_DTYPES, RECOMPUTE, SCHEDULES } from "../../src/training/options.js";
+import { TRAIN_FP8_RECIPES, TRAIN_GRAD_BUFFERS, TRAIN_GRAD_DTYPES, TRAIN_RECOMPUTE, TRAIN_SCHEDULES } from "../../src/cli/verbs.js";
 
 describe("suanli train: the training vocabulary", () => {
   it("the CLI's keyword lists are the training options' own", () => {
@@ -16,6 +16,7 @@ describe("suanli train: the training vocabulary", () => {
     expect([...TRAIN_SCHEDULES]).toEqual([...SCHEDULES]);
     expect([...TRAIN_FP8_RECIPES]).toEqual([...FP8_RECIPES]);
     expect([...TRAIN_GRAD_DTYPES]).toEqual([...GRAD_DTYPES]);
+    expect([...TRAIN_GRAD_BUFFERS]).toEqual([...GRAD_BUFFERS]);
   });
 
   it("DeepSeek-V3 pre-training from the shell fits 80 GB and gives the API's GPU-hours", async () => {
