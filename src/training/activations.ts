@@ -148,7 +148,7 @@ export function recomputeWorkingSet(a: Architecture, c: TrainConfig): number {
  * and one more before its first backward: min(p − r, m).
  *
  * Interleaved 1F1B with v model chunks per GPU (§2.2.2), each chunk 1/v of the stage's layers,
- * micro-batches taken N at a time per chunk (N = `microbatchGroup`, default p): Megatron-Core's
+ * micro-batches taken N at a time per chunk (N = `microbatchGroup`, default p, at most m): Megatron-Core's
  * warm-up is 2(p − r − 1) + (v − 1)·N chunk forwards, all m·v of them when that reaches m·v
  * (megatron/core/pipeline_parallel/schedules.py, forward_backward_pipelining_with_interleaving,
  * `microbatch_group_size_per_vp_stage`; Llama 3's schedule with a tunable N, arXiv:2407.21783
@@ -168,7 +168,7 @@ export function inFlight(c: Pick<TrainConfig, "pp" | "accumulation" | "interleav
   const v = c.interleave;
   if (c.schedule === "dualpipe") return Math.min(p + 1, m);
   if (v <= 1) return Math.max(1, Math.min(p - rank, m));
-  const n = c.microbatchGroup ?? p;
+  const n = Math.min(c.microbatchGroup ?? p, m);
   return Math.min(m * v, 2 * (p - rank - 1) + (v - 1) * n + 1) / v;
 }
 

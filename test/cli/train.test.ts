@@ -35,6 +35,18 @@ describe("suanli train: the training vocabulary", () => {
     expect(Math.abs(printed - api.gpuHours.value) / api.gpuHours.value).toBeLessThan(1e-6);
   });
 
+  it("Llama 3.1 405B at Meta's layout: --grad-buffer step fits 80 GB without recomputation, the API's total; persistent does not", async () => {
+    const args = ["train", "llama3.1-405b", "--gpu", "H100-SXM", "--gpus", "16384", "--tp", "8", "--pp", "16", "--context", "8192", "--global", "2048", "--recompute", "none", "--interleave", "2", "--microbatch-group", "16", "--network", "400 Gb/s"];
+    const step = await cliInProcess([...args, "--grad-buffer", "step"]);
+    expect(step.status, step.stderr).toBe(0);
+    const api = model("llama3.1-405b").train({ seq: 8192, globalBatch: 2048, zero: 1, recompute: "none", interleave: 2, microbatchGroup: 16, gradBuffer: "step" })
+      .on(cluster(gpu("H100-SXM").bf16(), 16384).tp(8).pp(16)).memory();
+    expect(step.stdout).toContain(`total ${api.total.format()} of 80 GiB per GPU`);
+    expect(step.stdout).not.toMatch(/OUT OF MEMORY/);
+    const persistent = await cliInProcess(args);
+    expect(persistent.stdout).toMatch(/OUT OF MEMORY/);
+  });
+
   it("refuses an unknown schedule naming it and what is accepted", async () => {
     const r = await cliInProcess(["train", "llama2-7b", "--gpu", "H100", "--context", "4096", "--schedule", "gpipe"]);
     expect(r.status).toBe(2);

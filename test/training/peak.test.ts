@@ -62,3 +62,16 @@ describe("Llama 3.1 405B at Meta's layout without recomputation", () => {
     expect(step.fits).toBe(true);
   });
 });
+
+describe("gradBuffer and microbatchGroup options", () => {
+  const m = model("llama2-7b");
+  it("refuse a bad value naming it and what is accepted", () => {
+    expect(() => m.train({ seq: 4096, gradBuffer: "lazy" })).toThrowError(/unknown training gradient buffer "lazy"; accepted: persistent, step/);
+    expect(() => m.train({ seq: 4096, microbatchGroup: 0 })).toThrowError(/microbatchGroup/);
+  });
+  it("default: persistent, N = pp", () => {
+    const c = m.train({ seq: 4096, pp: 4 }).config;
+    expect(c.gradBuffer).toBe("persistent");
+    expect(c.microbatchGroup).toBe(4);
+  });
+});
