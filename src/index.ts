@@ -66,6 +66,8 @@ export { gpuParams, type GpuParams } from "./training/states.js";
 export { expertAllToAllTime } from "./hardware/alltoall.js";
 export { SCHEDULES, type Schedule } from "./training/options.js";
 export { layerActivationBytes, layerTerms, inFlight, type LayerActivations } from "./training/activations.js";
+export { GRAD_BUFFERS, type GradBuffer } from "./training/options.js";
+export { stagePeak, type StagePeak } from "./training/peak.js";
 export {
   readTrainOptions, TRAIN_PRECISIONS, OPTIMIZERS, RECOMPUTE, FP8_RECIPES, GRAD_DTYPES, defaultGradDtype,
   type GradDtype, type TrainOptions, type TrainConfig, type TrainPrecision, type Optimizer, type Recompute, type Fp8Recipe, type ZeroStage,

@@ -43,8 +43,10 @@ export async function runTrain(p: Parsed): Promise<number> {
     ...(precision !== undefined ? { precision } : {}), zero: (num(p, "zero") ?? 1) as 0 | 1 | 2 | 3, recompute: (str(p, "recompute") ?? "selective") as "selective",
     ...(str(p, "schedule") !== undefined ? { schedule: str(p, "schedule") } : {}),
     ...(num(p, "interleave") !== undefined ? { interleave: num(p, "interleave") } : {}),
+    ...(num(p, "microbatch-group") !== undefined ? { microbatchGroup: num(p, "microbatch-group") } : {}),
     ...(str(p, "fp8-recipe") !== undefined ? { fp8Recipe: str(p, "fp8-recipe") } : {}),
     ...(str(p, "grad-dtype") !== undefined ? { gradDtype: str(p, "grad-dtype") } : {}),
+    ...(str(p, "grad-buffer") !== undefined ? { gradBuffer: str(p, "grad-buffer") } : {}),
   }).on(c);
   const mem = t.memory();
   const rows = (mem.breakdown().objects() as Record<string, unknown>[]).map((r) => ({ term: r.term, memory_GiB: Number((r.memory_GiB as number).toFixed(3)), formula: r.formula }));

@@ -22,6 +22,7 @@ export const TRAIN_RECOMPUTE = ["none", "selective", "full", "deepseek-v3"] as c
 export const TRAIN_SCHEDULES = ["1f1b", "dualpipe"] as const;
 export const TRAIN_FP8_RECIPES = ["transformer-engine", "deepseek-v3"] as const;
 export const TRAIN_GRAD_DTYPES = ["fp32", "bf16", "fp16"] as const;
+export const TRAIN_GRAD_BUFFERS = ["persistent", "step"] as const;
 const interval: FlagSpec = { kind: "num", arg: "LEVEL", bare: 0.8, help: "add the error band at LEVEL (default 0.8) from held-out calibration residuals (README: Uncertainty)" };
 
 export const VERBS: readonly VerbSpec[] = [
@@ -115,8 +116,10 @@ export const VERBS: readonly VerbSpec[] = [
       ep: { kind: "int", arg: "N", help: "expert-parallel degree (MoE models): experts sharded over N GPUs" },
       schedule: { kind: "string", arg: "S", help: "pipeline schedule", default: "1f1b", choices: TRAIN_SCHEDULES },
       interleave: { kind: "int", arg: "N", help: "virtual pipeline stages per GPU (interleaved 1F1B)", default: 1 },
+      "microbatch-group": { kind: "int", arg: "N", help: "interleaved 1F1B: micro-batches each model chunk runs back to back", default: "pp" },
       "fp8-recipe": { kind: "string", arg: "R", help: "FP8 training recipe (with --precision fp8)", default: "transformer-engine", choices: TRAIN_FP8_RECIPES },
       "grad-dtype": { kind: "string", arg: "D", help: "gradient accumulation / all-reduce dtype", default: "fp32 for bf16 and fp8, fp16 for fp16", choices: TRAIN_GRAD_DTYPES },
+      "grad-buffer": { kind: "string", arg: "B", help: "gradient buffer held all along (persistent) or only from each chunk's first backward to the step's reduce-scatter (step)", default: "persistent", choices: TRAIN_GRAD_BUFFERS },
       network: { ...network, default: '"400 Gb/s" when the GPUs span nodes (8 per node)' },
       tokens: { kind: "num", arg: "N", help: "training tokens for the run time, e.g. 2e12", max: 1e18 },
       interval,

@@ -140,15 +140,36 @@ export function recomputeWorkingSet(a: Architecture, c: TrainConfig): number {
 }
 
 /**
- * Micro-batches whose activations the first pipeline stage holds at once. 1F1B: min(p, m);
- * interleaved with v chunks: × (1 + (p−1)/(p·v)) (Korthikanti et al. 2022 §4.2.3; Narayanan
- * et al. 2021 §2.2.2); DualPipe: min(p + 1, m) (DeepSeek-V3, arXiv:2412.19437 Table 2).
+ * Micro-batches whose activations pipeline stage `rank` (0: the first) holds at once, in units of
+ * the whole stage's layers for one micro-batch. No stage can hold more than the m = accumulation
+ * micro-batches of a step.
+ *
+ * 1F1B (Narayanan et al. 2021, arXiv:2104.04473 §2.2.1): rank r runs p − r − 1 warm-up forwards
+ * and one more before its first backward: min(p − r, m).
+ *
+ * Interleaved 1F1B with v model chunks per GPU (§2.2.2), each chunk 1/v of the stage's layers,
+ * micro-batches taken N at a time per chunk (N = `microbatchGroup`, default p, at most m): Megatron-Core's
+ * warm-up is 2(p − r − 1) + (v − 1)·N chunk forwards, all m·v of them when that reaches m·v
+ * (megatron/core/pipeline_parallel/schedules.py, forward_backward_pipelining_with_interleaving,
+ * `microbatch_group_size_per_vp_stage`; Llama 3's schedule with a tunable N, arXiv:2407.21783
+ * §3.3.2, Fig. 6), and one more forward before the first backward:
+ *
+ *   chunks in flight = min(m·v, 2(p − r − 1) + (v − 1)·N + 1),   micro-batches = chunks / v
+ *
+ * At r = 0, N = p and m large this is p + (p − 1)/v = p·(1 + (p − 1)/(p·v)), Korthikanti et al.
+ * 2022 (arXiv:2205.05198) §4.2.3; at m = p every stage with 2(p − r − 1) + 1 ≥ p (the first
+ * half) runs all its forwards first and holds m micro-batches — never more.
+ *
+ * DualPipe: min(p + 1, m) (DeepSeek-V3, arXiv:2412.19437 Table 2).
  */
-export function inFlight(c: Pick<TrainConfig, "pp" | "accumulation" | "interleave"> & { schedule?: Schedule }): number {
+export function inFlight(c: Pick<TrainConfig, "pp" | "accumulation" | "interleave"> & { schedule?: Schedule; microbatchGroup?: number }, rank = 0): number {
   const p = c.pp;
-  if (c.schedule === "dualpipe") return Math.min(p + 1, c.accumulation);
-  const n = Math.min(p, c.accumulation);
-  return c.interleave > 1 && c.accumulation >= p ? n * (1 + (p - 1) / (p * c.interleave)) : n;
+  const m = c.accumulation;
+  const v = c.interleave;
+  if (c.schedule === "dualpipe") return Math.min(p + 1, m);
+  if (v <= 1) return Math.max(1, Math.min(p - rank, m));
+  const n = Math.min(c.microbatchGroup ?? p, m);
+  return Math.min(m * v, 2 * (p - rank - 1) + (v - 1) * n + 1) / v;
 }
 
 /** Embedding dropout mask, first stage: s·b·h (÷t with SP) bytes per micro-batch in flight (§4.3). 0 without dropout. */

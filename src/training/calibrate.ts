@@ -58,6 +58,10 @@ export interface TrainingMeasurement {
   readonly attentionFlops?: "causal" | "full";
   /** Gradient dtype where the source says (default: the kit's, options.ts). */
   readonly gradDtype?: string;
+  /** Gradient buffer lifetime where the source's framework sets it (default "persistent", options.ts). */
+  readonly gradBuffer?: string;
+  /** Interleaved pipeline: micro-batches per model chunk run back to back (default pp). */
+  readonly microbatchGroup?: number;
   readonly precision: string;
   readonly seq: number;
   /** Sequences per optimizer step. */
@@ -156,6 +160,8 @@ export function predictTraining(r: TrainingMeasurement, scale = 1): TrainingPred
     ...(r.dropout !== undefined ? { dropout: r.dropout } : {}),
     ...(r.attentionFlops !== undefined ? { attentionFlops: r.attentionFlops } : {}),
     ...(r.gradDtype !== undefined ? { gradDtype: r.gradDtype } : {}),
+    ...(r.gradBuffer !== undefined ? { gradBuffer: r.gradBuffer } : {}),
+    ...(r.microbatchGroup !== undefined ? { microbatchGroup: r.microbatchGroup } : {}),
   };
   const t0 = train(trainingModel(r), base).on(cl);
   const t = scale === 1 ? t0 : t0.with({ efficiency: Math.min(1, scale * trainingEfficiency(cl, t0.config)) });

@@ -22,6 +22,7 @@ import {
   embeddingActivationBytes, inFlight, layerActivationBytes, logitsActivationBytes, recomputeWorkingSet,
 } from "./activations.js";
 import type { TrainConfig } from "./options.js";
+import { stagePeak } from "./peak.js";
 import { expertLayerParams, gpuParams, layerParams, layersPerStage, stateBytes, zeroDivisors, type GpuParams, type Stage } from "./states.js";
 
 export const MEMORY_TERMS = [
@@ -44,20 +45,44 @@ export function memoryTerms(a: Architecture, p: ParamBreakdown, c: TrainConfig, 
   const P = gpuParams(p, a, c, stage);
   const ze = zeroDivisors(c.zero, P.edp);
   const L = layersPerStage(a, c.pp);
-  const flight = stage === "last" ? 1 : inFlight(c);
   const state = (bytes: number, k: "weights" | "grads" | "optimizer") => (P.dense * bytes) / z[k] + (P.expert * bytes) / ze[k];
+  const perLayer = layerActivationBytes(a, c);
+  const grads = state(sb.grads, "grads");
+  const { flight, gradShare } = atPeak(c, stage, L * perLayer, grads);
   return {
     weights: state(sb.weights, "weights"),
     fp8Copies: state(sb.fp8Copies, "weights"),
-    gradients: state(sb.grads, "grads"),
+    gradients: grads * gradShare,
     optimizer: state(sb.optimizer, "optimizer"),
     zero3Gather: c.zero === 3 ? zero3Gathered(p, a, c, P) * (sb.weights + sb.fp8Copies) : 0,
-    activations: L * flight * layerActivationBytes(a, c),
+    activations: L * flight * perLayer,
     recomputeWorkingSet: recomputeWorkingSet(a, c),
     embeddingActivations: stage === "last" ? 0 : flight * embeddingActivationBytes(a, c),
     logitsActivations: stage === "first" ? 0 : logitsActivationBytes(a, c),
     reserve: c.reserve,
   };
+}
+
+/**
+ * Micro-batches in flight on `stage`: the first stage's (rank 0) or the last's (rank p − 1: one
+ * under 1F1B, (v − 1)·N + 1 chunks under interleaving; activations.ts inFlight). DualPipe's
+ * p + 1 is counted on the first stage only.
+ */
+function stageFlight(c: TrainConfig, stage: Stage): number {
+  if (stage !== "last") return inFlight(c);
+  return c.schedule === "dualpipe" ? 1 : inFlight(c, c.pp - 1);
+}
+
+/**
+ * Micro-batches of activations and the share of the stage's gradients held at the stage's memory
+ * peak: all gradients and the most micro-batches in flight with a persistent gradient buffer (and
+ * under DualPipe); the largest sum over the step's operations with gradBuffer "step" (peak.ts).
+ */
+export function atPeak(c: TrainConfig, stage: Stage, stageActivations: number, stageGradients: number): { flight: number; gradShare: number } {
+  if (c.gradBuffer === "persistent" || c.schedule === "dualpipe") return { flight: stageFlight(c, stage), gradShare: 1 };
+  const v = Math.max(1, c.interleave);
+  const pk = stagePeak(c, stage === "last" ? c.pp - 1 : 0, stageActivations / v, stageGradients / v);
+  return { flight: pk.chunks / v, gradShare: pk.gradChunks / v };
 }
 
 /** Parameters ZeRO-3 gathers for one layer: the dense part over dp, the routed experts over edp (each × (1 − 1/group)). */
@@ -159,14 +184,23 @@ export class TrainingMemory {
       };
     };
     const L = layersPerStage(a, c.pp);
-    const flight = this.stage === "last" ? 1 : inFlight(c);
+    const gradBytes = (G.dense * sb.grads) / z.grads + (G.expert * sb.grads) / ze.grads;
+    const { flight, gradShare } = atPeak(c, this.stage, L * layerActivationBytes(a, c), gradBytes);
     switch (name) {
       case "weights":
         return state(sb.weights, "weights", `${sb.weights}`);
       case "fp8Copies":
         return { ...state(sb.fp8Copies, "weights", `${sb.fp8Copies}`), notes: ["FP8 weight + FP8 transpose cached by Transformer Engine"] };
-      case "gradients":
-        return state(sb.grads, "grads", `${sb.grads}`);
+      case "gradients": {
+        const g = state(sb.grads, "grads", `${sb.grads}`);
+        if (gradShare === 1) return g;
+        return {
+          ...g,
+          formula: `${g.formula} × share of the stage's model chunks whose gradients exist at the memory peak (gradBuffer "step")`,
+          term: mul(g.term, num(gradShare, "gradients allocated at the peak")),
+          notes: ["the stage's peak walked over the step's forwards and backwards: peak.ts"],
+        };
+      }
       case "optimizer":
         return { ...state(sb.optimizer, "optimizer", `${sb.optimizer} (${sb.optimizerParts})`) };
       case "zero3Gather":
@@ -178,7 +212,7 @@ export class TrainingMemory {
       case "activations": {
         const per = layerActivationBytes(a, c);
         return {
-          formula: `layers per stage × micro-batches in flight × per-layer activations (${c.recompute} recompute, SP ${c.sequenceParallel ? "on" : "off"}, flash ${c.flashAttention ? "on" : "off"})`,
+          formula: `layers per stage × micro-batches in flight${c.gradBuffer === "step" && c.schedule !== "dualpipe" ? " at the memory peak" : ""} × per-layer activations (${c.recompute} recompute, SP ${c.sequenceParallel ? "on" : "off"}, flash ${c.flashAttention ? "on" : "off"})`,
           term: mul(num(L, "layers"), num(flight, "in flight"), qty(per / 2 ** 20, "MiB")),
           source: KORTHIKANTI,
           notes: [`per layer: s·b·h = ${c.seq}·${c.microBatch}·${a.hidden} × ${format(per / (c.seq * c.microBatch * a.hidden), "count")} B`],

@@ -35,6 +35,15 @@ export const SCHEDULES = ["1f1b", "dualpipe"] as const;
  * backward chunk's computation.
  */
 export type Schedule = (typeof SCHEDULES)[number];
+export const GRAD_BUFFERS = ["persistent", "step"] as const;
+/**
+ * How long the gradient buffer lives. persistent: allocated once and held (Megatron-Core's
+ * contiguous main_grad buffer), so activations and gradients peak together; step: each model
+ * chunk's gradients are created by its first backward of the step and freed after the step's
+ * reduce-scatter (PyTorch FSDP with gradient accumulation, Llama 3 pre-training), so the peak is
+ * the largest sum over the step (peak.ts).
+ */
+export type GradBuffer = (typeof GRAD_BUFFERS)[number];
 export const GRAD_DTYPES = ["fp32", "bf16", "fp16"] as const;
 /** The dtype gradients are accumulated in and reduced over the data-parallel group in. */
 export type GradDtype = (typeof GRAD_DTYPES)[number];
@@ -79,6 +88,12 @@ export interface TrainOptions {
   schedule?: Schedule | string;
   /** Interleaved pipeline: model chunks per GPU (Narayanan et al. 2021 §2.2.2; default 1). */
   interleave?: number;
+  /**
+   * Interleaved pipeline: micro-batches each model chunk runs back to back before the next chunk
+   * (N; default pp): Megatron-Core's microbatch_group_size_per_vp_stage, Llama 3's tunable N
+   * (arXiv:2407.21783 §3.3.2, Fig. 6). Sets how many micro-batches a stage holds (activations.ts inFlight).
+   */
+  microbatchGroup?: number;
   /** CUDA context, NCCL/cuBLAS workspaces and allocator fragmentation per GPU (default "4 GiB"). */
   reserve?: string | number | Unit;
   /**
@@ -102,6 +117,8 @@ export interface TrainOptions {
    * FSDP with reduce_dtype bf16 or Megatron's --grad-reduce-in-bf16: 2 B/param and half the DP traffic.
    */
   gradDtype?: GradDtype | string;
+  /** Lifetime of the gradient buffer (default "persistent"; see GradBuffer). */
+  gradBuffer?: GradBuffer | string;
   /** Achievable fraction of link bandwidth for collectives (default 0.8). */
   linkEfficiency?: number;
   /**
@@ -121,8 +138,8 @@ export interface TrainOptions {
 /** Every option `train()` takes, one entry per key of TrainOptions (the compiler checks it is complete). */
 const TRAIN_OPTION_SET: Readonly<Record<keyof TrainOptions, true>> = {
   seq: true, microBatch: true, globalBatch: true, accumulation: true, precision: true, fp8Recipe: true, optimizer: true, zero: true, recompute: true,
-  sequenceParallel: true, flashAttention: true, dropout: true, activationBytes: true, tp: true, pp: true, dp: true, ep: true, schedule: true, interleave: true, reserve: true,
-  efficiency: true, memoryEfficiency: true, gradDtype: true, linkEfficiency: true, goodput: true, attentionFlops: true, tokens: true,
+  sequenceParallel: true, flashAttention: true, dropout: true, activationBytes: true, tp: true, pp: true, dp: true, ep: true, schedule: true, interleave: true, microbatchGroup: true, reserve: true,
+  efficiency: true, memoryEfficiency: true, gradDtype: true, gradBuffer: true, linkEfficiency: true, goodput: true, attentionFlops: true, tokens: true,
 };
 export const TRAIN_OPTION_KEYS = Object.keys(TRAIN_OPTION_SET) as readonly (keyof TrainOptions)[];
 
@@ -150,11 +167,14 @@ export interface TrainConfig {
   readonly epImbalance: number;
   readonly schedule: Schedule;
   readonly interleave: number;
+  /** Interleaved pipeline: micro-batches per model chunk run back to back (N; default pp). */
+  readonly microbatchGroup: number;
   readonly reserve: number;
   /** The matmuls' fraction of the dense peak; undefined: the default for the cluster's GPU (efficiency.ts). */
   readonly efficiency: number | undefined;
   readonly memoryEfficiency: number;
   readonly gradDtype: GradDtype;
+  readonly gradBuffer: GradBuffer;
   readonly linkEfficiency: number;
   readonly goodput: number;
   readonly attentionFlops: "causal" | "full";
@@ -244,10 +264,12 @@ export function readTrainOptions(o: TrainOptions, layout?: { tp: number; pp: num
     epImbalance: layout?.epImbalance ?? 1,
     schedule,
     interleave: positiveInt(o.interleave ?? 1, "interleave"),
+    microbatchGroup: positiveInt(o.microbatchGroup ?? pp, "microbatchGroup"),
     reserve: parseQuantity(o.reserve ?? "4 GiB", "bytes", "reserve"),
     efficiency: o.efficiency === undefined ? undefined : unitFraction(o.efficiency, "efficiency"),
     memoryEfficiency: unitFraction(o.memoryEfficiency ?? 0.8, "memoryEfficiency"),
     gradDtype: keyword(o.gradDtype, GRAD_DTYPES, "gradient dtype", defaultGradDtype(keyword(o.precision, TRAIN_PRECISIONS, "precision", "bf16"))),
+    gradBuffer: keyword(o.gradBuffer, GRAD_BUFFERS, "gradient buffer", "persistent"),
     linkEfficiency: unitFraction(o.linkEfficiency ?? 0.8, "linkEfficiency"),
     goodput: unitFraction(o.goodput ?? 0.9, "goodput"),
     attentionFlops: oneOf(o.attentionFlops ?? "causal", ["causal", "full"], "attentionFlops"),

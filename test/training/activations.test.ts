@@ -78,4 +78,25 @@ describe("inFlight({pp, accumulation, interleave}) — Korthikanti §4.2.3", () 
   it("interleaved: × (1 + (p−1)/(p·v))", () => {
     expectClose(inFlight({ pp: 8, accumulation: 32, interleave: 2 }), 8 * (1 + 7 / 16));
   });
+  // Megatron-Core forward_backward_pipelining_with_interleaving: warm-up 2(p − r − 1) + (v − 1)·N
+  // chunk forwards, capped at m·v, + 1 before the first backward; chunks ÷ v = micro-batches.
+  it("interleaved never holds more than the step's m micro-batches (m = p: all forwards first)", () => {
+    // Llama 3 405B, Table 4 of arXiv:2407.21783: p 16, 16 sequences per DP rank. Warm-up 2·15 + 1·16 = 46 ≥ m·v = 32.
+    expect(inFlight({ pp: 16, accumulation: 16, interleave: 2 })).toBe(16);
+    // p 8, m 10, v 2: min(20, 14 + 8 + 1) / 2 = 10, not 8·(1 + 7/16) = 11.5
+    expect(inFlight({ pp: 8, accumulation: 10, interleave: 2 })).toBe(10);
+    expect(inFlight({ pp: 8, accumulation: 3, interleave: 2 })).toBe(3);
+  });
+  it("interleaved with N micro-batches per chunk group: (2(p − 1) + (v − 1)·N + 1) / v", () => {
+    // p 16, v 2, N 32, m 64: (30 + 32 + 1) / 2 = 31.5
+    expect(inFlight({ pp: 16, accumulation: 64, interleave: 2, microbatchGroup: 32 })).toBe(31.5);
+    // p 4, v 4, N 4, m 8: min(32, 6 + 12 + 1) / 4 = 4.75 = 4·(1 + 3/16)
+    expect(inFlight({ pp: 4, accumulation: 8, interleave: 4, microbatchGroup: 4 })).toBe(4.75);
+  });
+  it("rank r: 1F1B min(p − r, m); interleaved the last rank (v − 1)·N + 1 chunks", () => {
+    expect(inFlight({ pp: 8, accumulation: 32, interleave: 1 }, 7)).toBe(1);
+    expect(inFlight({ pp: 8, accumulation: 32, interleave: 1 }, 3)).toBe(5);
+    // p 8, v 2, N 8, r 7: (0 + 8 + 1) / 2 = 4.5
+    expect(inFlight({ pp: 8, accumulation: 32, interleave: 2 }, 7)).toBe(4.5);
+  });
 });

@@ -48,6 +48,17 @@ describe("train(opts).memory() — properties over random configurations", () =>
       for (let z = 1; z < 4; z++) expect(m[z]!, `${id} ${JSON.stringify(opts)} zero ${z}`).toBeLessThanOrEqual(m[z - 1]!);
     }
   });
+  it("gradients freed between steps (gradBuffer step): at most the persistent total, at least it less the gradients", () => {
+    const r = prng(7);
+    for (let i = 0; i < N; i++) {
+      const { id, opts } = randomConfig(r);
+      const persistent = model(id).train(opts).memory();
+      const step = total(id, { ...opts, gradBuffer: "step" });
+      const why = `${id} ${JSON.stringify(opts)}`;
+      expect(step, why).toBeLessThanOrEqual(persistent.total.value * (1 + 1e-12));
+      expect(step, why).toBeGreaterThanOrEqual((persistent.total.value - persistent.bytes.gradients) * (1 - 1e-12));
+    }
+  });
   it("more recomputation → less memory and more FLOPs", () => {
     const r = prng(2);
     for (let i = 0; i < N; i++) {
