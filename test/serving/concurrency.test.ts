@@ -98,6 +98,6 @@ describe("concurrencySweep(engine, { clients: [...] })", () => {
     expect(t.numRows()).toBe(3);
     const spec = JSON.stringify(chart.frontier(t, { x: "tpot_p50_ms", y: "tokens_s_per_gpu", label: "clients" }));
     expect(spec).toContain("tokens_s_per_gpu");
-    for (const r of t.objects() as Record<string, number>[]) expect(r.tokens_s_per_user).toBeCloseTo(1e3 / r.tpot_p50_ms, 9);
+    for (const r of t.objects() as { tokens_s_per_user: number; tpot_p50_ms: number }[]) expect(r.tokens_s_per_user).toBeCloseTo(1e3 / r.tpot_p50_ms, 9);
   });
 });
