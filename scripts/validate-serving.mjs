@@ -6,7 +6,7 @@
  * capacity() and offline(), the MLPerf Llama-2-70B constants the kit ships (SLO, mean
  * output of its workload), expert-parallel decode and whole requests (prefill and decode of a
  * fixed batch per replica) through the engine on `.ep(k)`, with a row's optional `dtypes`
- * passed to `.dtypes()`. Prints one
+ * passed to `.dtypes()`, and serving at a fixed client concurrency through concurrency(). Prints one
  * line per row with the relative error under the engine defaults and under calibrate() fitted
  * on datasets/measurements.json without the row's own source (leave-one-source-out: the serving
  * rows' sources are not among the kernel measurements, so the fit never saw them), then the
@@ -54,12 +54,25 @@ function predictRow(r, fit) {
     const s = k.mlperfLlama2Server({ requests: r.requests });
     return r.kind === "mlperf-server" ? k.capacity(e, { ...s, maxBatch: r.maxBatch }).tokensPerSecond : k.offline(e, { workload: s.workload, maxBatch: r.maxBatch }).tokensPerSecond;
   }
+  if (r.kind === "concurrency") return predictConcurrency(r, e);
   // ep-request: output tokens/s per GPU of `batch` requests per replica, prompt then output (prefill included)
   if (r.kind === "ep-request") return e.request({ prompt: r.input, output: r.output, batch: r.batch }).tokensPerSecondPerGpu;
   // ep-decode: output tokens/s per node (or per GPU, as the row's metric says) at the row's batch per replica and context
   return e.decode({ batch: r.batch, context: r.context }).tokensPerSecond / (r.metric.endsWith("per GPU") ? c.size : c.nodes);
 }
-const REGIME = { speculative: "speculative decoding", "mlperf-server": "MLPerf capacity", "mlperf-offline": "MLPerf capacity", "ep-decode": "EP serving", "ep-request": "EP throughput" };
+/**
+ * concurrency: a closed loop of `clients` clients (benchmark_serving --max-concurrency) through
+ * concurrency(), `requests` requests with the row's length distributions; the metric is output
+ * tokens/s per GPU or per user (1 ÷ median TPOT), or the latency of one batch (requests =
+ * clients: vLLM's benchmark_latency) as the run's makespan.
+ */
+function predictConcurrency(r, e) {
+  const c = k.concurrency(e, { clients: r.clients, requests: r.requests, prompt: r.prompt, output: r.output, ...(r.chunk ? { chunk: r.chunk } : {}) });
+  if (r.metric === "latency of one batch") return c.simulation.makespan;
+  return r.metric.endsWith("per user") ? c.tokensPerSecondPerUser : c.tokensPerSecondPerGpu;
+}
+
+const REGIME = { speculative: "speculative decoding", "mlperf-server": "MLPerf capacity", "mlperf-offline": "MLPerf capacity", "ep-decode": "EP serving", "ep-request": "EP throughput", concurrency: "fixed concurrency" };
 
 let bad = 0;
 const errors = [];
@@ -75,7 +88,7 @@ for (const r of rows) {
     if (!byRegime.has(regime)) byRegime.set(regime, { before: [], after: [] });
     byRegime.get(regime).before.push(Math.abs(err));
     byRegime.get(regime).after.push(Math.abs(errCal));
-    const f = (x) => (r.kind === "speculative" ? `${x.toFixed(2)}×` : `${x.toFixed(0)} ${r.unit}`);
+    const f = (x) => (r.kind === "speculative" ? `${x.toFixed(2)}×` : `${x.toFixed(r.unit === "s" ? 2 : 0)} ${r.unit}`);
     console.log(`${r.id}: predicted ${f(p)} vs published ${f(r.value)} (${(err * 100).toFixed(1)} %); calibrated on the kernel measurements, this source left out: ${f(q)} (${(errCal * 100).toFixed(1)} %)`);
   } else if (r.kind === "slo") {
     const s = k.MLPERF_LLAMA2_70B_SLO;

@@ -166,6 +166,7 @@ export const VERBS: readonly VerbSpec[] = [
       "max-batch": { kind: "int", arg: "N", help: "sequences in flight per replica", default: 256 },
       chunk: { kind: "int", arg: "N", help: "prompt tokens per step (chunked prefill)" },
       interval: { ...interval, help: `${interval.help}; two more searches` },
+      clients: { kind: "list", arg: "LIST", help: "instead of the SLO search: a closed loop of C clients (benchmark_serving --max-concurrency C) at each C, e.g. 4,16,64; --requests defaults to 10 × C" },
     },
   },
   {

@@ -50,3 +50,18 @@ describe("suanli plan with targets no layout meets", () => {
     expect(r.stdout).toMatch(/no layout meets the targets: the fastest first token any candidate reaches is [\d.]+ s .* fastest time per output token [\d.]+ ms/);
   });
 });
+
+describe("suanli capacity --clients", () => {
+  it("prints the closed-loop curve, one row per client count; refuses an SLO flag beside it", async () => {
+    const { cliInProcess } = await import("../cli/run.js");
+    const r = await cliInProcess(["capacity", "llama3.1-8b", "--gpu", "H100", "--clients", "1,8", "--prompt", "512", "--output", "64", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.rows.map((x: { clients: number }) => x.clients)).toEqual([1, 8]);
+    expect(j.rows[1].tokens_s_per_gpu).toBeGreaterThan(j.rows[0].tokens_s_per_gpu);
+    expect(j.rows[1].tokens_s_per_user).toBeLessThan(j.rows[0].tokens_s_per_user);
+    const bad = await cliInProcess(["capacity", "llama3.1-8b", "--gpu", "H100", "--clients", "4", "--ttft", "1"]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr.trim()).toBe("suanli: capacity: --clients runs a closed loop of clients with no SLO or batch cap; drop --ttft");
+  });
+});
