@@ -6,7 +6,8 @@
  * capacity() and offline(), the MLPerf Llama-2-70B constants the kit ships (SLO, mean
  * output of its workload), expert-parallel decode and whole requests (prefill and decode of a
  * fixed batch per replica) through the engine on `.ep(k)`, with a row's optional `dtypes`
- * passed to `.dtypes()`. Prints one
+ * passed to `.dtypes()`, and disaggregated prefill and decode pools and the KV hand-off through
+ * disaggregated() (predictDisaggregated). Prints one
  * line per row with the relative error under the engine defaults and under calibrate() fitted
  * on datasets/measurements.json without the row's own source (leave-one-source-out: the serving
  * rows' sources are not among the kernel measurements, so the fit never saw them), then the
@@ -41,8 +42,32 @@ function clusterOf(r) {
   return c;
 }
 
+/**
+ * Disaggregated rows (disagg-prefill, disagg-decode, disagg-transfer) through disaggregated()
+ * and its pools: each pool is the row's model on its own cluster (`prefill`, `decode`: gpu,
+ * precision, gpus, tp, ep, network, optional dtypes and maxTokens, the prefill pass's token
+ * budget), tuned by `fit`. disagg-prefill: the prefill pool's prompt tokens/s (cached prefix
+ * included, `cached` its share) per prefill node or GPU; disagg-decode: the decode pool's
+ * output tokens/s at `batch` per replica (default: the largest that fits) per decode node or
+ * GPU; disagg-transfer: the KV hand-off of `prompt` tokens, bytes ÷ hand-off time, GB/s.
+ */
+function predictDisaggregated(r, fit) {
+  const pool = (p) => {
+    const e = k.model(r.model).on(clusterOf(p));
+    return tuned((p.maxTokens ? e.maxTokens(p.maxTokens) : e).dtypes(p.dtypes ?? {}), fit);
+  };
+  const d = k.disaggregated({ prefill: pool(r.prefill), decode: pool(r.decode), link: r.link });
+  if (r.kind === "disagg-transfer") return d.kvBytes(r.prompt) / d.transferTime(r.prompt) / 1e9;
+  const t = d.throughput({ prompt: r.prompt, output: r.output, batch: r.batch, cached: r.cached });
+  const side = r.kind === "disagg-prefill" ? r.prefill : r.decode;
+  const c = clusterOf(side);
+  return (r.kind === "disagg-prefill" ? t.prefillTokensPerSecond : t.decodeTokensPerSecond) / (r.metric.endsWith("per GPU") ? c.size : c.nodes);
+}
+const DISAGGREGATED_REGIME = { "disagg-prefill": "disagg prefill", "disagg-decode": "disagg decode", "disagg-transfer": "disagg KV hand-off" };
+
 /** The row's prediction with engines tuned by `fit` (undefined: the defaults), and its unit text. */
 function predictRow(r, fit) {
+  if (r.kind in DISAGGREGATED_REGIME) return predictDisaggregated(r, fit);
   const c = clusterOf(r);
   const base = k.model(r.model).on(c);
   const e = tuned(r.dtypes ? base.dtypes(r.dtypes) : base, fit);
@@ -60,6 +85,7 @@ function predictRow(r, fit) {
   return e.decode({ batch: r.batch, context: r.context }).tokensPerSecond / (r.metric.endsWith("per GPU") ? c.size : c.nodes);
 }
 const REGIME = { speculative: "speculative decoding", "mlperf-server": "MLPerf capacity", "mlperf-offline": "MLPerf capacity", "ep-decode": "EP serving", "ep-request": "EP throughput" };
+Object.assign(REGIME, DISAGGREGATED_REGIME);
 
 let bad = 0;
 const errors = [];
