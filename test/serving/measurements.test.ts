@@ -9,7 +9,7 @@ const data = JSON.parse(readFileSync(new URL("../../datasets/serving-measurement
     id: string; kind: string; value: number | number[]; source: { url: string; where: string };
     model?: string; gpu?: string; precision?: string; gpus?: number; ep?: number; dtypes?: { kv?: string; weights?: string };
     batch?: number; input?: number; output?: number;
-    prefill?: Pool; decode?: Pool; link?: string; prompt?: number; cached?: number; metric?: string;
+    prefill?: Pool; decode?: Pool; link?: string; prompt?: number; cached?: number; metric?: string; unit?: string;
   }[];
 };
 
