@@ -46,7 +46,8 @@ function clusterOf(r) {
  * Disaggregated rows (disagg-prefill, disagg-decode, disagg-transfer) through disaggregated()
  * and its pools: each pool is the row's model on its own cluster (`prefill`, `decode`: gpu,
  * precision, gpus, tp, ep, network, optional dtypes and maxTokens, the prefill pass's token
- * budget), tuned by `fit`. disagg-prefill: the prefill pool's prompt tokens/s (cached prefix
+ * budget), tuned by `fit`, then given the pool's stated `kernels` (the source's all-to-all
+ * kernels and two-micro-batch overlap) over the fit. disagg-prefill: the prefill pool's prompt tokens/s (cached prefix
  * included, `cached` its share) per prefill node or GPU; disagg-decode: the decode pool's
  * output tokens/s at `batch` per replica (default: the largest that fits) per decode node or
  * GPU; disagg-transfer: the KV hand-off of `prompt` tokens, bytes ÷ hand-off time, GB/s.
@@ -54,7 +55,8 @@ function clusterOf(r) {
 function predictDisaggregated(r, fit) {
   const pool = (p) => {
     const e = k.model(r.model).on(clusterOf(p));
-    return tuned((p.maxTokens ? e.maxTokens(p.maxTokens) : e).dtypes(p.dtypes ?? {}), fit);
+    const t = tuned((p.maxTokens ? e.maxTokens(p.maxTokens) : e).dtypes(p.dtypes ?? {}), fit);
+    return p.kernels ? t.kernels(p.kernels) : t;
   };
   const d = k.disaggregated({ prefill: pool(r.prefill), decode: pool(r.decode), link: r.link });
   if (r.kind === "disagg-transfer") return d.kvBytes(r.prompt) / d.transferTime(r.prompt) / 1e9;
