@@ -18,9 +18,9 @@
  *                   whole prompt's KV is still handed over
  *   TTFT            prefill of the prompt + the hand-off (Mooncake §2 counts the transfer in TTFT)
  *   TPOT            the decode pool's step at `batch` sequences, at the request's mean context
- *   pool rates      prefill: dp_P × n ÷ t_prefill(n, u), n = max(1, ⌊maxTokens ÷ u⌋) prompts
- *                   per pass (the engine's maxTokens is the token budget of one pass, SGLang's
- *                   chunked-prefill size); decode: dp_D × batch ÷ (output × TPOT); link: dp_P ×
+ *   pool rates      prefill: dp_P × n ÷ t_prefill(n, u), n = max(1, min(⌊maxTokens ÷ u⌋, the
+ *                   prompts whose KV the prefill pool holds)) prompts per pass (the engine's
+ *                   maxTokens is the token budget of one pass, SGLang's chunked-prefill size); decode: dp_D × batch ÷ (output × TPOT); link: dp_P ×
  *                   aggregate link ÷ bytes — requests/s; the system runs at the smallest, and
  *                   each pool's utilisation is that rate over its own. Each pool's own capacity
  *                   in tokens/s: prefill rate × prompt (cached tokens counted, as DeepSeek
@@ -196,7 +196,8 @@ export class Disaggregated {
   /** Steady-state rates of the pools and the link at decode batch `batch` (default: the largest that fits). */
   throughput(o: RequestShape): DisaggregatedThroughput {
     const { prompt, output, batch, uncached } = this.shape(o);
-    const n = Math.max(1, Math.floor(this.prefill.state.maxTokens / uncached));
+    // as many prompts as the pass's token budget takes and the prefill pool's memory holds
+    const n = Math.max(1, Math.min(Math.floor(this.prefill.state.maxTokens / uncached), this.p.maxBatch(prompt)));
     const prefillRate = (this.p.replicas * n) / this.prefillPass(n, prompt, uncached);
     const tpot = this.tpot(batch, prompt, output);
     const decodeRate = (this.d.replicas * batch) / (output * tpot);

@@ -56,6 +56,18 @@ describe("disaggregated({ prefill, decode, link })", () => {
     for (const bad of [1, -0.1, Number.NaN, "half"]) expect(errorOf(() => d.throughput({ prompt: 4096, output: 256, cached: bad as number })).message).toMatch(/cached must be .* in \[0, 1\), got/);
   });
 
+  it("a prefill pass holds no more prompts than the prefill pool's memory fits, whatever its token budget", () => {
+    // Llama-2-7B keeps 512 KiB of KV per token: one H100 holds about 25 prompts of 4k beside a
+    // 256k-token workspace, which alone would take 64
+    const l7 = model("llama2-7b");
+    const wide = l7.on(gpu("H100")).maxTokens(1 << 18);
+    const fit = wide.compile().maxBatch(4096);
+    expect(fit).toBeGreaterThan(0);
+    expect(fit).toBeLessThan(64);
+    const t = disaggregated({ prefill: wide, decode: l7.on(gpu("H100")), link: "400 Gb/s" }).throughput({ prompt: 4096, output: 256, batch: 1 });
+    expectClose(t.prefillRate, fit / wide.prefill({ batch: fit, prompt: 4096 }).time.value);
+  });
+
   it("refuses pools of different models, a decode batch that does not fit, a bad link", () => {
     expect(errorOf(() => disaggregated({ prefill: pool(8), decode: model("llama3.1-8b").on(gpu("H100")), link: "400 Gb/s" })).message).toMatch(/both pools must serve the same model/);
     expect(errorOf(() => d.throughput({ prompt: 2048, output: 256, batch: 1e6 })).code).toBe("does-not-fit");
