@@ -6,7 +6,9 @@
  * capacity() and offline(), the MLPerf Llama-2-70B constants the kit ships (SLO, mean
  * output of its workload), expert-parallel decode and whole requests (prefill and decode of a
  * fixed batch per replica) through the engine on `.ep(k)`, with a row's optional `dtypes`
- * passed to `.dtypes()`, and serving at a fixed client concurrency through concurrency(). Prints one
+ * passed to `.dtypes()`, serving at a fixed client concurrency through concurrency(), and
+ * disaggregated prefill and decode pools and the KV hand-off through disaggregated()
+ * (predictDisaggregated). Prints one
  * line per row with the relative error under the engine defaults and under calibrate() fitted
  * on datasets/measurements.json without the row's own source (leave-one-source-out: the serving
  * rows' sources are not among the kernel measurements, so the fit never saw them), then the
@@ -41,8 +43,34 @@ function clusterOf(r) {
   return c;
 }
 
+/**
+ * Disaggregated rows (disagg-prefill, disagg-decode, disagg-transfer) through disaggregated()
+ * and its pools: each pool is the row's model on its own cluster (`prefill`, `decode`: gpu,
+ * precision, gpus, tp, ep, network, optional dtypes and maxTokens, the prefill pass's token
+ * budget), tuned by `fit`, then given the pool's stated `kernels` (the source's all-to-all
+ * kernels and two-micro-batch overlap) over the fit. disagg-prefill: the prefill pool's prompt tokens/s (cached prefix
+ * included, `cached` its share) per prefill node or GPU; disagg-decode: the decode pool's
+ * output tokens/s at `batch` per replica (default: the largest that fits) per decode node or
+ * GPU; disagg-transfer: the KV hand-off of `prompt` tokens, bytes ÷ hand-off time, GB/s.
+ */
+function predictDisaggregated(r, fit) {
+  const pool = (p) => {
+    const e = k.model(r.model).on(clusterOf(p));
+    const t = tuned((p.maxTokens ? e.maxTokens(p.maxTokens) : e).dtypes(p.dtypes ?? {}), fit);
+    return p.kernels ? t.kernels(p.kernels) : t;
+  };
+  const d = k.disaggregated({ prefill: pool(r.prefill), decode: pool(r.decode), link: r.link });
+  if (r.kind === "disagg-transfer") return d.kvBytes(r.prompt) / d.transferTime(r.prompt) / 1e9;
+  const t = d.throughput({ prompt: r.prompt, output: r.output, batch: r.batch, cached: r.cached });
+  const side = r.kind === "disagg-prefill" ? r.prefill : r.decode;
+  const c = clusterOf(side);
+  return (r.kind === "disagg-prefill" ? t.prefillTokensPerSecond : t.decodeTokensPerSecond) / (r.metric.endsWith("per GPU") ? c.size : c.nodes);
+}
+const DISAGGREGATED_REGIME = { "disagg-prefill": "disagg prefill", "disagg-decode": "disagg decode", "disagg-transfer": "disagg KV hand-off" };
+
 /** The row's prediction with engines tuned by `fit` (undefined: the defaults), and its unit text. */
 function predictRow(r, fit) {
+  if (r.kind in DISAGGREGATED_REGIME) return predictDisaggregated(r, fit);
   const c = clusterOf(r);
   const base = k.model(r.model).on(c);
   const e = tuned(r.dtypes ? base.dtypes(r.dtypes) : base, fit);
@@ -73,6 +101,7 @@ function predictConcurrency(r, e) {
 }
 
 const REGIME = { speculative: "speculative decoding", "mlperf-server": "MLPerf capacity", "mlperf-offline": "MLPerf capacity", "ep-decode": "EP serving", "ep-request": "EP throughput", concurrency: "fixed concurrency" };
+Object.assign(REGIME, DISAGGREGATED_REGIME);
 
 let bad = 0;
 const errors = [];
@@ -109,9 +138,9 @@ for (const r of rows) {
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 if (errors.length) {
-  console.log(`\nby regime:                rows  median defaults  worst defaults  median LOSO-calibrated  worst LOSO-calibrated`);
+  console.log(`\nby regime:                    rows  median defaults  worst defaults  median LOSO-calibrated  worst LOSO-calibrated`);
   for (const [g, v] of [...byRegime].sort()) {
-    console.log(`  ${g.padEnd(22)} ${String(v.before.length).padStart(4)}  ${pct(median(v.before)).padStart(15)}  ${pct(Math.max(...v.before)).padStart(14)}  ${pct(median(v.after)).padStart(22)}  ${pct(Math.max(...v.after)).padStart(21)}`);
+    console.log(`  ${g.padEnd(26)} ${String(v.before.length).padStart(4)}  ${pct(median(v.before)).padStart(15)}  ${pct(Math.max(...v.before)).padStart(14)}  ${pct(median(v.after)).padStart(22)}  ${pct(Math.max(...v.after)).padStart(21)}`);
   }
   console.log(`predictions: ${errors.length}, median |error| ${pct(median(errors))}, worst ${pct(Math.max(...errors))}`);
 }

@@ -76,9 +76,14 @@ export function collectiveTime(kind: CollectiveKind, bytes: number, n: number, l
   return Math.min(oneShot + ring, oneShot + (n - 1) * wire, 2 * oneShot + f * wire);
 }
 
-/** How an all-to-all is run: NCCL's pairwise ring, or direct writes to every peer at once (DeepEP low-latency). */
-export type AllToAllAlgorithm = "ring" | "direct";
-export const ALL_TO_ALL_ALGORITHMS: readonly AllToAllAlgorithm[] = ["ring", "direct"];
+/**
+ * How an all-to-all is run: NCCL's pairwise ring, direct writes to every peer at once (DeepEP
+ * low-latency), or forwarded through the node (DeepEP normal kernels: one network copy per
+ * remote node, spread over NVLink there; inference/roofline.ts expertAllToAll). Without the
+ * node layout, "forwarded" runs as "direct".
+ */
+export type AllToAllAlgorithm = "ring" | "direct" | "forwarded";
+export const ALL_TO_ALL_ALGORITHMS: readonly AllToAllAlgorithm[] = ["ring", "direct", "forwarded"];
 
 /**
  * Seconds for one all-to-all of `bytes` per rank over `n` ranks on `link`: "ring" is

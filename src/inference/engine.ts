@@ -160,7 +160,10 @@ export class InferenceEngine {
     const anyNarrow = dequantizes(weightBytesPerParam(dt), operand) || dequantizes(expertBytesPerParam(dt), operand);
     const vector = anyNarrow ? (g.spec.peak.fp32 ?? peak16 / 16) : 0;
     const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(g.spec.architecture, g.precisionName), g.spec.peak.fp8 ?? peak16, vector, operand);
-    return this.shard.ep > 1 ? { ...r, epLink: this.state.cluster.linkFor(this.shard.ep) } : r;
+    if (this.shard.ep <= 1) return r;
+    const c = this.state.cluster;
+    const perNode = Math.min(this.shard.ep, c.gpusPerNode);
+    return { ...r, epLink: c.linkFor(this.shard.ep), ...(this.shard.ep > perNode ? { epNode: { size: perNode, link: c.linkFor(perNode) } } : {}) };
   }
 
   /**

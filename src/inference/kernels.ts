@@ -83,7 +83,10 @@
  *   all peers at once — one start-up latency plus the busiest rank's bytes over its link, as
  *   DeepEP's low-latency kernels (pure RDMA, IBGDA) that DeepSeek decodes with; "ring": NCCL's
  *   pairwise exchange, (n−1) start-ups (hardware/collectives.ts, allToAllTime, with DeepEP's
- *   measured EP 8–256 latencies).
+ *   measured EP 8–256 latencies); "forwarded": DeepEP's normal kernels, which the serving
+ *   engines run in prefill — over a group spanning nodes a token crosses the network once per
+ *   remote node holding one of its experts and is spread over NVLink there (roofline.ts
+ *   expertAllToAll); inside one node it is "direct".
  * - epOverlap ∈ [0, 1] (default 0): fraction of the all-to-all time hidden behind compute by
  *   running the step as two micro-batches, one's dispatch/combine in flight while the other
  *   computes attention or experts (DeepSeek-V3/R1 inference system, open-infra-index

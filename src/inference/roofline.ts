@@ -23,7 +23,7 @@ import type { Dtypes } from "./dtypes.js";
 import type { Efficiency } from "./efficiency.js";
 import { IDEAL_KERNELS, epHidden, opTime, shapeFactor, type Kernels } from "./kernels.js";
 import { forEachOp, type OpClass, type Step } from "./ops.js";
-import type { Shard } from "./shard.js";
+import { remoteNodesTouched, type Shard } from "./shard.js";
 
 export type Bound = "compute" | "memory" | "link";
 
@@ -41,6 +41,8 @@ export interface Rates {
   readonly linkEfficiency: number;
   /** The expert-parallel group's link (all-to-all), when ep > 1. */
   readonly epLink?: LinkPath;
+  /** When the EP group spans nodes: its ranks per node and their in-node link (a forwarded all-to-all). */
+  readonly epNode?: { readonly size: number; readonly link: LinkPath };
   /**
    * Vector (CUDA-core) op/s that dequantize weight-only formats: η_c × the FP32 vector peak, or
    * 0 when the weights are stored in the compute precision (nothing to dequantize; kernels.ts).
@@ -92,13 +94,37 @@ export function memoryRate(_cls: OpClass, r: Rates, _k: Kernels): number {
 
 /**
  * Seconds of one collective of the step under rates `r` and kernels `k`: all-to-alls over the
- * expert-parallel group (its own link), the rest over tensor parallel with the engine's
- * all-reduce algorithm (k.allReduce).
+ * expert-parallel group (its own link; expertAllToAll), the rest over tensor parallel with the
+ * engine's all-reduce algorithm (k.allReduce).
  */
 export function commTime(comm: CollectiveKind, bytes: number, s: Shard, r: Rates, k: Kernels): number {
-  return comm === "allToAll"
-    ? allToAllTime(bytes, s.ep, r.epLink ?? r.link, r.linkEfficiency, k.allToAll)
-    : collectiveTime(comm, bytes, s.tp, r.link, r.linkEfficiency, k.allReduce ?? undefined);
+  return comm === "allToAll" ? expertAllToAll(bytes, s, r, k) : collectiveTime(comm, bytes, s.tp, r.link, r.linkEfficiency, k.allReduce ?? undefined);
+}
+
+/**
+ * One expert-parallel all-to-all of S = `bytes` per rank (k routed copies of each token). "ring"
+ * and "direct" run over the group's link (allToAllTime). "forwarded", over a group of g ranks per
+ * node on ν = ep / g > 1 nodes, is DeepEP's normal kernels (github.com/deepseek-ai/DeepEP,
+ * docs/legacy.md: forwarding from the NVLink to the RDMA domain, for training and inference
+ * prefilling; the low-latency kernels of decoding are pure RDMA, "direct"), the scheme of
+ * DeepSeek-V3 §3.2.2: a token crosses the network once per remote node holding one of its
+ * experts (remoteNodesTouched, R) and is spread over NVLink there, the two at once —
+ *
+ *   t = max( (g−1)/g × S ÷ (η·B_node) + (g−1)·α_node,  R/k × S ÷ (η·B_net) + α_net )
+ *
+ * as hardware/alltoall.ts's node-limited all-to-all, with one start-up on the network as "direct".
+ */
+export function expertAllToAll(bytes: number, s: Shard, r: Rates, k: Kernels): number {
+  const node = r.epNode;
+  const moe = s.arch.moe;
+  if (k.allToAll !== "forwarded" || node === undefined || moe === undefined || s.ep <= node.size || bytes <= 0) {
+    return allToAllTime(bytes, s.ep, r.epLink ?? r.link, r.linkEfficiency, k.allToAll === "ring" ? "ring" : "direct");
+  }
+  const g = node.size;
+  const off = remoteNodesTouched(moe.experts, moe.active, s.ep / g, moe.groups, moe.topkGroups) / moe.active;
+  const net = r.epLink ?? r.link;
+  const intra = g > 1 ? (((g - 1) / g) * bytes) / (r.linkEfficiency * node.link.perDirection) + (g - 1) * node.link.latency : 0;
+  return Math.max(intra, (off * bytes) / (r.linkEfficiency * net.perDirection) + net.latency);
 }
 
 /** Time split of a step by what binds each operator (seconds). */

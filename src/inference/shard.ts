@@ -155,3 +155,19 @@ export function expertsTouched(experts: number, k: number, tokens: number): numb
   if (tokens <= 0) return 0;
   return experts * (1 - Math.pow(1 - k / experts, tokens));
 }
+
+/**
+ * Expected remote nodes one token's `k` experts sit on, its EP group spread over `nodes` nodes of
+ * E/nodes experts each: what a node-forwarded dispatch sends over the network per token.
+ * Uniform routing: (nodes − 1) × (1 − C(E − E/nodes, k) ÷ C(E, k)); group-limited routing whose
+ * groups are the nodes (DeepSeek-V3, arXiv:2412.19437 §2.1.2 and §3.2.2: each token to at most
+ * M = topkGroups groups): M × (1 − 1/nodes), as training/time.ts nodeLimitedShare.
+ */
+export function remoteNodesTouched(experts: number, k: number, nodes: number, groups = 1, topkGroups = groups): number {
+  if (nodes <= 1) return 0;
+  if (groups > 1 && topkGroups < groups && groups === nodes) return topkGroups * (1 - 1 / nodes);
+  const per = experts / nodes;
+  let miss = 1;
+  for (let i = 0; i < k; i++) miss *= Math.max(0, experts - per - i) / (experts - i);
+  return (nodes - 1) * (1 - miss);
+}

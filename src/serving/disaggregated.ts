@@ -7,14 +7,24 @@
  *
  *   KV hand-off     bytes = KV bytes per token of the whole model × prompt (windowed layers keep
  *                   at most their window) in the decode pool's KV dtype;
- *                   time  = bytes ÷ (link × min(GPUs per prefill replica, GPUs per decode
- *                   replica)) + latency — every GPU of a replica sends its own shard at once
+ *                   time  = bytes ÷ (η_link × link × min(GPUs per prefill replica, GPUs per
+ *                   decode replica)) + latency — every GPU of a replica sends its own shard at
+ *                   once, at the prefill engine's link efficiency as every other transfer of
+ *                   the kit (collectives.ts p2pTime)
+ *   prefix cache    `cached` ∈ [0, 1): the share of each prompt already held in a prefix cache
+ *                   (DeepSeek's on-disk KV cache, Mooncake's KV store): the prefill pass runs
+ *                   only the u = prompt − ⌊cached × prompt⌋ uncached tokens, attending over the
+ *                   cached ones — the step model's { tokens: u, past: prompt − u } — and the
+ *                   whole prompt's KV is still handed over
  *   TTFT            prefill of the prompt + the hand-off (Mooncake §2 counts the transfer in TTFT)
  *   TPOT            the decode pool's step at `batch` sequences, at the request's mean context
- *   pool rates      prefill: dp_P × n ÷ t_prefill(n, prompt), n = max(1, ⌊maxTokens ÷ prompt⌋)
- *                   prompts per pass; decode: dp_D × batch ÷ (output × TPOT); link: dp_P ×
+ *   pool rates      prefill: dp_P × n ÷ t_prefill(n, u), n = max(1, min(⌊maxTokens ÷ u⌋, the
+ *                   prompts whose KV the prefill pool holds)) prompts per pass (the engine's
+ *                   maxTokens is the token budget of one pass, SGLang's chunked-prefill size); decode: dp_D × batch ÷ (output × TPOT); link: dp_P ×
  *                   aggregate link ÷ bytes — requests/s; the system runs at the smallest, and
- *                   each pool's utilisation is that rate over its own.
+ *                   each pool's utilisation is that rate over its own. Each pool's own capacity
+ *                   in tokens/s: prefill rate × prompt (cached tokens counted, as DeepSeek
+ *                   reports input throughput), decode rate × output.
  */
 import type { Unit } from "mathjs";
 import { DEFAULT_LATENCY } from "../hardware/cluster.js";
@@ -56,6 +66,9 @@ export interface DisaggregatedThroughput {
   readonly tokensPerSecondPerUser: number;
   readonly prefillRate: number;
   readonly decodeRate: number;
+  /** Prompt tokens/s the prefill pool can take (cached tokens included), output tokens/s the decode pool can give. */
+  readonly prefillTokensPerSecond: number;
+  readonly decodeTokensPerSecond: number;
   readonly linkRate: number;
   readonly prefillUtilisation: number;
   readonly decodeUtilisation: number;
@@ -63,7 +76,20 @@ export interface DisaggregatedThroughput {
   readonly bottleneck: "prefill" | "decode" | "link";
 }
 
-interface RequestShape { prompt: number; output: number; batch?: number }
+interface RequestShape {
+  prompt: number;
+  output: number;
+  batch?: number;
+  /** Share of each prompt a prefix cache already holds, in [0, 1) (default 0). */
+  cached?: number;
+}
+
+/** A prefix-cache share: a number in [0, 1). */
+function cachedShare(x: unknown): number {
+  if (x === undefined) return 0;
+  if (typeof x !== "number" || !Number.isFinite(x) || x < 0 || x >= 1) throw new SuanliError("bad-argument", `cached must be the share of each prompt a prefix cache holds, in [0, 1), got ${show(x)}`, { value: x, expected: "0 ≤ cached < 1" });
+  return x;
+}
 
 export class Disaggregated {
   readonly prefill: InferenceEngine;
@@ -114,9 +140,20 @@ export class Disaggregated {
     return this.link * Math.min(per(this.prefill), per(this.decode));
   }
 
+  /** B/s one replica pair's hand-off reaches: the aggregate link at the prefill engine's link efficiency. */
+  get transferBandwidth(): number {
+    return this.prefill.state.efficiency.link * this.pathBandwidth;
+  }
+
   /** Seconds to hand one request's KV cache over. */
   transferTime(prompt: number): number {
-    return this.kvBytes(prompt) / this.pathBandwidth + this.latency;
+    return this.kvBytes(prompt) / this.transferBandwidth + this.latency;
+  }
+
+  /** Seconds of one prefill pass of `n` prompts of which the last `uncached` tokens are computed. */
+  private prefillPass(n: number, prompt: number, uncached: number): number {
+    if (uncached === prompt) return this.p.prefillStep(n, prompt);
+    return this.prefill.fullStepTime({ batch: n, tokens: uncached, past: prompt - uncached }, this.p.rates).total;
   }
 
   private decodeBatch(o: RequestShape): number {
@@ -128,11 +165,12 @@ export class Disaggregated {
     return b;
   }
 
-  private shape(o: RequestShape): { prompt: number; output: number; batch: number } {
+  private shape(o: RequestShape): { prompt: number; output: number; batch: number; uncached: number } {
     const prompt = positiveInt(o?.prompt, "prompt");
     const output = positiveInt(o?.output, "output");
+    const uncached = prompt - Math.floor(cachedShare(o.cached) * prompt);
     if (!this.p.fits(1, prompt)) throw new SuanliError("does-not-fit", `the prefill pool (${this.prefill.describe()}) cannot hold a prompt of ${prompt} tokens`, { value: prompt });
-    return { prompt, output, batch: this.decodeBatch({ prompt, output, batch: o.batch }) };
+    return { prompt, output, batch: this.decodeBatch({ prompt, output, batch: o.batch }), uncached };
   }
 
   /** TPOT of `batch` sequences at the mean context of a request. */
@@ -142,14 +180,14 @@ export class Disaggregated {
 
   /**
    * One request through both pools, decoded beside `batch − 1` others (default 1): TTFT =
-   * prefill + KV hand-off, TPOT from the decode pool.
+   * prefill (of the uncached part, with `cached`) + KV hand-off, TPOT from the decode pool.
    * @example disaggregated({ prefill: a, decode: b, link: "400 Gb/s" }).request({ prompt: 2048, output: 256 }).kvTransfer.time
    */
   request(o: RequestShape): DisaggregatedRequest {
-    const { prompt, output, batch } = this.shape({ batch: 1, ...o });
-    const prefill = this.p.prefillStep(1, prompt);
+    const { prompt, output, batch, uncached } = this.shape({ batch: 1, ...o });
+    const prefill = this.prefillPass(1, prompt, uncached);
     const bytes = this.kvBytes(prompt);
-    const time = bytes / this.pathBandwidth + this.latency;
+    const time = bytes / this.transferBandwidth + this.latency;
     const tpot = this.tpot(batch, prompt, output);
     const ttft = prefill + time;
     return Object.freeze({ prompt, output, batch, prefill, kvTransfer: Object.freeze({ bytes, time }), ttft, tpot, latency: ttft + (output - 1) * tpot });
@@ -157,17 +195,18 @@ export class Disaggregated {
 
   /** Steady-state rates of the pools and the link at decode batch `batch` (default: the largest that fits). */
   throughput(o: RequestShape): DisaggregatedThroughput {
-    const { prompt, output, batch } = this.shape(o);
-    const n = Math.max(1, Math.floor(this.prefill.state.maxTokens / prompt));
-    const prefillRate = (this.p.replicas * n) / this.p.prefillStep(n, prompt);
+    const { prompt, output, batch, uncached } = this.shape(o);
+    // as many prompts as the pass's token budget takes and the prefill pool's memory holds
+    const n = Math.max(1, Math.min(Math.floor(this.prefill.state.maxTokens / uncached), this.p.maxBatch(prompt)));
+    const prefillRate = (this.p.replicas * n) / this.prefillPass(n, prompt, uncached);
     const tpot = this.tpot(batch, prompt, output);
     const decodeRate = (this.d.replicas * batch) / (output * tpot);
-    const linkRate = (this.p.replicas * this.pathBandwidth) / this.kvBytes(prompt);
+    const linkRate = (this.p.replicas * this.transferBandwidth) / this.kvBytes(prompt);
     const rate = Math.min(prefillRate, decodeRate, linkRate);
     const bottleneck = rate === prefillRate ? "prefill" : rate === decodeRate ? "decode" : "link";
     return Object.freeze({
       batch, requestsPerSecond: rate, tokensPerSecond: rate * output, tokensPerSecondPerGpu: (rate * output) / this.gpus, tokensPerSecondPerUser: 1 / tpot,
-      prefillRate, decodeRate, linkRate,
+      prefillRate, decodeRate, linkRate, prefillTokensPerSecond: prefillRate * prompt, decodeTokensPerSecond: decodeRate * output,
       prefillUtilisation: rate / prefillRate, decodeUtilisation: rate / decodeRate, linkUtilisation: rate / linkRate, bottleneck,
     });
   }

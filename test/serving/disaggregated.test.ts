@@ -13,10 +13,12 @@ describe("disaggregated({ prefill, decode, link })", () => {
     expectClose(d.kvBytes(2048), m.kv({ batch: 1, seq: 2048 }).value);
   });
 
-  it("request() pays the KV transfer: TTFT = prefill + bytes ÷ (link × GPUs per replica) + latency", () => {
+  it("request() pays the KV transfer: TTFT = prefill + bytes ÷ (η_link × link × GPUs per replica) + latency", () => {
     const r = d.request({ prompt: 2048, output: 256 });
     expect(r.kvTransfer.time).toBeGreaterThan(0);
-    expectClose(r.kvTransfer.time, r.kvTransfer.bytes / (50e9 * 8) + 5e-6);
+    expectClose(r.kvTransfer.time, r.kvTransfer.bytes / (0.8 * 50e9 * 8) + 5e-6);
+    const lossless = disaggregated({ prefill: pool(8).efficiency({ link: 1 }), decode: pool(16), link: "400 Gb/s" });
+    expectClose(lossless.transferTime(2048), r.kvTransfer.bytes / (50e9 * 8) + 5e-6);
     expectClose(r.ttft, r.prefill + r.kvTransfer.time);
     expectClose(r.prefill, pool(8).prefill({ prompt: 2048 }).time.value);
     expect(r.ttft).toBeGreaterThan(pool(8).prefill({ prompt: 2048 }).time.value);
@@ -32,6 +34,38 @@ describe("disaggregated({ prefill, decode, link })", () => {
     expectClose(t.tokensPerSecondPerGpu, (t.requestsPerSecond * 256) / 24);
     const narrow = disaggregated({ prefill: pool(8), decode: pool(16), link: "1 Gb/s" }).throughput({ prompt: 2048, output: 256, batch: 64 });
     expect(narrow.bottleneck).toBe("link");
+  });
+
+  it("cached: the prefill pass runs the uncached suffix over the cached prefix; the whole prompt's KV is handed over", () => {
+    const e = pool(8);
+    const cold = d.throughput({ prompt: 4096, output: 256, batch: 64 });
+    const warm = d.throughput({ prompt: 4096, output: 256, batch: 64, cached: 0.5 });
+    // 8192-token passes: 2 cold prompts, or 4 prompts of 2048 new tokens each over 2048 cached ones
+    expectClose(cold.prefillRate, 2 / e.prefill({ batch: 2, prompt: 4096 }).time.value);
+    expectClose(warm.prefillRate, 4 / e.stepTime({ batch: 4, tokens: 2048, past: 2048 }).total);
+    // attention over the cached keys keeps a half-cached prompt dearer than a cold prompt of half the length
+    expect(warm.prefillRate).toBeGreaterThan(cold.prefillRate);
+    expect(warm.prefillRate).toBeLessThan(d.throughput({ prompt: 2048, output: 256, batch: 64 }).prefillRate);
+    expectClose(warm.prefillTokensPerSecond, warm.prefillRate * 4096);
+    expectClose(warm.decodeTokensPerSecond, warm.decodeRate * 256);
+    expect(warm.linkRate).toBe(cold.linkRate);
+    const r = d.request({ prompt: 4096, output: 256, cached: 0.5 });
+    expectClose(r.prefill, e.stepTime({ batch: 1, tokens: 2048, past: 2048 }).total);
+    expect(r.kvTransfer.bytes).toBe(d.request({ prompt: 4096, output: 256 }).kvTransfer.bytes);
+    expect(d.request({ prompt: 4096, output: 256, cached: 0 }).prefill).toBe(d.request({ prompt: 4096, output: 256 }).prefill);
+    for (const bad of [1, -0.1, Number.NaN, "half"]) expect(errorOf(() => d.throughput({ prompt: 4096, output: 256, cached: bad as number })).message).toMatch(/cached must be .* in \[0, 1\), got/);
+  });
+
+  it("a prefill pass holds no more prompts than the prefill pool's memory fits, whatever its token budget", () => {
+    // Llama-2-7B keeps 512 KiB of KV per token: one H100 holds about 25 prompts of 4k beside a
+    // 256k-token workspace, which alone would take 64
+    const l7 = model("llama2-7b");
+    const wide = l7.on(gpu("H100")).maxTokens(1 << 18);
+    const fit = wide.compile().maxBatch(4096);
+    expect(fit).toBeGreaterThan(0);
+    expect(fit).toBeLessThan(64);
+    const t = disaggregated({ prefill: wide, decode: l7.on(gpu("H100")), link: "400 Gb/s" }).throughput({ prompt: 4096, output: 256, batch: 1 });
+    expectClose(t.prefillRate, fit / wide.prefill({ batch: fit, prompt: 4096 }).time.value);
   });
 
   it("refuses pools of different models, a decode batch that does not fit, a bad link", () => {

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { MLPERF_LLAMA2_70B_MEAN_OUTPUT, MLPERF_LLAMA2_70B_SLO, cluster, gpu, model } from "../../src/index.js";
+import { MLPERF_LLAMA2_70B_MEAN_OUTPUT, MLPERF_LLAMA2_70B_SLO, cluster, disaggregated, gpu, model } from "../../src/index.js";
+
+interface Pool { gpu: string; precision?: string; gpus: number; tp?: number; ep?: number; network?: string; maxTokens?: number; dtypes?: { kv?: string } }
 
 const data = JSON.parse(readFileSync(new URL("../../datasets/serving-measurements.json", import.meta.url), "utf8")) as {
   rows: {
     id: string; kind: string; value: number | number[]; source: { url: string; where: string };
     model?: string; gpu?: string; precision?: string; gpus?: number; ep?: number; dtypes?: { kv?: string; weights?: string };
     batch?: number; input?: number; output?: number;
+    prefill?: Pool; decode?: Pool; link?: string; prompt?: number; cached?: number; metric?: string; unit?: string;
   }[];
 };
 
@@ -32,6 +35,34 @@ describe("datasets/serving-measurements.json", () => {
       expect(e.maxBatch({ context: r.input! + r.output! }), r.id).toBeGreaterThanOrEqual(r.batch!);
       const tps = e.request({ prompt: r.input!, output: r.output!, batch: r.batch! }).tokensPerSecondPerGpu;
       expect(Number.isFinite(tps) && tps > 0, r.id).toBe(true);
+    }
+  });
+  it("each disaggregated row's pools serve its model, its decode batch fits, and its metric names the pool it divides by", () => {
+    const rows = data.rows.filter((r) => r.kind.startsWith("disagg-"));
+    expect(new Set(rows.map((r) => r.kind))).toEqual(new Set(["disagg-prefill", "disagg-decode", "disagg-transfer"]));
+    const engine = (r: (typeof rows)[number], p: Pool) => {
+      let c = cluster(gpu(p.gpu).precision((p.precision ?? "fp16") as "fp8"), p.gpus);
+      if (p.tp) c = c.tp(p.tp);
+      if (p.network) c = c.network(p.network);
+      if (p.ep) c = c.ep(p.ep);
+      const e = model(r.model!).on(c).dtypes(p.dtypes ?? {});
+      return p.maxTokens ? e.maxTokens(p.maxTokens) : e;
+    };
+    for (const r of rows) {
+      const d = disaggregated({ prefill: engine(r, r.prefill!), decode: engine(r, r.decode!), link: r.link! });
+      if (r.kind === "disagg-transfer") {
+        expect(r.unit, r.id).toBe("GB/s");
+        continue;
+      }
+      expect(r.metric, r.id).toMatch(r.kind === "disagg-prefill" ? /^input tokens per second per (prefill node|GPU)$/ : /^output tokens per second per (decode node|GPU)$/);
+      const t = d.throughput({ prompt: r.prompt!, output: r.output!, batch: r.batch, cached: r.cached });
+      expect(Number.isFinite(t.prefillTokensPerSecond) && t.decodeTokensPerSecond > 0, r.id).toBe(true);
+    }
+  });
+  it("the Mooncake hand-off rows' 40 GB is the kit's KV cache of 128k tokens of Llama-3-70B (40 GiB at 16 bits)", () => {
+    for (const r of data.rows.filter((x) => x.kind === "disagg-transfer")) {
+      const e = model(r.model!).on(cluster(gpu(r.prefill!.gpu), r.prefill!.gpus).tp(r.prefill!.tp!));
+      expect(disaggregated({ prefill: e, decode: e, link: r.link! }).kvBytes(r.prompt!), r.id).toBe(40 * 2 ** 30);
     }
   });
 });
