@@ -41,6 +41,16 @@ function clusterOf(r) {
   return c;
 }
 
+/**
+ * ep-offline: output tokens/s per GPU of the row's benchmark run through offline() — every request
+ * queued at once, in-flight batching on the attention-data-parallel ranks in lockstep, with the
+ * run's --concurrency, --max_batch_size (per rank) and --max_num_tokens (per forward pass).
+ */
+function predictEpOffline(r, e) {
+  const workload = { requests: r.requests, prompt: r.input, output: r.output };
+  return k.offline(e.maxTokens(r.maxNumTokens), { workload, maxBatch: r.maxBatch, concurrency: r.concurrency }).tokensPerSecondPerGpu;
+}
+
 /** The row's prediction with engines tuned by `fit` (undefined: the defaults), and its unit text. */
 function predictRow(r, fit) {
   const c = clusterOf(r);
@@ -54,12 +64,13 @@ function predictRow(r, fit) {
     const s = k.mlperfLlama2Server({ requests: r.requests });
     return r.kind === "mlperf-server" ? k.capacity(e, { ...s, maxBatch: r.maxBatch }).tokensPerSecond : k.offline(e, { workload: s.workload, maxBatch: r.maxBatch }).tokensPerSecond;
   }
+  if (r.kind === "ep-offline") return predictEpOffline(r, e);
   // ep-request: output tokens/s per GPU of `batch` requests per replica, prompt then output (prefill included)
   if (r.kind === "ep-request") return e.request({ prompt: r.input, output: r.output, batch: r.batch }).tokensPerSecondPerGpu;
   // ep-decode: output tokens/s per node (or per GPU, as the row's metric says) at the row's batch per replica and context
   return e.decode({ batch: r.batch, context: r.context }).tokensPerSecond / (r.metric.endsWith("per GPU") ? c.size : c.nodes);
 }
-const REGIME = { speculative: "speculative decoding", "mlperf-server": "MLPerf capacity", "mlperf-offline": "MLPerf capacity", "ep-decode": "EP serving", "ep-request": "EP throughput" };
+const REGIME = { speculative: "speculative decoding", "mlperf-server": "MLPerf capacity", "mlperf-offline": "MLPerf capacity", "ep-decode": "EP serving", "ep-request": "EP throughput", "ep-offline": "EP throughput" };
 
 let bad = 0;
 const errors = [];

@@ -21,9 +21,10 @@
  *    Balance; TensorRT-LLM attention_dp_config enable_balance, timeout_iters,
  *    batching_wait_iters): prompts run only in an iteration where every rank has one
  *    scheduled and a free batch slot; otherwise they wait, up to timeoutIters iterations or
- *    until some rank has no decodes. With batchingWaitIters, when they could all run beside
- *    decodes on every rank they wait that many more iterations to gather more prompts
- *    (py_executor.py _balance_adp_requests). Without `balance` (the default, what TensorRT-LLM
+ *    until some rank has no decodes (the wait counter runs in every iteration that does not
+ *    find all ranks ready, prompts or not, as TensorRT-LLM's does). With batchingWaitIters,
+ *    when they could all run beside decodes on every rank they wait that many more iterations
+ *    to gather more prompts (py_executor.py _balance_adp_requests). Without `balance` (the default, what TensorRT-LLM
  *    does unless enable_balance is set) a rank runs its prompts as soon as they are scheduled.
  * 5. The iteration's time is lockstepStep over the ranks' parts (prefills, and the decodes as
  *    one part at their mean context, as simulate.ts prices a replica).
@@ -56,6 +57,9 @@ export interface LockstepRun {
   readonly samples: number;
   readonly budget: number;
   readonly kv: (tokens: number) => number;
+  /** The cache is linear in tokens (no sliding windows): `perToken` bytes each. */
+  readonly linear: boolean;
+  readonly perToken: number;
   readonly balance: AdpBalance | null;
   readonly concurrency: number;
   readonly onProgress: ((p: Progress) => void) | undefined;
@@ -73,13 +77,21 @@ export function simulateLockstep(e: InferenceEngine, w: WorkloadColumns, o: Lock
   let qh = 0;
   let qt = 0;
   let inSystem = 0;
-  let waiting = 0; // assigned to a rank, not yet admitted
+  let assigned = 0; // on a rank (admitted or waiting for cache)
+  let waiting = 0; // on a rank, not yet admitted
+  // Per rank: its requests in arrival order, of which the first `admitted` hold cache (FCFS
+  // admission keeps the admitted ones a prefix); prompts still prefilling; the decodes of the
+  // next iteration and their summed past tokens; cached tokens; active prompt tokens.
   const active: number[][] = Array.from({ length: R }, () => []);
+  const admitted = new Int32Array(R);
+  const prefilling = new Int32Array(R);
+  const decodes = new Int32Array(R);
+  const pastSum = new Float64Array(R);
+  const cached = new Float64Array(R);
   const reserved = new Float64Array(R);
   const ctxTokens = new Float64Array(R);
   const parts: Step[][] = Array.from({ length: R }, () => []);
   const pre: number[][] = Array.from({ length: R }, () => []);
-  const nGen = new Int32Array(R);
   const tl = new Timeline(o.samples);
   const gate = { wait: 0, batching: 0 };
   let ratioSum = 0;
@@ -96,9 +108,7 @@ export function simulateLockstep(e: InferenceEngine, w: WorkloadColumns, o: Lock
     }
   };
   const assign = () => {
-    let free = 0;
-    for (let m = 0; m < R; m++) free += maxBatch - active[m]!.length;
-    const k = Math.min(free, qt - qh);
+    const k = Math.min(R * maxBatch - assigned, qt - qh);
     if (k <= 0) return;
     const fresh = Array.from(queue.subarray(qh, qh + k)).sort((a, b) => prompt[b]! - prompt[a]! || a - b);
     qh += k;
@@ -110,15 +120,90 @@ export function simulateLockstep(e: InferenceEngine, w: WorkloadColumns, o: Lock
       }
       active[best]!.push(i);
       ctxTokens[best]! += prompt[i]!;
-      waiting++;
     }
+    assigned += k;
+    waiting += k;
+  };
+  /** Rank m's parts of this iteration (step 3 of the module comment) into parts[m] and pre[m]. */
+  const schedule = (m: number) => {
+    const list = active[m]!;
+    while (admitted[m]! < list.length && reserved[m]! + need(list[admitted[m]!]!) <= budget) {
+      const i = list[admitted[m]!++]!;
+      q.reserve[i] = need(i);
+      reserved[m]! += q.reserve[i]!;
+      status[i] = RUNNING;
+      prefilling[m]!++;
+      waiting--;
+    }
+    const p = parts[m]!;
+    const pr = pre[m]!;
+    p.length = 0;
+    pr.length = 0;
+    const dec = decodes[m]!;
+    let left = e.state.maxTokens - dec;
+    for (let k = 0; k < admitted[m]! && pr.length < 2 * prefilling[m]!; k++) {
+      const i = list[k]!;
+      if (done[i]! >= prompt[i]!) continue;
+      const rest = prompt[i]! - done[i]!;
+      const take = chunk !== undefined ? Math.min(rest, chunk, Math.max(left, 0)) : rest <= left || (pr.length === 0 && dec === 0) ? rest : 0;
+      if (take <= 0) continue;
+      left -= take;
+      pr.push(i, take);
+      p.push({ batch: 1, tokens: take, past: done[i]! });
+    }
+    if (dec > 0) p.push({ batch: dec, tokens: 1, past: Math.round(pastSum[m]! / dec) });
+  };
+  /** Advance rank m's requests by the iteration that ended at st.t; returns the rank's cache in use. */
+  const advance = (m: number): number => {
+    const list = active[m]!;
+    const pr = pre[m]!;
+    for (let k = 0; k < pr.length; k += 2) {
+      const i = pr[k]!;
+      done[i]! += pr[k + 1]!;
+      cached[m]! += pr[k + 1]!;
+    }
+    let dec = 0;
+    let past = 0;
+    let used = 0;
+    let keep = 0;
+    const n = admitted[m]!;
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k]!;
+      if (k < n && done[i] === prompt[i]) {
+        if (generated[i] === 0) {
+          generated[i] = 1;
+          q.firstToken[i] = st.t;
+          prefilling[m]!--;
+        } else generated[i]!++;
+        cached[m]!++;
+        q.emit(i, st.t);
+        if (generated[i]! >= output[i]!) {
+          q.finish[i] = st.t;
+          status[i] = FINISHED;
+          st.finished++;
+          inSystem--;
+          assigned--;
+          admitted[m]!--;
+          reserved[m]! -= q.reserve[i]!;
+          ctxTokens[m]! -= prompt[i]!;
+          cached[m]! -= done[i]! + generated[i]!;
+          continue;
+        }
+        dec++;
+        past += prompt[i]! + generated[i]! - 1;
+      }
+      if (k < n && !o.linear) used += kv(done[i]! + generated[i]!);
+      list[keep++] = i;
+    }
+    list.length = keep;
+    decodes[m] = dec;
+    pastSum[m] = past;
+    return o.linear ? cached[m]! * o.perToken : used;
   };
 
   while (st.steps < o.maxSteps) {
     arrive();
-    let any = 0;
-    for (let m = 0; m < R; m++) any += active[m]!.length;
-    if (any === 0 && qt === qh) {
+    if (assigned === 0 && qt === qh) {
       if (st.next >= q.n) break;
       st.t = Math.max(st.t, w.time[st.next]!);
       continue;
@@ -126,49 +211,16 @@ export function simulateLockstep(e: InferenceEngine, w: WorkloadColumns, o: Lock
     assign();
     let ranksWithCtx = 0, ranksWithGen = 0, ranksFree = 0;
     for (let m = 0; m < R; m++) {
-      const list = active[m]!;
-      // admit first come, first served while the reserved cache fits
-      for (const i of list) {
-        if (status[i] === RUNNING) continue;
-        if (reserved[m]! + need(i) > budget) break;
-        q.reserve[i] = need(i);
-        reserved[m]! += q.reserve[i]!;
-        status[i] = RUNNING;
-        waiting--;
-      }
-      const p = parts[m]!;
-      const pr = pre[m]!;
-      p.length = 0;
-      pr.length = 0;
-      let dec = 0;
-      let pastSum = 0;
-      for (const i of list) {
-        if (status[i] === RUNNING && done[i] === prompt[i]) {
-          dec++;
-          pastSum += prompt[i]! + generated[i]! - 1;
-        }
-      }
-      let left = e.state.maxTokens - dec;
-      for (const i of list) {
-        if (status[i] !== RUNNING || done[i]! >= prompt[i]!) continue;
-        const rest = prompt[i]! - done[i]!;
-        const take = chunk !== undefined ? Math.min(rest, chunk, Math.max(left, 0)) : rest <= left || (pr.length === 0 && dec === 0) ? rest : 0;
-        if (take <= 0) continue;
-        left -= take;
-        pr.push(i, take);
-        p.push({ batch: 1, tokens: take, past: done[i]! });
-      }
-      if (dec > 0) p.push({ batch: dec, tokens: 1, past: Math.round(pastSum / dec) });
-      nGen[m] = dec;
-      if (pr.length > 0) ranksWithCtx++;
-      if (dec > 0) ranksWithGen++;
-      if (dec < maxBatch) ranksFree++;
+      schedule(m);
+      if (pre[m]!.length > 0) ranksWithCtx++;
+      if (decodes[m]! > 0) ranksWithGen++;
+      if (decodes[m]! < maxBatch) ranksFree++;
     }
     if (balance !== null && hold(balance, gate, ranksFree === R && ranksWithCtx === R, ranksWithGen === R)) {
       for (let m = 0; m < R; m++) {
         if (pre[m]!.length === 0) continue;
         pre[m]!.length = 0;
-        parts[m] = nGen[m]! > 0 ? [parts[m]![parts[m]!.length - 1]!] : [];
+        parts[m] = decodes[m]! > 0 ? [parts[m]![parts[m]!.length - 1]!] : [];
       }
     }
     const s = lockstepStep(e, parts, rates);
@@ -178,42 +230,9 @@ export function simulateLockstep(e: InferenceEngine, w: WorkloadColumns, o: Lock
     ratioSum += s.balanceRatio;
     if (st.steps % o.every === 0) report();
     let kvMax = 0;
-    let running = 0;
-    for (let m = 0; m < R; m++) {
-      const list = active[m]!;
-      const pr = pre[m]!;
-      for (let k = 0; k < pr.length; k += 2) {
-        const i = pr[k]!;
-        done[i]! += pr[k + 1]!;
-        if (done[i] === prompt[i]) {
-          generated[i] = 1;
-          q.firstToken[i] = st.t;
-          q.emit(i, st.t);
-        }
-      }
-      let used = 0;
-      for (let k = list.length - 1; k >= 0; k--) {
-        const i = list[k]!;
-        if (status[i] !== RUNNING) continue;
-        if (done[i] === prompt[i] && q.firstToken[i] !== st.t) {
-          generated[i]!++;
-          q.emit(i, st.t);
-        }
-        if (done[i] === prompt[i] && generated[i]! >= output[i]!) {
-          q.finish[i] = st.t;
-          status[i] = FINISHED;
-          st.finished++;
-          inSystem--;
-          reserved[m]! -= q.reserve[i]!;
-          ctxTokens[m]! -= prompt[i]!;
-          list.splice(k, 1);
-        } else used += kv(done[i]! + generated[i]!);
-      }
-      running += list.length;
-      if (used > kvMax) kvMax = used;
-    }
+    for (let m = 0; m < R; m++) kvMax = Math.max(kvMax, advance(m));
     if (kvMax > st.peak) st.peak = kvMax;
-    tl.add(st.t, kvMax, running - waiting, qt - qh + waiting);
+    tl.add(st.t, kvMax, assigned - waiting, qt - qh + waiting);
   }
   report();
   return result("inflight", q, st, budget, tl, o.samples, st.steps >= o.maxSteps, { replicas: R, balanceRatio: st.steps > 0 ? ratioSum / st.steps : 1 });

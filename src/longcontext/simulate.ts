@@ -101,7 +101,7 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   const q = new Requests(w.time, w.prompt, w.output);
   const { prompt, output, done, generated, status } = q;
   if (policy === "inflight" && ranks > 1) {
-    return simulateLockstep(e, w, { ranks, maxBatch, chunk, maxSteps, every, samples, budget, kv, balance, concurrency, onProgress: o.onProgress });
+    return simulateLockstep(e, w, { ranks, maxBatch, chunk, maxSteps, every, samples, budget, kv, linear, perToken, balance, concurrency, onProgress: o.onProgress });
   }
   const need = (i: number) => kv(prompt[i]! + output[i]!);
   const st = { t: q.n ? w.time[0]! : 0, steps: 0, next: 0, finished: 0, peak: 0 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cluster, decodePart, gpu, lockstepStep, model, offline, simulate, type SimulationResult } from "../../src/index.js";
+import { capacity, cluster, decodePart, gpu, lockstepStep, model, offline, simulate, type SimulationResult } from "../../src/index.js";
 import { errorOf } from "../helpers.js";
 import { small } from "./fixtures.js";
 
@@ -29,8 +29,9 @@ function blog10Scenario() {
   const all = lockstepStep(e, Array(8).fill([{ batch: 1, tokens: 6000, past: 0 }, decodePart(M, 300)])).time;
   // blog 10's time savings, N·time(ctx) − time(all N together), each in place of a decode iteration
   const saving = 8 * (ctx - gen) - (all - gen);
-  // enough iterations of decodes alone for all N to arrive
-  return { e, trace, timeoutIters: Math.ceil((8 * ctx) / gen), saving };
+  // enough iterations of decodes alone for all N to arrive, counted from the first iteration
+  // (the wait counter also runs while no rank has a prompt)
+  return { e, trace, timeoutIters: 100 + Math.ceil((8 * ctx) / gen), saving };
 }
 
 describe("simulate(adpEngine, { policy: 'inflight' }): the ranks of one expert group in lockstep", () => {
@@ -115,5 +116,13 @@ describe("simulate / offline on engines without lockstep ranks", () => {
     expect(one.tokensPerSecond).toBeCloseTo(one.simulation.throughput, 9);
     const two = offline(model("deepseek-r1").on(cluster(gpu("H200").fp8(), 16).ep(8)), w);
     expect(two.tokensPerSecond).toBeCloseTo(2 * two.simulation.throughput, 9);
+  });
+  it("capacity() on the lockstep ranks: the rate is of all replicas, per replica the group's ÷ its ranks", () => {
+    const e = model("deepseek-r1").on(cluster(gpu("H200").fp8(), 8).ep(8));
+    const c = capacity(e, { workload: { requests: 48, prompt: 400, output: 30 }, slo: { ttftP99: "20 s", tpotP99: "1 s" }, maxBatch: 4, tolerance: 0.2 });
+    expect(c.rate).toBeGreaterThan(0);
+    expect(c.simulation.replicas).toBe(8);
+    expect(c.ratePerReplica).toBeCloseTo(c.rate / 8, 9);
+    expect(c.tokensPerSecond).toBeCloseTo(c.simulation.throughput, 9);
   });
 });
