@@ -25,8 +25,9 @@
  * replicas of one expert group step in lockstep, lockstep.ts) runs in-flight batching as those
  * ranks together (adp.ts): each its own batch, cache and maxTokens per forward pass, the
  * iteration priced by the slowest rank, with an optional `balance` (tech blog 10's ADP Balance);
- * the result's `replicas` then says how many ranks share the workload. `concurrency` caps the
- * requests in the system (queued or running), as a benchmark client's concurrency does.
+ * the result's `replicas` then says how many ranks share the workload (the static policy still
+ * runs one replica). `concurrency` caps the requests in the system (queued or running), as a
+ * benchmark client's concurrency does.
  *
  * Cost: linear in requests and steps. Request state lives in typed columns (simresult.ts
  * `Requests`), the queue is an index FIFO, the engine's rates are computed once, the cache in
