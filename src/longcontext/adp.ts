@@ -6,11 +6,12 @@
  * TensorRT-LLM's PyTorch executor (tensorrt_llm/_torch/pyexecutor):
  *
  * 1. Assignment. Queued requests fill the ranks' free batch slots (a rank holds at most
- *    maxBatch): the new ones, longest prompt first, each go to the rank with the fewest active
- *    prompt tokens, then the fewest requests, then the lowest index (executor_request_queue.py
- *    _balance_requests_across_ranks, a heap over (tokens, requests, rank); tech blog 10's
- *    "sorts incoming requests by num_tokens and distributes them across ranks using
- *    round-robin"). A request stays on its rank until it finishes.
+ *    maxBatch, and at most the even share of all active requests, or the fullest rank's count):
+ *    the new ones, longest prompt first, each go to the rank with the fewest active prompt
+ *    tokens, then the fewest requests, then the lowest index (executor_request_queue.py
+ *    expected_num_active_requests and _balance_requests_across_ranks, a heap over (tokens,
+ *    requests, rank); tech blog 10's "sorts incoming requests by num_tokens and distributes
+ *    them across ranks using round-robin"). A request stays on its rank until it finishes.
  * 2. Cache. A rank admits its requests first come, first served while their reserved cache
  *    (prompt + output, guaranteed-no-evict) fits its budget; the others wait on the rank.
  * 3. Tokens. A rank's forward pass holds at most the engine's maxTokens tokens
@@ -112,10 +113,14 @@ export function simulateLockstep(e: InferenceEngine, w: WorkloadColumns, o: Lock
     if (k <= 0) return;
     const fresh = Array.from(queue.subarray(qh, qh + k)).sort((a, b) => prompt[b]! - prompt[a]! || a - b);
     qh += k;
+    // each rank up to the even share of all active requests (or the fullest rank's count)
+    let most = 0;
+    for (let m = 0; m < R; m++) most = Math.max(most, active[m]!.length);
+    const cap = Math.min(maxBatch, Math.max(Math.ceil((assigned + k) / R), most));
     for (const i of fresh) {
       let best = -1;
       for (let m = 0; m < R; m++) {
-        if (active[m]!.length >= maxBatch) continue;
+        if (active[m]!.length >= cap) continue;
         if (best < 0 || ctxTokens[m]! < ctxTokens[best]! || (ctxTokens[m] === ctxTokens[best] && active[m]!.length < active[best]!.length)) best = m;
       }
       active[best]!.push(i);
