@@ -16,8 +16,10 @@
  *    (prompt + output, guaranteed-no-evict) fits its budget; the others wait on the rank.
  * 3. Tokens. A rank's forward pass holds at most the engine's maxTokens tokens
  *    (`.maxTokens(n)`, TensorRT-LLM's max_num_tokens), decodes included: every decode is one
- *    token; prompts follow first come, first served, whole while they fit (a rank with nothing
- *    else takes one whole prompt), or in pieces of at most `chunk` tokens (chunked prefill).
+ *    token; prompts follow first come, first served, whole while they fit, the first that does
+ *    not fit ending the pass (a rank with nothing else takes one whole prompt), or in pieces of
+ *    at most `chunk` tokens (chunked prefill); TensorRT-LLM's micro-batch scheduler
+ *    (pyexecutor scheduler.py, PyMicroBatchScheduler.schedule).
  * 4. Balance (optional, `balance: { timeoutIters, batchingWaitIters }`, tech blog 10's ADP
  *    Balance; TensorRT-LLM attention_dp_config enable_balance, timeout_iters,
  *    batching_wait_iters): prompts run only in an iteration where every rank has one
@@ -151,7 +153,7 @@ export function simulateLockstep(e: InferenceEngine, w: WorkloadColumns, o: Lock
       if (done[i]! >= prompt[i]!) continue;
       const rest = prompt[i]! - done[i]!;
       const take = chunk !== undefined ? Math.min(rest, chunk, Math.max(left, 0)) : rest <= left || (pr.length === 0 && dec === 0) ? rest : 0;
-      if (take <= 0) continue;
+      if (take <= 0) break;
       left -= take;
       pr.push(i, take);
       p.push({ batch: 1, tokens: take, past: done[i]! });

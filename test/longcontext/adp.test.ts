@@ -65,6 +65,18 @@ describe("simulate(adpEngine, { policy: 'inflight' }): the ranks of one expert g
     const long = (r: SimulationResult) => r.requests.filter((q) => q.prompt === 6000).map((q) => q.firstToken! - q.arrival);
     expect(Math.max(...long(wait))).toBeGreaterThan(Math.max(...long(base)));
   });
+  it("identical requests keep the ranks in phase (balance ratio 1); lengths that vary put them out of phase and cost throughput", () => {
+    const e = adp();
+    const o = { requests: 512, prompt: 600, maxBatch: 16 };
+    const same = simulate(e, { ...o, output: 120 });
+    const varied = simulate(e, { ...o, output: { normal: { mean: 120, sd: 12 } }, seed: 5 });
+    expect(same.balanceRatio).toBe(1);
+    expect(varied.balanceRatio).toBeLessThan(0.95);
+    // per output token, the out-of-phase ranks take longer (the mean output is within 2 % of 120)
+    const mean = (r: SimulationResult) => r.requests.reduce((a, q) => a + q.output, 0) / r.requests.length;
+    expect(Math.abs(mean(varied) / 120 - 1)).toBeLessThan(0.02);
+    expect(varied.throughput).toBeLessThan(same.throughput * 0.97);
+  });
   it("a timeout of 1 iteration waits for nothing: the baseline schedule", () => {
     const { e, trace } = blog10Scenario();
     const base = simulate(e, { trace, maxBatch: 64 });
