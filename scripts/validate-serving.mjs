@@ -68,6 +68,16 @@ function predictDisaggregated(r, fit) {
 }
 const DISAGGREGATED_REGIME = { "disagg-prefill": "disagg prefill", "disagg-decode": "disagg decode", "disagg-transfer": "disagg KV hand-off" };
 
+/**
+ * ep-offline: output tokens/s per GPU of the row's benchmark run through offline() — every request
+ * queued at once, in-flight batching on the attention-data-parallel ranks in lockstep, with the
+ * run's --concurrency, --max_batch_size (per rank) and --max_num_tokens (per forward pass).
+ */
+function predictEpOffline(r, e) {
+  const workload = { requests: r.requests, prompt: r.input, output: r.output };
+  return k.offline(e.maxTokens(r.maxNumTokens), { workload, maxBatch: r.maxBatch, concurrency: r.concurrency }).tokensPerSecondPerGpu;
+}
+
 /** The row's prediction with engines tuned by `fit` (undefined: the defaults), and its unit text. */
 function predictRow(r, fit) {
   if (r.kind in DISAGGREGATED_REGIME) return predictDisaggregated(r, fit);
@@ -83,6 +93,7 @@ function predictRow(r, fit) {
     return r.kind === "mlperf-server" ? k.capacity(e, { ...s, maxBatch: r.maxBatch }).tokensPerSecond : k.offline(e, { workload: s.workload, maxBatch: r.maxBatch }).tokensPerSecond;
   }
   if (r.kind === "concurrency") return predictConcurrency(r, e);
+  if (r.kind === "ep-offline") return predictEpOffline(r, e);
   // ep-request: output tokens/s per GPU of `batch` requests per replica, prompt then output (prefill included)
   if (r.kind === "ep-request") return e.request({ prompt: r.input, output: r.output, batch: r.batch }).tokensPerSecondPerGpu;
   // ep-decode: output tokens/s per node (or per GPU, as the row's metric says) at the row's batch per replica and context
@@ -100,7 +111,7 @@ function predictConcurrency(r, e) {
   return r.metric.endsWith("per user") ? c.tokensPerSecondPerUser : c.tokensPerSecondPerGpu;
 }
 
-const REGIME = { speculative: "speculative decoding", "mlperf-server": "MLPerf capacity", "mlperf-offline": "MLPerf capacity", "ep-decode": "EP serving", "ep-request": "EP throughput", concurrency: "fixed concurrency" };
+const REGIME = { speculative: "speculative decoding", "mlperf-server": "MLPerf capacity", "mlperf-offline": "MLPerf capacity", "ep-decode": "EP serving", "ep-request": "EP throughput", concurrency: "fixed concurrency", "ep-offline": "EP throughput" };
 Object.assign(REGIME, DISAGGREGATED_REGIME);
 
 let bad = 0;

@@ -110,6 +110,7 @@ export { type Block } from "./report/blocks.js";
 
 // long context
 export { mixedStep, ratesWithAttention, decodePart, type MixedStep } from "./longcontext/mixed.js";
+export { lockstepStep, lockstepRanks, type LockstepStep } from "./longcontext/lockstep.js";
 export { streaming, streamingSweep, type StreamingOptions, type StreamingResult } from "./longcontext/streaming.js";
 export { splitKv, splitKvSweep, occupancy, chooseSplits, type SplitKvOptions, type SplitKvResult } from "./longcontext/splitkv.js";
 export { workload, rng, sample, checkTrace, type Request, type LengthDist, type WorkloadOptions } from "./longcontext/workload.js";

@@ -38,7 +38,7 @@ export interface MixedStep {
   bytes: number;
 }
 
-interface OpSlot {
+export interface OpSlot {
   cls: OpClass;
   rows: number;
   count: number;
@@ -75,13 +75,35 @@ export function ratesWithAttention(e: InferenceEngine, attentionPeak: number): R
  * @example mixedStep(e, [{ batch: 32, tokens: 1, past: 4095 }, { batch: 1, tokens: 512, past: 1024 }]).time
  */
 export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates = e.rates()): MixedStep {
+  const w = stepWork(e, parts, r);
+  return w.live ? priceWork(e, w, r) : { time: 0, attention: 0, link: 0, flops: 0, bytes: 0 };
+}
+
+/** The work of a step, summed per operator over its parts, before it is priced (stepWork). */
+export interface StepWork {
+  readonly ops: OpSlot[];
+  /** Sequences the step runs (per micro-batch with pp > 1), for the per-sequence overhead. */
+  readonly sequences: number;
+  /** Parts with work (batch > 0 and tokens > 0). */
+  readonly live: number;
+}
+
+/**
+ * The operators of a step of `parts` with their work summed over the parts and the weights
+ * counted once (the module comment's FLOPs_op, bytes_op, M_op); with no live part, the
+ * operators at batch 0 (their weights alone).
+ */
+export function stepWork(e: InferenceEngine, parts: readonly Step[], r: Rates): StepWork {
   const pp = e.shard.pp;
-  const live = parts.filter((p) => p.batch > 0 && p.tokens > 0);
-  if (live.length === 0) return { time: 0, attention: 0, link: 0, flops: 0, bytes: 0 };
   const ops = slots(e, r);
   const base = ops.map((s) => s.elements);
-  for (const part of live) {
+  let sequences = 0;
+  let live = 0;
+  for (const part of parts) {
+    if (!(part.batch > 0 && part.tokens > 0)) continue;
+    live++;
     const p = pp > 1 ? { ...part, batch: Math.ceil(part.batch / pp) } : part;
+    sequences += p.batch;
     let i = 0;
     forEachOp(e.shard, e.state.dtypes, p, (_n, _cls, _count, flops, bytes, _comm, commBytes, rows, weights) => {
       const s = ops[i]!;
@@ -92,12 +114,17 @@ export function mixedStep(e: InferenceEngine, parts: readonly Step[], r: Rates =
       s.commBytes += commBytes ?? 0;
     }, e.kernels().kvReads, e.kernels().moe, e.kernels().lmHead, r.operand);
   }
+  return { ops, sequences, live };
+}
+
+/** Price the summed work `w` of a step (stepWork) on engine `e`: the module comment's t_op, collectives and overhead. */
+export function priceWork(e: InferenceEngine, w: StepWork, r: Rates): MixedStep {
+  const pp = e.shard.pp;
   const k = e.kernels();
-  const sequences = live.reduce((n, p) => n + (pp > 1 ? Math.ceil(p.batch / pp) : p.batch), 0);
-  const out: MixedStep = { time: overheadTime(e.overhead(), e.shard.layersPerStage, sequences), attention: 0, link: 0, flops: 0, bytes: 0 };
+  const out: MixedStep = { time: overheadTime(e.overhead(), e.shard.layersPerStage, w.sequences), attention: 0, link: 0, flops: 0, bytes: 0 };
   let a2a = 0;
   let rest = 0;
-  for (const s of ops) {
+  for (const s of w.ops) {
     if (s.cls === "collective") {
       const t = s.count * commTime(s.comm!, s.commBytes, e.shard, r, k);
       if (s.comm === "allToAll") a2a += t;

@@ -34,8 +34,15 @@ export interface SimulationResult {
   readonly truncated: boolean;
   /** Last event time − first arrival, s. */
   readonly makespan: number;
-  /** Output tokens of finished requests per second of makespan (one replica). */
+  /** Output tokens of finished requests per second of makespan (of the `replicas` simulated together). */
   readonly throughput: number;
+  /**
+   * Replicas the run simulated together: 1, or the lockstep ranks of an attention-data-parallel
+   * × expert-parallel engine (adp.ts), which share the workload.
+   */
+  readonly replicas: number;
+  /** Mean over iterations of tech blog 10's balance ratio, mean ÷ max tokens per rank (1 for one replica). */
+  readonly balanceRatio: number;
   /** Seconds from arrival to first token. */
   readonly ttft: Summary;
   /** Seconds per output token after the first. */
@@ -153,7 +160,7 @@ export class Timeline {
 
 const orNull = (x: number) => (Number.isNaN(x) ? null : x);
 
-export function result(policy: "static" | "inflight", q: Requests, st: { t: number; steps: number; peak: number }, budget: number, tl: Timeline, samples: number, hitLimit: boolean): SimulationResult {
+export function result(policy: "static" | "inflight", q: Requests, st: { t: number; steps: number; peak: number }, budget: number, tl: Timeline, samples: number, hitLimit: boolean, group = { replicas: 1, balanceRatio: 1 }): SimulationResult {
   const counts = [0, 0, 0, 0];
   let arrived = 0;
   let queuedArrived = 0;
@@ -188,6 +195,8 @@ export function result(policy: "static" | "inflight", q: Requests, st: { t: numb
     truncated,
     makespan,
     throughput: makespan > 0 ? tokens / makespan : 0,
+    replicas: group.replicas,
+    balanceRatio: group.balanceRatio,
     ttft: summarize(of((i) => q.firstToken[i]! - q.time[i]!)),
     tpot: summarize(of((i) => (q.finish[i]! - q.firstToken[i]!) / (q.output[i]! - 1), (i) => q.output[i]! > 1)),
     latency: summarize(of((i) => q.finish[i]! - q.time[i]!)),
@@ -210,7 +219,7 @@ export function result(policy: "static" | "inflight", q: Requests, st: { t: numb
 function describeSimulation(r: SimulationResult): string {
   const t = (x: number) => format(x, "time");
   return [
-    `simulation (${r.policy === "inflight" ? "in-flight" : "static"} batching): ${r.finished} of ${r.total} requests finished${r.rejected ? `, ${r.rejected} rejected` : ""}${r.running + r.queued ? `, ${r.running} running, ${r.queued} queued` : ""}${r.truncated ? " (stopped early)" : ""}; ${format(r.throughput, "count")} output tokens/s over ${t(r.makespan)}`,
+    `simulation (${r.policy === "inflight" ? "in-flight" : "static"} batching${r.replicas > 1 ? `, ${r.replicas} ranks in lockstep, balance ratio ${r.balanceRatio.toFixed(2)}` : ""}): ${r.finished} of ${r.total} requests finished${r.rejected ? `, ${r.rejected} rejected` : ""}${r.running + r.queued ? `, ${r.running} running, ${r.queued} queued` : ""}${r.truncated ? " (stopped early)" : ""}; ${format(r.throughput, "count")} output tokens/s over ${t(r.makespan)}`,
     `TTFT p50 ${t(r.ttft.p50)}, p99 ${t(r.ttft.p99)}`,
     `time per output token p50 ${t(r.tpot.p50)}, p99 ${t(r.tpot.p99)}`,
     `latency p50 ${t(r.latency.p50)}, p99 ${t(r.latency.p99)}; longest stall p99 ${t(r.stall.p99)}`,

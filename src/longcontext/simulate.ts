@@ -21,16 +21,26 @@
  * Decodes of one step are priced as one part at their mean context (exact for full-attention
  * layers, where attention work is linear in the context).
  *
+ * An engine whose attention is data-parallel beside expert parallelism (ep > 1, pp 1: the ep ÷ tp
+ * replicas of one expert group step in lockstep, lockstep.ts) runs in-flight batching as those
+ * ranks together (adp.ts): each its own batch, cache and maxTokens per forward pass, the
+ * iteration priced by the slowest rank, with an optional `balance` (tech blog 10's ADP Balance);
+ * the result's `replicas` then says how many ranks share the workload (the static policy still
+ * runs one replica). `concurrency` caps the requests in the system (queued or running), as a
+ * benchmark client's concurrency does.
+ *
  * Cost: linear in requests and steps. Request state lives in typed columns (simresult.ts
  * `Requests`), the queue is an index FIFO, the engine's rates are computed once, the cache in
  * use is a running sum (caches without sliding windows), and the timeline is kept at bounded
  * resolution (`Timeline`); 10^6 requests take seconds and about 250 MB.
  */
-import { SuanliError } from "../errors.js";
+import { SuanliError, show } from "../errors.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { kvCacheBytes, memoryParts } from "../inference/memory.js";
 import type { Step } from "../inference/ops.js";
-import { oneOf, positiveInt } from "../validate.js";
+import { nonNegativeInt, oneOf, positiveInt } from "../validate.js";
+import { simulateLockstep, type AdpBalance } from "./adp.js";
+import { lockstepRanks } from "./lockstep.js";
 import { mixedStep } from "./mixed.js";
 import type { Progress } from "./stats.js";
 import { FINISHED, REJECTED, RUNNING, Requests, result, Timeline, type SimulationResult } from "./simresult.js";
@@ -46,6 +56,10 @@ export interface SimulateOptions extends WorkloadOptions {
   maxBatch?: number;
   /** Prompt tokens per step (chunked prefill), in-flight only. */
   chunk?: number;
+  /** Most requests in the system at once, queued or running (default: no cap); the rest enter as requests finish. */
+  concurrency?: number;
+  /** ADP × EP engines only: hold prompts until every rank has one (adp.ts; tech blog 10's timeout_iters, batching_wait_iters). */
+  balance?: { timeoutIters: number; batchingWaitIters?: number };
   /** Stop after this many engine steps (default 10,000,000); the result then says `truncated`. */
   maxSteps?: number;
   /** Called every `progressEvery` steps (default 500) and at the end. */
@@ -56,7 +70,7 @@ export interface SimulateOptions extends WorkloadOptions {
 }
 
 /** The option names `simulate` accepts. */
-export const SIMULATE_KEYS = ["policy", "maxBatch", "chunk", "maxSteps", "onProgress", "progressEvery", "samples", "requests", "rate", "prompt", "output", "seed", "trace"] as const;
+export const SIMULATE_KEYS = ["policy", "maxBatch", "chunk", "maxSteps", "concurrency", "balance", "onProgress", "progressEvery", "samples", "requests", "rate", "prompt", "output", "seed", "trace"] as const;
 
 /**
  * Simulate serving a workload on engine `e` (one replica; see the module comment).
@@ -70,6 +84,9 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   const chunk = o.chunk === undefined ? undefined : positiveInt(o.chunk, "chunk");
   const every = positiveInt(o.progressEvery ?? 500, "progressEvery");
   const samples = positiveInt(o.samples ?? 400, "samples");
+  const concurrency = o.concurrency === undefined ? Infinity : positiveInt(o.concurrency, "concurrency");
+  const ranks = lockstepRanks(e);
+  const balance = readBalance(o.balance, ranks);
   const w = workloadColumns(o);
   const dt = e.state.dtypes;
   const p = memoryParts(e.shard, dt, maxBatch, 0, e.gpu.spec.memory, e.state.reserve, e.state.maxTokens);
@@ -84,6 +101,9 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   const rates = e.rates();
   const q = new Requests(w.time, w.prompt, w.output);
   const { prompt, output, done, generated, status } = q;
+  if (policy === "inflight" && ranks > 1) {
+    return simulateLockstep(e, w, { ranks, maxBatch, chunk, maxSteps, every, samples, budget, kv, linear, perToken, balance, concurrency, onProgress: o.onProgress });
+  }
   const need = (i: number) => kv(prompt[i]! + output[i]!);
   const st = { t: q.n ? w.time[0]! : 0, steps: 0, next: 0, finished: 0, peak: 0 };
   // FIFO of request indices: each request is queued at most once, so head and tail only advance.
@@ -94,11 +114,14 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   const tl = new Timeline(samples);
   const report = () => o.onProgress?.({ steps: st.steps, time: st.t, finished: st.finished, total: q.n });
 
+  let rejected = 0;
   const arrive = () => {
-    while (st.next < q.n && w.time[st.next]! <= st.t) {
+    while (st.next < q.n && w.time[st.next]! <= st.t && st.next - rejected - st.finished < concurrency) {
       const i = st.next++;
-      if (need(i) > budget) status[i] = REJECTED;
-      else queue[qt++] = i;
+      if (need(i) > budget) {
+        status[i] = REJECTED;
+        rejected++;
+      } else queue[qt++] = i;
     }
   };
   const record = (running: number, used: number) => {
@@ -239,6 +262,17 @@ export function simulate(e: InferenceEngine, o: SimulateOptions = {}): Simulatio
   }
   report();
   return result(policy, q, st, budget, tl, samples, st.steps >= maxSteps);
+}
+
+/** The `balance` option checked: null when absent; refused on an engine without lockstep ranks. */
+function readBalance(b: SimulateOptions["balance"], ranks: number): AdpBalance | null {
+  if (b === undefined) return null;
+  if (ranks === 1) {
+    throw new SuanliError("bad-argument", "balance: only an engine whose attention is data-parallel beside expert parallelism (ep > 1, pp 1) has ranks to balance; this engine steps one replica", { value: b, expected: "no balance, or an engine on .ep(k)" });
+  }
+  if (b === null || typeof b !== "object") throw new SuanliError("bad-argument", `balance must be { timeoutIters, batchingWaitIters? }, got ${show(b)}`, { value: b, expected: "{ timeoutIters: 50, batchingWaitIters: 10 }" });
+  checkKeys(b, ["timeoutIters", "batchingWaitIters"], "balance");
+  return { timeoutIters: positiveInt(b.timeoutIters, "balance.timeoutIters"), batchingWaitIters: nonNegativeInt(b.batchingWaitIters ?? 0, "balance.batchingWaitIters") };
 }
 
 /** Both schedulers on the same workload: { static, inflight }. */

@@ -18,14 +18,16 @@
  * Before searching, each request is priced alone on an idle replica — TTFT = its prefill (in
  * `chunk`-token steps when chunked), TPOT = a batch-1 decode step at its mean context, the steps
  * the simulator takes for a lone request — and if even then a p99 exceeds its target, no rate can
- * meet the SLO and the result is rate 0 with the reason. The simulator runs one replica; rates and tokens/s are multiplied by the engine's
- * data-parallel replicas.
+ * meet the SLO and the result is rate 0 with the reason. The simulator runs one replica — or, on an
+ * attention-data-parallel × expert-parallel engine, the lockstep ranks of one expert group
+ * together (simulate.ts) — and rates and tokens/s are multiplied by the engine's data-parallel
+ * replicas over those the simulation ran.
  */
 import { SuanliError } from "../errors.js";
 import { withText } from "../display/result.js";
 import { format } from "../units.js";
 import type { InferenceEngine } from "../inference/engine.js";
-import { simulate, type Policy, type SimulationResult } from "../longcontext/simulate.js";
+import { simulate, type Policy, type SimulateOptions, type SimulationResult } from "../longcontext/simulate.js";
 import { checkTrace, workload, type Request, type WorkloadOptions } from "../longcontext/workload.js";
 import { positiveInt, positiveNumber } from "../validate.js";
 import { summarize } from "../longcontext/stats.js";
@@ -43,6 +45,10 @@ export interface CapacityOptions {
   maxBatch?: number;
   /** Prompt tokens per step (chunked prefill). */
   chunk?: number;
+  /** Most requests in the system at once (simulate.ts; default: no cap). */
+  concurrency?: number;
+  /** ADP × EP engines: hold prompts until every rank has one (simulate.ts `balance`). */
+  balance?: SimulateOptions["balance"];
   /** Relative spacing of the probed rates (default 0.02). */
   tolerance?: number;
 }
@@ -102,7 +108,7 @@ function run(e: InferenceEngine, reqs: readonly Request[], rate: number, o: Capa
   // Enough steps for every request to run alone: its tokens out plus its prefill steps.
   const per = o.chunk ?? e.state.maxTokens;
   const maxSteps = reqs.reduce((a, r) => a + r.output + Math.ceil(r.prompt / per), 1000);
-  return simulate(e, { trace, policy: o.policy ?? "inflight", maxBatch: o.maxBatch ?? 256, ...(o.chunk !== undefined ? { chunk: o.chunk } : {}), samples: 1, maxSteps });
+  return simulate(e, { trace, policy: o.policy ?? "inflight", maxBatch: o.maxBatch ?? 256, ...(o.chunk !== undefined ? { chunk: o.chunk } : {}), ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}), ...(o.balance !== undefined ? { balance: o.balance } : {}), samples: 1, maxSteps });
 }
 
 /** p99 TTFT and TPOT of each request served alone (see the module comment), and whether its cache fits at all. */
@@ -127,9 +133,10 @@ function alone(e: InferenceEngine, reqs: readonly Request[], chunk: number | und
 }
 
 function resultOf(e: InferenceEngine, rate: number, r: SimulationResult, slo: Slo, probes: number, binding: string | null, reason: string | null, p99 = { ttft: r.ttft.p99, tpot: r.tpot.p99 }): Omit<CapacityResult, "interval"> {
-  const dp = e.cluster.layout.dp;
+  // the simulation ran r.replicas replicas together (lockstep ranks), one group of dp ÷ r.replicas
+  const dp = e.cluster.layout.dp / r.replicas;
   return Object.freeze({
-    rate: rate * dp, ratePerReplica: rate,
+    rate: rate * dp, ratePerReplica: rate / r.replicas,
     tokensPerSecond: rate > 0 ? r.throughput * dp : 0, tokensPerSecondPerGpu: rate > 0 ? (r.throughput * dp) / e.cluster.size : 0,
     tokensPerSecondPerUser: r.tpot.p50 > 0 ? 1 / r.tpot.p50 : 0,
     ttftP99: p99.ttft, tpotP99: p99.tpot, binding, reason, slo, probes, simulation: r,
@@ -140,11 +147,11 @@ function resultOf(e: InferenceEngine, rate: number, r: SimulationResult, slo: Sl
  * Offline throughput: every request of the workload queued at t = 0 (see the module comment).
  * @example offline(e, { workload: { requests: 500, prompt: 1024, output: 256 } }).tokensPerSecond
  */
-export function offline(e: InferenceEngine, o: { workload: CapacityWorkload; policy?: Policy; maxBatch?: number; chunk?: number }): { tokensPerSecond: number; tokensPerSecondPerGpu: number; requestsPerSecond: number; simulation: SimulationResult } {
+export function offline(e: InferenceEngine, o: { workload: CapacityWorkload; policy?: Policy; maxBatch?: number; chunk?: number; concurrency?: number; balance?: SimulateOptions["balance"] }): { tokensPerSecond: number; tokensPerSecondPerGpu: number; requestsPerSecond: number; simulation: SimulationResult } {
   // The same requests capacity() replays (drawn at rate 1), all queued at t = 0.
   const reqs = o?.workload?.trace !== undefined ? checkTrace(o.workload.trace) : unitRateRequests(o?.workload);
   const r = run(e, reqs, Infinity, { ...o, slo: {} });
-  const dp = e.cluster.layout.dp;
+  const dp = e.cluster.layout.dp / r.replicas;
   return Object.freeze({ tokensPerSecond: r.throughput * dp, tokensPerSecondPerGpu: (r.throughput * dp) / e.cluster.size, requestsPerSecond: r.makespan > 0 ? (r.finished * dp) / r.makespan : 0, simulation: r });
 }
 

@@ -29,6 +29,7 @@ import { workload, type LengthDist } from "../longcontext/workload.js";
 import { summarize, type Summary } from "../longcontext/stats.js";
 import { checkKeys, positiveInt } from "../validate.js";
 import { offline } from "./capacity.js";
+import { lockstepRanks } from "../longcontext/lockstep.js";
 
 export interface ConcurrencyOptions {
   /** Clients in the closed loop, all replicas together. */
@@ -60,7 +61,7 @@ export interface ConcurrencyResult {
   readonly ttft: Summary;
   /** Seconds per output token after the first. */
   readonly tpot: Summary;
-  /** The Offline run of one replica with maxBatch = clients per replica. */
+  /** The Offline run of one replica (of the lockstep ranks together, attention-DP × EP) with maxBatch = clients per replica. */
   readonly simulation: SimulationResult;
 }
 
@@ -80,7 +81,9 @@ export function concurrency(e: InferenceEngine, o: ConcurrencyOptions): Concurre
   if (requests % dp !== 0) {
     throw new SuanliError("bad-argument", `requests must be a multiple of the ${dp} data-parallel replicas of ${e.describe()}, got ${show(requests)}`, { value: requests, expected: `a multiple of ${dp}` });
   }
-  const trace = workload({ requests: requests / dp, prompt: o.prompt ?? 1024, output: o.output ?? 256, ...(o.seed !== undefined ? { seed: o.seed } : {}) });
+  // one simulation runs `lanes` replicas together (attention-DP ranks in lockstep), the rest are copies
+  const lanes = lockstepRanks(e);
+  const trace = workload({ requests: (requests / dp) * lanes, prompt: o.prompt ?? 1024, output: o.output ?? 256, ...(o.seed !== undefined ? { seed: o.seed } : {}) });
   const off = offline(e, { workload: { trace }, maxBatch: per, ...(o.policy !== undefined ? { policy: o.policy } : {}), ...(o.chunk !== undefined ? { chunk: o.chunk } : {}) });
   const sim = off.simulation;
   if (sim.rejected > 0) {
@@ -92,7 +95,7 @@ export function concurrency(e: InferenceEngine, o: ConcurrencyOptions): Concurre
       tokensPerSecond: off.tokensPerSecond, tokensPerSecondPerGpu: off.tokensPerSecondPerGpu,
       tokensPerSecondPerUser: sim.tpot.p50 > 0 ? 1 / sim.tpot.p50 : 0,
       requestsPerSecond: off.requestsPerSecond,
-      ttft: summarize(closedLoopTtft(sim, per)), tpot: sim.tpot, simulation: sim,
+      ttft: summarize(closedLoopTtft(sim, per * lanes)), tpot: sim.tpot, simulation: sim,
     },
     describe,
   );

@@ -101,3 +101,15 @@ describe("concurrencySweep(engine, { clients: [...] })", () => {
     for (const r of t.objects() as { tokens_s_per_user: number; tpot_p50_ms: number }[]) expect(r.tokens_s_per_user).toBeCloseTo(1e3 / r.tpot_p50_ms, 9);
   });
 });
+
+describe("concurrency() on attention-data-parallel × expert-parallel ranks (run in lockstep)", () => {
+  it("the clients are spread over the ranks: the same per-rank load gives the same per-GPU rate as ranks × one rank's clients", async () => {
+    const { cluster, gpu, model, concurrency } = await import("../../src/index.js");
+    const e = model("deepseek-v2-lite").on(cluster(gpu("H100"), 2).ep(2));
+    const r = concurrency(e, { clients: 8, prompt: 256, output: 32, requests: 32 });
+    expect(r.simulation.finished).toBe(32);
+    // 4 clients per rank: never more than 8 sequences in flight over both ranks, so every TTFT is at least one prefill
+    expect(r.ttft.p50).toBeGreaterThan(0);
+    expect(r.tokensPerSecond).toBeCloseTo(r.tokensPerSecondPerGpu * 2, 6);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { MLPERF_LLAMA2_70B_MEAN_OUTPUT, MLPERF_LLAMA2_70B_SLO, cluster, disaggregated, gpu, model } from "../../src/index.js";
+import { MLPERF_LLAMA2_70B_MEAN_OUTPUT, MLPERF_LLAMA2_70B_SLO, cluster, disaggregated, gpu, lockstepRanks, model, offline } from "../../src/index.js";
 
 interface Pool { gpu: string; precision?: string; gpus: number; tp?: number; ep?: number; network?: string; maxTokens?: number; dtypes?: { kv?: string } }
 
@@ -8,7 +8,7 @@ const data = JSON.parse(readFileSync(new URL("../../datasets/serving-measurement
   rows: {
     id: string; kind: string; value: number | number[]; source: { url: string; where: string };
     model?: string; gpu?: string; precision?: string; gpus?: number; ep?: number; dtypes?: { kv?: string; weights?: string };
-    batch?: number; input?: number; output?: number;
+    batch?: number; input?: number; output?: number; maxBatch?: number; maxNumTokens?: number; concurrency?: number; requests?: number;
     prefill?: Pool; decode?: Pool; link?: string; prompt?: number; cached?: number; metric?: string; unit?: string;
   }[];
 };
@@ -26,15 +26,21 @@ describe("datasets/serving-measurements.json", () => {
     expect(data.rows.find((r) => r.kind === "slo")!.value).toEqual([MLPERF_LLAMA2_70B_SLO.ttftP99, MLPERF_LLAMA2_70B_SLO.tpotP99]);
     expect(data.rows.find((r) => r.kind === "workload")!.value).toBe(MLPERF_LLAMA2_70B_MEAN_OUTPUT);
   });
-  it("each ep-request row's fixed batch per replica fits and runs through the engine", () => {
-    const rows = data.rows.filter((r) => r.kind === "ep-request");
+  it("each ep-offline row cites its benchmark flags and runs on attention-data-parallel ranks in lockstep", () => {
+    const rows = data.rows.filter((r) => r.kind === "ep-offline");
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) {
+      for (const [flag, v] of [["max_batch_size", r.maxBatch], ["max_num_tokens", r.maxNumTokens], ["concurrency", r.concurrency]] as const) {
+        expect(Number.isInteger(v) && v! > 0, `${r.id} ${flag}`).toBe(true);
+        expect(r.source.where, `${r.id} ${flag}`).toContain(`--${flag} ${v}`);
+      }
+      expect(r.source.where.replace(/ /g, ""), r.id).toMatch(new RegExp(`num_requests(=|)${r.requests}`));
       const c = cluster(gpu(r.gpu!).precision(r.precision as "fp4" | "fp8"), r.gpus!).ep(r.ep!);
-      const e = r.dtypes ? model(r.model!).on(c).dtypes(r.dtypes) : model(r.model!).on(c);
-      expect(e.maxBatch({ context: r.input! + r.output! }), r.id).toBeGreaterThanOrEqual(r.batch!);
-      const tps = e.request({ prompt: r.input!, output: r.output!, batch: r.batch! }).tokensPerSecondPerGpu;
-      expect(Number.isFinite(tps) && tps > 0, r.id).toBe(true);
+      const e = (r.dtypes ? model(r.model!).on(c).dtypes(r.dtypes) : model(r.model!).on(c)).maxTokens(r.maxNumTokens!);
+      expect(lockstepRanks(e), r.id).toBe(r.gpus);
+      expect(e.maxBatch({ context: r.input! + r.output! }), r.id).toBeGreaterThanOrEqual(r.maxBatch!);
+      const o = offline(e, { workload: { requests: 2 * r.gpus!, prompt: r.input!, output: 4 }, maxBatch: r.maxBatch!, concurrency: r.concurrency! });
+      expect(o.simulation.finished, r.id).toBe(2 * r.gpus!);
     }
   });
   it("each disaggregated row's pools serve its model, its decode batch fits, and its metric names the pool it divides by", () => {
