@@ -1,5 +1,5 @@
 /**
- * `speculative(engine, { draft, accept, tokens })` — speculative decoding priced by the engine's
+ * `speculative(engine, { draft, accept | acceptLength, tokens })` — speculative decoding priced by the engine's
  * own step model. Each step a cheap drafter proposes k tokens per sequence, then the target
  * model verifies all of them in one forward pass of k + 1 tokens per sequence (a prefill-like
  * step at the current context) and keeps the accepted prefix plus one token of its own.
@@ -17,6 +17,13 @@
  * At batch 1 the verify step costs about one decode step (the weights are read once, the extra
  * tokens ride in the memory-bound shadow), so speedup ≈ E[tokens]; as batch grows the verify
  * step becomes compute-bound and costs ≈ (k + 1) decode steps, so the speedup falls below 1.
+ *
+ * Papers and engine reports give the mean accepted length τ — tokens emitted per verify step,
+ * drafted tokens kept plus the target's own (EAGLE's "average acceptance length", TensorRT-LLM's
+ * MTP "acceptance rate" column of 1.92–3.01 tokens) — rather than α. `acceptLength: τ` takes it
+ * and solves (1 − α^(k+1)) / (1 − α) = τ for α (the expression rises monotonically in α from 1
+ * at α = 0 to k + 1 at α = 1, so one α in [0, 1] gives each τ in [1, k + 1]); τ outside
+ * [1, k + 1] is impossible for k drafted tokens and is refused.
  *
  * Drafters: another model's engine (same vocabulary — the draft's tokens must be the target's
  * tokens; refused otherwise), or `{ mtp: 1 }` — multi-token-prediction heads as in DeepSeek-V3
@@ -36,8 +43,10 @@ export type Drafter = InferenceEngine | { mtp: number };
 export interface SpeculativeOptions {
   /** The drafter: an engine of a smaller model with the target's vocabulary, or { mtp: 1 }. */
   draft: Drafter;
-  /** Probability that the target accepts a drafted token, in [0, 1]. */
-  accept: number;
+  /** Probability that the target accepts a drafted token, in [0, 1] (or give acceptLength). */
+  accept?: number;
+  /** Mean tokens emitted per verify step, τ ∈ [1, k + 1], as papers report it (instead of accept). */
+  acceptLength?: number;
   /** Tokens drafted per step, k (default 4; with { mtp: n }, n). */
   tokens?: number;
 }
@@ -70,6 +79,27 @@ export function expectedTokens(accept: number, k: number): number {
   return (1 - Math.pow(accept, k + 1)) / (1 - accept);
 }
 
+/**
+ * The per-token acceptance α whose expected tokens per step, (1 − α^(k+1)) / (1 − α), equal the
+ * mean accepted length τ (bisection on the monotone expression; τ = 1 → 0, τ = k + 1 → 1).
+ */
+export function acceptanceFromLength(tau: number, k: number): number {
+  positiveInt(k, "tokens");
+  if (typeof tau !== "number" || !Number.isFinite(tau) || tau < 1 || tau > k + 1) {
+    throw new SuanliError("bad-argument", `acceptLength must be the mean tokens a verify step emits, in [1, ${k + 1}] with ${k} drafted token${k > 1 ? "s" : ""}, got ${show(tau)}`, { value: tau, expected: `1 ≤ acceptLength ≤ ${k + 1}` });
+  }
+  if (tau === 1) return 0;
+  if (tau === k + 1) return 1;
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 64; i++) {
+    const mid = (lo + hi) / 2;
+    if (expectedTokens(mid, k) < tau) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 function checkAccept(v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) {
     throw new SuanliError("bad-argument", `accept must be an acceptance rate in [0, 1], got ${show(v)}`, { value: v, expected: "0 ≤ accept ≤ 1" });
@@ -88,7 +118,9 @@ export class Speculative {
   constructor(target: InferenceEngine, o: SpeculativeOptions) {
     if (o === null || typeof o !== "object") throw new SuanliError("bad-argument", `speculative(engine, { draft, accept, tokens }) needs options, got ${show(o)}`, { value: o });
     this.target = target;
-    this.accept = checkAccept(o.accept);
+    if ((o.accept === undefined) === (o.acceptLength === undefined)) {
+      throw new SuanliError("bad-argument", `speculative() needs one of accept (the per-token acceptance rate) or acceptLength (the mean tokens per verify step), got ${o.accept === undefined ? "neither" : "both"}`, { value: o, expected: "{ accept } or { acceptLength }" });
+    }
     const d = o.draft;
     if (d !== null && typeof d === "object" && "mtp" in d) {
       this.k = positiveInt(o.tokens ?? positiveInt(d.mtp, "draft.mtp"), "tokens");
@@ -104,6 +136,7 @@ export class Speculative {
     } else {
       throw new SuanliError("bad-argument", `draft must be an engine (model("llama3.1-8b").on(…)) or { mtp: 1 }, got ${show(d)}`, { value: d, expected: "an InferenceEngine or { mtp: n }" });
     }
+    this.accept = o.acceptLength === undefined ? checkAccept(o.accept) : acceptanceFromLength(o.acceptLength, this.k);
     this.draft = d;
     this.targetRates = target.rates();
     Object.freeze(this);
@@ -161,7 +194,7 @@ export class Speculative {
   toString(): string {
     const d = this.draft;
     const name = "mtp" in d ? `${d.mtp} MTP head${d.mtp > 1 ? "s" : ""}` : d.model.id;
-    return `Speculative ${this.target.model.id} · draft ${name} · k ${this.k} · accept ${this.accept} · ${this.tokensPerStep.toFixed(2)} tokens/step`;
+    return `Speculative ${this.target.model.id} · draft ${name} · k ${this.k} · accept ${+this.accept.toFixed(4)} · ${this.tokensPerStep.toFixed(2)} tokens/step`;
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { cluster, gpu, model } from "../../src/index.js";
-import { expectedTokens, speculative } from "../../src/serving/speculative.js";
+import { stepRows } from "../../src/inference/roofline.js";
+import { acceptanceFromLength, expectedTokens, speculative } from "../../src/serving/speculative.js";
 import { errorOf, expectClose } from "../helpers.js";
 
 const c = cluster(gpu("H100"), 8).tp(8);
@@ -49,5 +51,57 @@ describe("speculative(engine, { draft, accept, tokens })", () => {
     expect(errorOf(() => speculative(target, { draft, accept: 1.2 })).message).toBe("accept must be an acceptance rate in [0, 1], got 1.2");
     expect(errorOf(() => speculative(target, { draft, accept: -0.1 })).value).toBe(-0.1);
     expect(errorOf(() => speculative(target, { draft: { mtp: 0 }, accept: 0.5 })).message).toMatch(/draft.mtp must be a positive integer, got 0/);
+  });
+
+  it("acceptLength τ (tokens per verify step, as papers report it) is solved for α by (1 − α^(k+1)) / (1 − α) = τ", () => {
+    for (const k of [1, 3, 5]) {
+      for (const tau of [1.2, 1.9, Math.min(2.8, k + 0.9)]) expectClose(expectedTokens(acceptanceFromLength(tau, k), k), tau, 1e-9);
+      expect(acceptanceFromLength(1, k)).toBe(0);
+      expect(acceptanceFromLength(k + 1, k)).toBe(1);
+    }
+    // k = 1: τ = 1 + α, so τ 1.92 is α 0.92
+    expectClose(acceptanceFromLength(1.92, 1), 0.92, 1e-9);
+    const s = speculative(target, { draft: { mtp: 3 }, acceptLength: 2.82 });
+    expectClose(s.tokensPerStep, 2.82, 1e-9);
+    expectClose(s.speedup({ batch: 1, context: 2048 }).speedup, speculative(target, { draft: { mtp: 3 }, accept: s.accept }).speedup({ batch: 1, context: 2048 }).speedup);
+  });
+
+  it("refuses an impossible acceptLength by name, and accept given with acceptLength or neither", () => {
+    expect(errorOf(() => speculative(target, { draft: { mtp: 3 }, acceptLength: 4.5 })).message).toBe("acceptLength must be the mean tokens a verify step emits, in [1, 4] with 3 drafted tokens, got 4.5");
+    expect(errorOf(() => speculative(target, { draft, acceptLength: 0.9, tokens: 1 })).message).toMatch(/in \[1, 2\] with 1 drafted token, got 0.9$/);
+    expect(errorOf(() => speculative(target, { draft, acceptLength: Number.NaN })).value).toBeNaN();
+    expect(errorOf(() => speculative(target, { draft, accept: 0.8, acceptLength: 3 })).message).toMatch(/one of accept .* or acceptLength .*, got both/);
+    expect(errorOf(() => speculative(target, { draft } as never)).message).toMatch(/got neither/);
+  });
+
+  it("an MLA verify step of k + 1 tokens over a cached past runs absorbed, as decode does (FlashMLA's seq_len_q > 1)", () => {
+    // TensorRT-LLM runs the MTP verify step's K + 1 tokens through the FlashMLA generation kernel
+    // (docs/source/blogs/tech_blog/blog2_DeepSeek_R1_MTP_Implementation_and_Optimization.md, "Attention for MTP"):
+    // each query scores the cached latents, so two queries cost twice one query's FLOPs and read the cache once.
+    const e = model("deepseek-v3").on(cluster(gpu("H800").fp8(), 8).tp(8));
+    const r = e.rates();
+    const attention = (tokens: number, past: number) => stepRows(e.shard, e.state.dtypes, { batch: 8, tokens, past }, r, e.state.kernels).find((x) => x.op === "attention")!;
+    const decode = attention(1, 4095);
+    const verify = attention(2, 4095);
+    expect(verify.flops / decode.flops).toBeGreaterThan(1.99);
+    expect(verify.flops / decode.flops).toBeLessThan(2.01);
+    expect(verify.bytes / decode.bytes).toBeLessThan(1.1);
+    // a prefill (no cached past) keeps the plain form over the decompressed K/V: 2·h·(d_qk + d_v) per key
+    const a = e.model.arch;
+    const prompt = 1024;
+    expectClose(attention(prompt, 0).flops, a.layers * 8 * 2 * (a.heads / 8) * (a.headDim + a.vHeadDim) * ((prompt * (prompt + 1)) / 2));
+  });
+
+  it("the TensorRT-LLM DeepSeek-R1 MTP rows: the speedup peaks at 3 MTP layers, as measured, and each lands within 10 %", () => {
+    // datasets/serving-measurements.json: TensorRT-LLM tech blog 1, "Autoregressive MTP Layers" (8×B200, batch 1)
+    const rows = (JSON.parse(readFileSync(new URL("../../datasets/serving-measurements.json", import.meta.url), "utf8")) as {
+      rows: { id: string; kind: string; draft?: { mtp: number }; acceptLength?: number; value: number; batch: number; context: number; dtypes: { weights: string; experts: string; kv: string } }[];
+    }).rows.filter((x) => x.kind === "speculative" && x.id.startsWith("trtllm-b200x8-deepseek-r1-mtp"));
+    expect(rows.length).toBe(5);
+    const e = model("deepseek-r1").on(cluster(gpu("B200").precision("fp4"), 8).tp(8).ep(8)).dtypes(rows[0].dtypes);
+    const predicted = rows.map((x) => speculative(e, { draft: x.draft!, acceptLength: x.acceptLength! }).speedup({ batch: x.batch, context: x.context }).speedup);
+    rows.forEach((x, i) => expect(Math.abs(predicted[i] / x.value - 1), x.id).toBeLessThan(0.1));
+    const best = (xs: number[]) => xs.indexOf(Math.max(...xs));
+    expect(best(predicted)).toBe(best(rows.map((x) => x.value)));
   });
 });
