@@ -26,19 +26,31 @@
  * [1, k + 1] is impossible for k drafted tokens and is refused.
  *
  * Drafters: another model's engine (same vocabulary — the draft's tokens must be the target's
- * tokens; refused otherwise), or `{ mtp: 1 }` — multi-token-prediction heads as in DeepSeek-V3
- * (arXiv:2412.19437 §2.2: one extra transformer block sharing the embedding and output head per
- * predicted token). An MTP head is priced as one layer of the target plus its LM head:
- * t_draft = (t_decode − t_head) ÷ layers + t_head, with t_head the lm-head row of the target's
- * decode-step breakdown.
+ * tokens; refused otherwise), or `{ mtp: n }` — multi-token-prediction modules as in DeepSeek-V3
+ * (arXiv:2412.19437 §2.2: each is one transformer block, a projection M ∈ R^(d×2d) of the
+ * normalised hidden state and next-token embedding, and the target's shared embedding and output
+ * head; the block is an MoE layer, "MoE-architecture equivalent" in TensorRT-LLM's DeepSeek-R1
+ * latency blog). A draft step of an MTP module is priced on the target's own roofline as
+ *
+ *   t_draft = t(one block of the target's MoE kind, else its last layer kind, + embedding + final
+ *             norm + LM head) + t(projection GEMM: 2·B·2d·d FLOPs, 2d·d/tp weights) + perLayer
+ *
+ * at `batch` sequences and the current context — one layer's fixed overhead, not a step's:
+ * TensorRT-LLM captures the verify and draft stages in one CUDA graph (tech blog 2, "Basic
+ * Implementation"). `{ mtp: n, weights: "bf16" }` stores the module apart from the target's
+ * weights (TensorRT-LLM keeps DeepSeek-R1's MTP layers in BF16 beside NVFP4 experts, tech blog 1
+ * "Precision Strategy"). With k > n (TensorRT-LLM's "MTP Eagle") the same module runs k times.
  */
 import { SuanliError, show } from "../errors.js";
 import type { InferenceEngine } from "../inference/engine.js";
-import type { Rates } from "../inference/roofline.js";
+import { computeRate, memoryRate, stepTime, type Rates } from "../inference/roofline.js";
+import { ACTIVATION_BYTES, weightBytesPerParam, withDtypes, type Dtypes } from "../inference/dtypes.js";
+import { opTime } from "../inference/kernels.js";
+import type { Dtype } from "../hardware/precision.js";
 import { positiveInt } from "../validate.js";
 
-/** A drafter: another engine (a small model of the same vocabulary) or k MTP heads. */
-export type Drafter = InferenceEngine | { mtp: number };
+/** A drafter: another engine (a small model of the same vocabulary) or n MTP modules (stored as `weights`, default the target's). */
+export type Drafter = InferenceEngine | { mtp: number; weights?: Dtype | string };
 
 export interface SpeculativeOptions {
   /** The drafter: an engine of a smaller model with the target's vocabulary, or { mtp: 1 }. */
@@ -114,6 +126,8 @@ export class Speculative {
   readonly k: number;
   private readonly targetRates: Rates;
   private readonly draftRates: Rates | undefined;
+  /** Storage of the MTP modules' weights (the target's unless draft.weights says otherwise). */
+  private readonly mtpDtypes: Dtypes | undefined;
 
   constructor(target: InferenceEngine, o: SpeculativeOptions) {
     if (o === null || typeof o !== "object") throw new SuanliError("bad-argument", `speculative(engine, { draft, accept, tokens }) needs options, got ${show(o)}`, { value: o });
@@ -125,6 +139,7 @@ export class Speculative {
     if (d !== null && typeof d === "object" && "mtp" in d) {
       this.k = positiveInt(o.tokens ?? positiveInt(d.mtp, "draft.mtp"), "tokens");
       this.draftRates = undefined;
+      this.mtpDtypes = d.weights === undefined ? target.state.dtypes : withDtypes(target.state.dtypes, { weights: d.weights });
     } else if (d !== null && typeof d === "object" && "fullStepTime" in d) {
       const tv = target.model.arch.vocab;
       const dv = d.model.arch.vocab;
@@ -133,6 +148,7 @@ export class Speculative {
       }
       this.k = positiveInt(o.tokens ?? 4, "tokens");
       this.draftRates = d.rates();
+      this.mtpDtypes = undefined;
     } else {
       throw new SuanliError("bad-argument", `draft must be an engine (model("llama3.1-8b").on(…)) or { mtp: 1 }, got ${show(d)}`, { value: d, expected: "an InferenceEngine or { mtp: n }" });
     }
@@ -152,9 +168,19 @@ export class Speculative {
     const d = this.draft;
     if ("mtp" in d) {
       const e = this.target;
-      const full = e.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.targetRates).total;
-      const head = e.rows({ batch, context }).find((r) => r.op === "lm head")?.time ?? 0;
-      return (full - head) / e.model.arch.layers + head;
+      const s = e.shard;
+      const r = this.targetRates;
+      const k = e.state.kernels;
+      const dt = this.mtpDtypes!;
+      // one block of the target's MoE kind (else its last kind), with embedding, final norm and head
+      const block = s.groups.find((g) => g.moe) ?? s.groups[s.groups.length - 1]!;
+      const module = stepTime({ ...s, groups: [{ ...block, count: 1 }] }, dt, { batch, tokens: 1, past: context - 1 }, r, k).total;
+      // the projection of [norm(h); norm(embedding)] (2d) to d, column-parallel over tp
+      const h = e.model.arch.hidden;
+      const params = (2 * h * h) / s.tp;
+      const tc = (2 * batch * params) / computeRate("gemm", batch, r, k);
+      const tm = (params * weightBytesPerParam(dt) + batch * (2 * h + h / s.tp) * ACTIVATION_BYTES) / memoryRate("gemm", r, k);
+      return module + opTime(tc, tm, k.overlap) + e.state.overhead.perLayer;
     }
     return d.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.draftRates).total;
   }

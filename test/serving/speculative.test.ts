@@ -104,4 +104,17 @@ describe("speculative(engine, { draft, accept, tokens })", () => {
     const best = (xs: number[]) => xs.indexOf(Math.max(...xs));
     expect(best(predicted)).toBe(best(rows.map((x) => x.value)));
   });
+
+  it("an MTP module is priced as one MoE block of the target with the projection and the shared head (DeepSeek-V3 §2.2)", () => {
+    const e = model("deepseek-r1").on(cluster(gpu("B200").precision("fp4"), 8).tp(8).ep(8)).dtypes({ weights: "bf16", experts: "fp4" });
+    const mtp = speculative(e, { draft: { mtp: 1 }, accept: 0.8 });
+    const step = mtp.speedup({ batch: 1, context: 2048 });
+    const head = e.rows({ batch: 1, context: 2048 }).find((r) => r.op === "lm head")!.time;
+    // more than the head it shares, less than a few of the target's 61 layers
+    expect(step.draftTime).toBeGreaterThan(head + e.state.overhead.perLayer);
+    expect(step.draftTime).toBeLessThan((3 * step.baselineTime) / e.model.arch.layers + head);
+    // a BF16 module (TensorRT-LLM's recipe beside NVFP4 experts) reads more than one in the target's formats
+    expect(speculative(e, { draft: { mtp: 1, weights: "bf16" }, accept: 0.8 }).speedup({ batch: 1, context: 2048 }).draftTime).toBeGreaterThan(step.draftTime);
+    expect(errorOf(() => speculative(e, { draft: { mtp: 1, weights: "fp5" }, accept: 0.8 })).message).toMatch(/fp5/);
+  });
 });
