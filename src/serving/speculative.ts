@@ -17,6 +17,12 @@
  * At batch 1 the verify step costs about one decode step (the weights are read once, the extra
  * tokens ride in the memory-bound shadow), so speedup ≈ E[tokens]; as batch grows the verify
  * step becomes compute-bound and costs ≈ (k + 1) decode steps, so the speedup falls below 1.
+ * What the extra tokens cost is the engine's own physics: an MoE layer touches more experts
+ * (ops.ts E_touched), the all-to-all carries k + 1 tokens, and MLA verifies absorbed, as it
+ * decodes (ops.ts), so where its attention is compute-bound — 128 heads over one latent, long
+ * contexts — each drafted token adds about a decode step's attention. A fixed time per step
+ * that the engine does not see (scheduling, launch latency) would dilute these costs: the
+ * speedup is only as right as the plain decode step it divides by.
  *
  * Papers and engine reports give the mean accepted length τ — tokens emitted per verify step,
  * drafted tokens kept plus the target's own (EAGLE's "average acceptance length", TensorRT-LLM's
