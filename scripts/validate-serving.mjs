@@ -45,12 +45,12 @@ function clusterOf(r) {
  * Speculative decoding: the speedup over plain decoding at the row's batch and context, through
  * speculative() with the row's drafter (an MTP head count or a draft model on the same cluster)
  * and its acceptance — a per-token rate (`accept`) or the mean accepted length per verify step
- * the source reports (`acceptLength`).
+ * the source reports (`acceptLength`), and a draft tree's size where it verifies one (`verify`).
  */
 function predictSpeculative(r, c, e, fit) {
   const draft = r.draft.mtp ? r.draft : tuned(k.model(r.draft.model).on(c), fit);
   const acceptance = r.acceptLength !== undefined ? { acceptLength: r.acceptLength } : { accept: r.accept };
-  return k.speculative(e, { draft, ...acceptance, tokens: r.tokens }).speedup({ batch: r.batch, context: r.context }).speedup;
+  return k.speculative(e, { draft, ...acceptance, tokens: r.tokens, verify: r.verify }).speedup({ batch: r.batch, context: r.context }).speedup;
 }
 
 /** The row's prediction with engines tuned by `fit` (undefined: the defaults), and its unit text. */

@@ -9,9 +9,10 @@
  *   E[tokens] = (1 − α^(k+1)) / (1 − α)          (= k + 1 at α = 1, = 1 at α = 0)
  *
  * (Leviathan, Kalman & Matias 2023, "Fast Inference from Transformers via Speculative
- * Decoding", arXiv:2211.17192, eq. 1 / Theorem 3.8), and
+ * Decoding", arXiv:2211.17192, eq. 1 / Theorem 3.8), and, with v = k + 1 verified tokens for a
+ * chain (`verify`: a draft tree's size, as EAGLE and Medusa verify),
  *
- *   step time  = k × t_draft(batch, context) + t_target(batch, tokens = k + 1, past = context)
+ *   step time  = k × t_draft(batch, context) + t_target(batch, tokens = v, past = context)
  *   speedup    = E[tokens] × t_target(batch, tokens = 1, past = context − 1) ÷ step time
  *
  * At batch 1 the verify step costs about one decode step (the weights are read once, the extra
@@ -65,8 +66,15 @@ export interface SpeculativeOptions {
   accept?: number;
   /** Mean tokens emitted per verify step, τ ∈ [1, k + 1], as papers report it (instead of accept). */
   acceptLength?: number;
-  /** Tokens drafted per step, k (default 4; with { mtp: n }, n). */
+  /** Tokens drafted per step, k (default 4; with { mtp: n }, n): the depth of a draft tree. */
   tokens?: number;
+  /**
+   * Tokens the target verifies per sequence per step (default k + 1, a chain): a draft tree's
+   * nodes plus the root — EAGLE's 25-node tree of depth 5 verifies 26 — at least k + 1.
+   * A tree accepts more than a chain at the same per-token rate: give its acceptLength (the
+   * α solved from it is then the chain's equivalent).
+   */
+  verify?: number;
 }
 
 /** One operating point of speculative decoding (seconds, tokens/s; plain numbers). */
@@ -77,7 +85,7 @@ export interface SpeculativePoint {
   readonly tokensPerStep: number;
   /** k × draft step, s. */
   readonly draftTime: number;
-  /** Verification of k + 1 tokens per sequence, s. */
+  /** Verification of `verify` tokens (k + 1 for a chain) per sequence, s. */
   readonly verifyTime: number;
   /** draftTime + verifyTime, s. */
   readonly stepTime: number;
@@ -130,6 +138,8 @@ export class Speculative {
   readonly draft: Drafter;
   readonly accept: number;
   readonly k: number;
+  /** Tokens verified per sequence per step (k + 1 for a chain, the tree's size for a tree). */
+  readonly verify: number;
   private readonly targetRates: Rates;
   private readonly draftRates: Rates | undefined;
   /** Storage of the MTP modules' weights (the target's unless draft.weights says otherwise). */
@@ -159,6 +169,10 @@ export class Speculative {
       throw new SuanliError("bad-argument", `draft must be an engine (model("llama3.1-8b").on(…)) or { mtp: 1 }, got ${show(d)}`, { value: d, expected: "an InferenceEngine or { mtp: n }" });
     }
     this.accept = o.acceptLength === undefined ? checkAccept(o.accept) : acceptanceFromLength(o.acceptLength, this.k);
+    this.verify = o.verify === undefined ? this.k + 1 : positiveInt(o.verify, "verify");
+    if (this.verify < this.k + 1) {
+      throw new SuanliError("bad-argument", `verify must be at least tokens + 1 = ${this.k + 1} (the drafted chain and the target's own token), got ${o.verify}`, { value: o.verify, expected: `an integer ≥ ${this.k + 1}` });
+    }
     this.draft = d;
     this.targetRates = target.rates();
     Object.freeze(this);
@@ -200,7 +214,7 @@ export class Speculative {
     const context = positiveInt(o?.context, "context");
     const e = this.target;
     const baselineTime = e.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.targetRates).total;
-    const verifyTime = e.fullStepTime({ batch, tokens: this.k + 1, past: context }, this.targetRates).total;
+    const verifyTime = e.fullStepTime({ batch, tokens: this.verify, past: context }, this.targetRates).total;
     const draftTime = this.k * this.draftStep(batch, context);
     const stepTime = draftTime + verifyTime;
     const tokensPerStep = this.tokensPerStep;
@@ -226,7 +240,7 @@ export class Speculative {
   toString(): string {
     const d = this.draft;
     const name = "mtp" in d ? `${d.mtp} MTP head${d.mtp > 1 ? "s" : ""}` : d.model.id;
-    return `Speculative ${this.target.model.id} · draft ${name} · k ${this.k} · accept ${+this.accept.toFixed(4)} · ${this.tokensPerStep.toFixed(2)} tokens/step`;
+    return `Speculative ${this.target.model.id} · draft ${name} · k ${this.k}${this.verify > this.k + 1 ? ` · verify ${this.verify}` : ""} · accept ${+this.accept.toFixed(4)} · ${this.tokensPerStep.toFixed(2)} tokens/step`;
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();

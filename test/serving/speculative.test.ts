@@ -98,9 +98,9 @@ describe("speculative(engine, { draft, accept, tokens })", () => {
       rows: { id: string; kind: string; draft?: { mtp: number }; acceptLength?: number; value: number; batch: number; context: number; dtypes: { weights: string; experts: string; kv: string } }[];
     }).rows.filter((x) => x.kind === "speculative" && x.id.startsWith("trtllm-b200x8-deepseek-r1-mtp"));
     expect(rows.length).toBe(5);
-    const e = model("deepseek-r1").on(cluster(gpu("B200").precision("fp4"), 8).tp(8).ep(8)).dtypes(rows[0].dtypes);
+    const e = model("deepseek-r1").on(cluster(gpu("B200").precision("fp4"), 8).tp(8).ep(8)).dtypes(rows[0]!.dtypes);
     const predicted = rows.map((x) => speculative(e, { draft: x.draft!, acceptLength: x.acceptLength! }).speedup({ batch: x.batch, context: x.context }).speedup);
-    rows.forEach((x, i) => expect(Math.abs(predicted[i] / x.value - 1), x.id).toBeLessThan(0.1));
+    rows.forEach((x, i) => expect(Math.abs(predicted[i]! / x.value - 1), x.id).toBeLessThan(0.1));
     const best = (xs: number[]) => xs.indexOf(Math.max(...xs));
     expect(best(predicted)).toBe(best(rows.map((x) => x.value)));
   });
@@ -131,5 +131,19 @@ describe("speculative(engine, { draft, accept, tokens })", () => {
     // the plain-MHA verify form (no decompression of the 67k cached latents charged) gave half
     expect(Math.abs(kit / perToken - 1)).toBeLessThan(0.25);
     expect(step(3).stepTime).toBeLessThan(step(4).stepTime);
+  });
+
+  it("verify: a draft tree's size sets the tokens the target verifies (EAGLE's 25-node tree of depth 5 verifies 26)", () => {
+    const l7 = model("llama2-7b").on(gpu("A100-SXM-80GB").fp16());
+    const tree = speculative(l7, { draft: { mtp: 5 }, acceptLength: 3.61, verify: 26 });
+    const chain = speculative(l7, { draft: { mtp: 5 }, acceptLength: 3.61 });
+    expect(chain.verify).toBe(6);
+    const p = tree.speedup({ batch: 1, context: 1024 });
+    expectClose(p.verifyTime, l7.stepTime({ batch: 1, tokens: 26, past: 1024 }).total);
+    expect(p.verifyTime).toBeGreaterThan(chain.speedup({ batch: 1, context: 1024 }).verifyTime);
+    expect(p.draftTime).toBe(chain.speedup({ batch: 1, context: 1024 }).draftTime);
+    expect(String(tree)).toContain("verify 26");
+    expect(errorOf(() => speculative(l7, { draft: { mtp: 5 }, accept: 0.7, verify: 5 })).message).toBe("verify must be at least tokens + 1 = 6 (the drafted chain and the target's own token), got 5");
+    expect(errorOf(() => speculative(l7, { draft: { mtp: 5 }, accept: 0.7, verify: 6.5 })).message).toMatch(/verify must be a positive integer, got 6.5/);
   });
 });
