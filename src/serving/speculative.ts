@@ -54,7 +54,7 @@ import { computeRate, memoryRate, stepTime, type Rates } from "../inference/roof
 import { ACTIVATION_BYTES, weightBytesPerParam, withDtypes, type Dtypes } from "../inference/dtypes.js";
 import { opTime } from "../inference/kernels.js";
 import type { Dtype } from "../hardware/precision.js";
-import { positiveInt } from "../validate.js";
+import { checkKeys, positiveInt } from "../validate.js";
 
 /** A drafter: another engine (a small model of the same vocabulary) or n MTP modules (stored as `weights`, default the target's). */
 export type Drafter = InferenceEngine | { mtp: number; weights?: Dtype | string };
@@ -148,11 +148,13 @@ export class Speculative {
   constructor(target: InferenceEngine, o: SpeculativeOptions) {
     if (o === null || typeof o !== "object") throw new SuanliError("bad-argument", `speculative(engine, { draft, accept, tokens }) needs options, got ${show(o)}`, { value: o });
     this.target = target;
+    checkKeys(o, ["draft", "accept", "acceptLength", "tokens", "verify"], "speculative()");
     if ((o.accept === undefined) === (o.acceptLength === undefined)) {
       throw new SuanliError("bad-argument", `speculative() needs one of accept (the per-token acceptance rate) or acceptLength (the mean tokens per verify step), got ${o.accept === undefined ? "neither" : "both"}`, { value: o, expected: "{ accept } or { acceptLength }" });
     }
     const d = o.draft;
     if (d !== null && typeof d === "object" && "mtp" in d) {
+      checkKeys(d, ["mtp", "weights"], "speculative() draft");
       this.k = positiveInt(o.tokens ?? positiveInt(d.mtp, "draft.mtp"), "tokens");
       this.draftRates = undefined;
       this.mtpDtypes = d.weights === undefined ? target.state.dtypes : withDtypes(target.state.dtypes, { weights: d.weights });

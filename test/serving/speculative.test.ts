@@ -72,6 +72,8 @@ describe("speculative(engine, { draft, accept, tokens })", () => {
     expect(errorOf(() => speculative(target, { draft, acceptLength: Number.NaN })).value).toBeNaN();
     expect(errorOf(() => speculative(target, { draft, accept: 0.8, acceptLength: 3 })).message).toMatch(/one of accept .* or acceptLength .*, got both/);
     expect(errorOf(() => speculative(target, { draft } as never)).message).toMatch(/got neither/);
+    expect(errorOf(() => speculative(target, { draft, acceptLenght: 3 } as never)).message).toBe('speculative(): unknown option "acceptLenght"; accepted: draft, accept, acceptLength, tokens, verify');
+    expect(errorOf(() => speculative(target, { draft: { mtp: 1, weight: "bf16" }, accept: 0.8 } as never)).message).toMatch(/draft: unknown option "weight" \(did you mean weights\?\)/);
   });
 
   it("an MLA verify step of k + 1 tokens over a cached past runs absorbed, as decode does (FlashMLA's seq_len_q > 1)", () => {
