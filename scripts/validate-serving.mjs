@@ -78,16 +78,25 @@ function predictEpOffline(r, e) {
   return k.offline(e.maxTokens(r.maxNumTokens), { workload, maxBatch: r.maxBatch, concurrency: r.concurrency }).tokensPerSecondPerGpu;
 }
 
+/**
+ * Speculative decoding: the speedup over plain decoding at the row's batch and context, through
+ * speculative() with the row's drafter (an MTP head count or a draft model on the same cluster)
+ * and its acceptance — a per-token rate (`accept`) or the mean accepted length per verify step
+ * the source reports (`acceptLength`), and a draft tree's size where it verifies one (`verify`).
+ */
+function predictSpeculative(r, c, e, fit) {
+  const draft = r.draft.mtp ? r.draft : tuned(k.model(r.draft.model).on(c), fit);
+  const acceptance = r.acceptLength !== undefined ? { acceptLength: r.acceptLength } : { accept: r.accept };
+  return k.speculative(e, { draft, ...acceptance, tokens: r.tokens, verify: r.verify }).speedup({ batch: r.batch, context: r.context }).speedup;
+}
+
 /** The row's prediction with engines tuned by `fit` (undefined: the defaults), and its unit text. */
 function predictRow(r, fit) {
   if (r.kind in DISAGGREGATED_REGIME) return predictDisaggregated(r, fit);
   const c = clusterOf(r);
   const base = k.model(r.model).on(c);
   const e = tuned(r.dtypes ? base.dtypes(r.dtypes) : base, fit);
-  if (r.kind === "speculative") {
-    const draft = r.draft.mtp ? r.draft : tuned(k.model(r.draft.model).on(c), fit);
-    return k.speculative(e, { draft, accept: r.accept, tokens: r.tokens }).speedup({ batch: r.batch, context: r.context }).speedup;
-  }
+  if (r.kind === "speculative") return predictSpeculative(r, c, e, fit);
   if (r.kind === "mlperf-server" || r.kind === "mlperf-offline") {
     const s = k.mlperfLlama2Server({ requests: r.requests });
     return r.kind === "mlperf-server" ? k.capacity(e, { ...s, maxBatch: r.maxBatch }).tokensPerSecond : k.offline(e, { workload: s.workload, maxBatch: r.maxBatch }).tokensPerSecond;

@@ -130,7 +130,7 @@ export { type Residual } from "./uncertainty/residuals.js";
 export { type Prediction, type SetupRow } from "./uncertainty/predict.js";
 export { tornado, type TornadoOptions } from "./charts/tornado.js";
 // serving: speculative decoding, disaggregation, capacity under SLOs, plan search
-export { speculative, Speculative, expectedTokens, type Drafter, type SpeculativeOptions, type SpeculativePoint } from "./serving/speculative.js";
+export { speculative, Speculative, expectedTokens, acceptanceFromLength, type Drafter, type SpeculativeOptions, type SpeculativePoint } from "./serving/speculative.js";
 export { disaggregated, Disaggregated, type DisaggregatedOptions, type DisaggregatedRequest, type DisaggregatedThroughput } from "./serving/disaggregated.js";
 export { prefillDecodeRatio, type RatioOptions, type RatioRow } from "./serving/ratio.js";
 export { readSlo, MLPERF_LLAMA2_70B_SLO, type Slo, type SloOptions } from "./serving/slo.js";

@@ -23,7 +23,9 @@
  * scale, 4.25 bits (OCP Microscaling Formats v1.0 §5; the model card: "MXFP4 quantization of the
  * MoE weights", so gpt-oss-120b runs on one 80 GB GPU) — and attention, router, embeddings and
  * LM head bf16 (its modules_to_not_convert); NVIDIA's NVFP4 re-quantizations (DeepSeek-V3.1-NVFP4,
- * its hf_quant_config.json) store every linear layer fp4. An explicit `weights` option replaces both.
+ * its hf_quant_config.json) store every linear layer fp4. An explicit `weights` option replaces both; an
+ * explicit `experts` option stores the routed and shared experts apart from the other weights
+ * (TensorRT-LLM's DeepSeek-R1 latency recipe: BF16 attention, NVFP4 MoE).
  */
 import { SuanliError, show } from "../errors.js";
 import { bytesOf, dtype as readDtype, type Dtype, type Precision } from "../hardware/precision.js";
@@ -44,6 +46,8 @@ export interface Dtypes {
 
 export interface DtypeOptions {
   weights?: Dtype | string;
+  /** The MoE experts' storage where it differs from `weights` (BF16 attention beside NVFP4 experts). */
+  experts?: Dtype | string;
   kv?: Dtype | string;
   group?: number;
 }
@@ -88,8 +92,10 @@ export function withDtypes(base: Dtypes, o: DtypeOptions): Dtypes {
     }
     return d;
   };
-  // An explicit weights option replaces the checkpoint's formats too (experts included).
-  const experts = o.weights === undefined && base.experts !== undefined ? { experts: base.experts } : {};
+  // An explicit weights option replaces the checkpoint's formats too (experts included),
+  // an explicit experts option sets the experts' alone.
+  const experts =
+    o.experts !== undefined ? { experts: pick(o.experts, WEIGHT_DTYPES, "expert dtype", "fp16") } : o.weights === undefined && base.experts !== undefined ? { experts: base.experts } : {};
   return Object.freeze({
     weights: o.weights === undefined ? base.weights : pick(o.weights, WEIGHT_DTYPES, "weight dtype", "fp16"),
     kv: pick(o.kv, KV_DTYPES, "KV dtype", base.kv),

@@ -19,7 +19,12 @@
  *                             AV over d_c, Q and O (d_c + d_rope) and d_c wide per head
  *                             (DeepSeek-V2, arXiv:2405.04434 §2.1.3;
  *                             https://github.com/deepseek-ai/FlashMLA); MLA prefill runs plain
- *                             MHA over the decompressed K/V, 2·h·(d_qk + d_v)
+ *                             MHA over the decompressed K/V, 2·h·(d_qk + d_v); a step of a few
+ *                             tokens over a cached past (speculative verify: FlashMLA takes
+ *                             seq_len_q > 1, vLLM's MLA treats queries up to 1 + the speculative
+ *                             tokens as decodes) runs absorbed wherever that costs fewer FLOPs
+ *                             than the plain form plus decompressing the past's latents,
+ *                             2·d_c·h·(d_nope + d_v) per cached token
  *                             bytes KV read once per sequence (FlashAttention's single pass,
  *                             Dao et al. 2022 arXiv:2205.14135) + KV written + Q/O · s_a;
  *                             with kvReads "per-query-head" a decode step (tokens = 1) pays
@@ -103,10 +108,9 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
   // Decode (one new token per sequence) runs the decode attention kernel; prefill runs FMHA.
   const decode = T === 1;
   const mla = a.mla;
-  const absorbed = mla !== undefined && decode;
-  const attnPerKey = absorbed ? 2 * s.heads * (2 * mla.kvLoraRank + mla.qkRopeHeadDim) : 2 * s.heads * (a.headDim + a.vHeadDim);
-  // Q and O per head: absorbed MLA reads a (d_c + d_rope)-wide query and writes a d_c-wide output
-  const qoWidth = absorbed ? 2 * mla.kvLoraRank + mla.qkRopeHeadDim : a.headDim + a.vHeadDim;
+  const plainPerKey = 2 * s.heads * (a.headDim + a.vHeadDim);
+  // The plain form over a cached past first decompresses each cached latent: 2·d_c·h·(d_nope + d_v) FLOPs a token
+  const decompressPerToken = mla ? 2 * mla.kvLoraRank * s.heads * (mla.qkNopeHeadDim + a.vHeadDim) : 0;
   const ffnWidth = a.mlp === "gated" ? 3 : 2;
   const tp = s.tp;
   const kvPasses = kvReads === "per-query-head" && decode ? s.heads / s.kvHeads : 1;
@@ -128,6 +132,12 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
     const keys = stepKeys(past, T, g.window, chunked, topk);
     const kept = stepKvTokens(past, T, g.window, chunked, topk);
     if (dsa) emit("indexer", "indexer", c, indexPerKey * indexKeys, indexBytes);
+    // MLA runs absorbed in decode, and in any step of few new tokens over a cached past where that
+    // is cheaper than decompressing the past (a speculative verify step: FlashMLA's seq_len_q > 1)
+    const absorbed = mla !== undefined && (decode || (!dsa && past > 0 && mqaPerKey * keys < plainPerKey * keys + decompressPerToken * Math.min(past, kept)));
+    const attnPerKey = absorbed ? mqaPerKey : plainPerKey;
+    // Q and O per head: absorbed MLA reads a (d_c + d_rope)-wide query and writes a d_c-wide output
+    const qoWidth = absorbed ? 2 * mla.kvLoraRank + mla.qkRopeHeadDim : a.headDim + a.vHeadDim;
     const attnFlops = sparsePrefill ? B * Math.min(mqaPerKey * keys, attnPerKey * stepKeys(past, T, g.window, chunked, null)) : attnPerKey * B * keys;
     emit("attention", "attention", c, attnFlops, kvPasses * B * kept * mainKv * skv + N * mainKv * skv + N * s.heads * qoWidth * sa);
     emit("attn out", "gemm", c, 2 * N * s.outParams, s.outParams * sw + N * (s.heads * a.vHeadDim + d) * sa, undefined, undefined, N, dqDense ? s.outParams : undefined);

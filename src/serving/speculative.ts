@@ -1,5 +1,5 @@
 /**
- * `speculative(engine, { draft, accept, tokens })` — speculative decoding priced by the engine's
+ * `speculative(engine, { draft, accept | acceptLength, tokens })` — speculative decoding priced by the engine's
  * own step model. Each step a cheap drafter proposes k tokens per sequence, then the target
  * model verifies all of them in one forward pass of k + 1 tokens per sequence (a prefill-like
  * step at the current context) and keeps the accepted prefix plus one token of its own.
@@ -9,37 +9,72 @@
  *   E[tokens] = (1 − α^(k+1)) / (1 − α)          (= k + 1 at α = 1, = 1 at α = 0)
  *
  * (Leviathan, Kalman & Matias 2023, "Fast Inference from Transformers via Speculative
- * Decoding", arXiv:2211.17192, eq. 1 / Theorem 3.8), and
+ * Decoding", arXiv:2211.17192, eq. 1 / Theorem 3.8), and, with v = k + 1 verified tokens for a
+ * chain (`verify`: a draft tree's size, as EAGLE and Medusa verify),
  *
- *   step time  = k × t_draft(batch, context) + t_target(batch, tokens = k + 1, past = context)
+ *   step time  = k × t_draft(batch, context) + t_target(batch, tokens = v, past = context)
  *   speedup    = E[tokens] × t_target(batch, tokens = 1, past = context − 1) ÷ step time
  *
  * At batch 1 the verify step costs about one decode step (the weights are read once, the extra
  * tokens ride in the memory-bound shadow), so speedup ≈ E[tokens]; as batch grows the verify
  * step becomes compute-bound and costs ≈ (k + 1) decode steps, so the speedup falls below 1.
+ * What the extra tokens cost is the engine's own physics: an MoE layer touches more experts
+ * (ops.ts E_touched), the all-to-all carries k + 1 tokens, and MLA verifies absorbed, as it
+ * decodes (ops.ts), so where its attention is compute-bound — 128 heads over one latent, long
+ * contexts — each drafted token adds about a decode step's attention. A fixed time per step
+ * that the engine does not see (scheduling, launch latency) would dilute these costs: the
+ * speedup is only as right as the plain decode step it divides by.
+ *
+ * Papers and engine reports give the mean accepted length τ — tokens emitted per verify step,
+ * drafted tokens kept plus the target's own (EAGLE's "average acceptance length", TensorRT-LLM's
+ * MTP "acceptance rate" column of 1.92–3.01 tokens) — rather than α. `acceptLength: τ` takes it
+ * and solves (1 − α^(k+1)) / (1 − α) = τ for α (the expression rises monotonically in α from 1
+ * at α = 0 to k + 1 at α = 1, so one α in [0, 1] gives each τ in [1, k + 1]); τ outside
+ * [1, k + 1] is impossible for k drafted tokens and is refused.
  *
  * Drafters: another model's engine (same vocabulary — the draft's tokens must be the target's
- * tokens; refused otherwise), or `{ mtp: 1 }` — multi-token-prediction heads as in DeepSeek-V3
- * (arXiv:2412.19437 §2.2: one extra transformer block sharing the embedding and output head per
- * predicted token). An MTP head is priced as one layer of the target plus its LM head:
- * t_draft = (t_decode − t_head) ÷ layers + t_head, with t_head the lm-head row of the target's
- * decode-step breakdown.
+ * tokens; refused otherwise), or `{ mtp: n }` — multi-token-prediction modules as in DeepSeek-V3
+ * (arXiv:2412.19437 §2.2: each is one transformer block, a projection M ∈ R^(d×2d) of the
+ * normalised hidden state and next-token embedding, and the target's shared embedding and output
+ * head; the block is an MoE layer, "MoE-architecture equivalent" in TensorRT-LLM's DeepSeek-R1
+ * latency blog). A draft step of an MTP module is priced on the target's own roofline as
+ *
+ *   t_draft = t(one block of the target's MoE kind, else its last layer kind, + embedding + final
+ *             norm + LM head) + t(projection GEMM: 2·B·2d·d FLOPs, 2d·d/tp weights) + perLayer
+ *
+ * at `batch` sequences and the current context — one layer's fixed overhead, not a step's:
+ * TensorRT-LLM captures the verify and draft stages in one CUDA graph (tech blog 2, "Basic
+ * Implementation"). `{ mtp: n, weights: "bf16" }` stores the module apart from the target's
+ * weights (TensorRT-LLM keeps DeepSeek-R1's MTP layers in BF16 beside NVFP4 experts, tech blog 1
+ * "Precision Strategy"). With k > n (TensorRT-LLM's "MTP Eagle") the same module runs k times.
  */
 import { SuanliError, show } from "../errors.js";
 import type { InferenceEngine } from "../inference/engine.js";
-import type { Rates } from "../inference/roofline.js";
-import { positiveInt } from "../validate.js";
+import { computeRate, memoryRate, stepTime, type Rates } from "../inference/roofline.js";
+import { ACTIVATION_BYTES, weightBytesPerParam, withDtypes, type Dtypes } from "../inference/dtypes.js";
+import { opTime } from "../inference/kernels.js";
+import type { Dtype } from "../hardware/precision.js";
+import { checkKeys, positiveInt } from "../validate.js";
 
-/** A drafter: another engine (a small model of the same vocabulary) or k MTP heads. */
-export type Drafter = InferenceEngine | { mtp: number };
+/** A drafter: another engine (a small model of the same vocabulary) or n MTP modules (stored as `weights`, default the target's). */
+export type Drafter = InferenceEngine | { mtp: number; weights?: Dtype | string };
 
 export interface SpeculativeOptions {
   /** The drafter: an engine of a smaller model with the target's vocabulary, or { mtp: 1 }. */
   draft: Drafter;
-  /** Probability that the target accepts a drafted token, in [0, 1]. */
-  accept: number;
-  /** Tokens drafted per step, k (default 4; with { mtp: n }, n). */
+  /** Probability that the target accepts a drafted token, in [0, 1] (or give acceptLength). */
+  accept?: number;
+  /** Mean tokens emitted per verify step, τ ∈ [1, k + 1], as papers report it (instead of accept). */
+  acceptLength?: number;
+  /** Tokens drafted per step, k (default 4; with { mtp: n }, n): the depth of a draft tree. */
   tokens?: number;
+  /**
+   * Tokens the target verifies per sequence per step (default k + 1, a chain): a draft tree's
+   * nodes plus the root — EAGLE's 25-node tree of depth 5 verifies 26 — at least k + 1.
+   * A tree accepts more than a chain at the same per-token rate: give its acceptLength (the
+   * α solved from it is then the chain's equivalent).
+   */
+  verify?: number;
 }
 
 /** One operating point of speculative decoding (seconds, tokens/s; plain numbers). */
@@ -50,7 +85,7 @@ export interface SpeculativePoint {
   readonly tokensPerStep: number;
   /** k × draft step, s. */
   readonly draftTime: number;
-  /** Verification of k + 1 tokens per sequence, s. */
+  /** Verification of `verify` tokens (k + 1 for a chain) per sequence, s. */
   readonly verifyTime: number;
   /** draftTime + verifyTime, s. */
   readonly stepTime: number;
@@ -70,6 +105,27 @@ export function expectedTokens(accept: number, k: number): number {
   return (1 - Math.pow(accept, k + 1)) / (1 - accept);
 }
 
+/**
+ * The per-token acceptance α whose expected tokens per step, (1 − α^(k+1)) / (1 − α), equal the
+ * mean accepted length τ (bisection on the monotone expression; τ = 1 → 0, τ = k + 1 → 1).
+ */
+export function acceptanceFromLength(tau: number, k: number): number {
+  positiveInt(k, "tokens");
+  if (typeof tau !== "number" || !Number.isFinite(tau) || tau < 1 || tau > k + 1) {
+    throw new SuanliError("bad-argument", `acceptLength must be the mean tokens a verify step emits, in [1, ${k + 1}] with ${k} drafted token${k > 1 ? "s" : ""}, got ${show(tau)}`, { value: tau, expected: `1 ≤ acceptLength ≤ ${k + 1}` });
+  }
+  if (tau === 1) return 0;
+  if (tau === k + 1) return 1;
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 64; i++) {
+    const mid = (lo + hi) / 2;
+    if (expectedTokens(mid, k) < tau) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 function checkAccept(v: unknown): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) {
     throw new SuanliError("bad-argument", `accept must be an acceptance rate in [0, 1], got ${show(v)}`, { value: v, expected: "0 ≤ accept ≤ 1" });
@@ -82,17 +138,26 @@ export class Speculative {
   readonly draft: Drafter;
   readonly accept: number;
   readonly k: number;
+  /** Tokens verified per sequence per step (k + 1 for a chain, the tree's size for a tree). */
+  readonly verify: number;
   private readonly targetRates: Rates;
   private readonly draftRates: Rates | undefined;
+  /** Storage of the MTP modules' weights (the target's unless draft.weights says otherwise). */
+  private readonly mtpDtypes: Dtypes | undefined;
 
   constructor(target: InferenceEngine, o: SpeculativeOptions) {
     if (o === null || typeof o !== "object") throw new SuanliError("bad-argument", `speculative(engine, { draft, accept, tokens }) needs options, got ${show(o)}`, { value: o });
     this.target = target;
-    this.accept = checkAccept(o.accept);
+    checkKeys(o, ["draft", "accept", "acceptLength", "tokens", "verify"], "speculative()");
+    if ((o.accept === undefined) === (o.acceptLength === undefined)) {
+      throw new SuanliError("bad-argument", `speculative() needs one of accept (the per-token acceptance rate) or acceptLength (the mean tokens per verify step), got ${o.accept === undefined ? "neither" : "both"}`, { value: o, expected: "{ accept } or { acceptLength }" });
+    }
     const d = o.draft;
     if (d !== null && typeof d === "object" && "mtp" in d) {
+      checkKeys(d, ["mtp", "weights"], "speculative() draft");
       this.k = positiveInt(o.tokens ?? positiveInt(d.mtp, "draft.mtp"), "tokens");
       this.draftRates = undefined;
+      this.mtpDtypes = d.weights === undefined ? target.state.dtypes : withDtypes(target.state.dtypes, { weights: d.weights });
     } else if (d !== null && typeof d === "object" && "fullStepTime" in d) {
       const tv = target.model.arch.vocab;
       const dv = d.model.arch.vocab;
@@ -101,8 +166,14 @@ export class Speculative {
       }
       this.k = positiveInt(o.tokens ?? 4, "tokens");
       this.draftRates = d.rates();
+      this.mtpDtypes = undefined;
     } else {
       throw new SuanliError("bad-argument", `draft must be an engine (model("llama3.1-8b").on(…)) or { mtp: 1 }, got ${show(d)}`, { value: d, expected: "an InferenceEngine or { mtp: n }" });
+    }
+    this.accept = o.acceptLength === undefined ? checkAccept(o.accept) : acceptanceFromLength(o.acceptLength, this.k);
+    this.verify = o.verify === undefined ? this.k + 1 : positiveInt(o.verify, "verify");
+    if (this.verify < this.k + 1) {
+      throw new SuanliError("bad-argument", `verify must be at least tokens + 1 = ${this.k + 1} (the drafted chain and the target's own token), got ${o.verify}`, { value: o.verify, expected: `an integer ≥ ${this.k + 1}` });
     }
     this.draft = d;
     this.targetRates = target.rates();
@@ -119,9 +190,19 @@ export class Speculative {
     const d = this.draft;
     if ("mtp" in d) {
       const e = this.target;
-      const full = e.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.targetRates).total;
-      const head = e.rows({ batch, context }).find((r) => r.op === "lm head")?.time ?? 0;
-      return (full - head) / e.model.arch.layers + head;
+      const s = e.shard;
+      const r = this.targetRates;
+      const k = e.state.kernels;
+      const dt = this.mtpDtypes!;
+      // one block of the target's MoE kind (else its last kind), with embedding, final norm and head
+      const block = s.groups.find((g) => g.moe) ?? s.groups[s.groups.length - 1]!;
+      const module = stepTime({ ...s, groups: [{ ...block, count: 1 }] }, dt, { batch, tokens: 1, past: context - 1 }, r, k).total;
+      // the projection of [norm(h); norm(embedding)] (2d) to d, column-parallel over tp
+      const h = e.model.arch.hidden;
+      const params = (2 * h * h) / s.tp;
+      const tc = (2 * batch * params) / computeRate("gemm", batch, r, k);
+      const tm = (params * weightBytesPerParam(dt) + batch * (2 * h + h / s.tp) * ACTIVATION_BYTES) / memoryRate("gemm", r, k);
+      return module + opTime(tc, tm, k.overlap) + e.state.overhead.perLayer;
     }
     return d.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.draftRates).total;
   }
@@ -135,7 +216,7 @@ export class Speculative {
     const context = positiveInt(o?.context, "context");
     const e = this.target;
     const baselineTime = e.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.targetRates).total;
-    const verifyTime = e.fullStepTime({ batch, tokens: this.k + 1, past: context }, this.targetRates).total;
+    const verifyTime = e.fullStepTime({ batch, tokens: this.verify, past: context }, this.targetRates).total;
     const draftTime = this.k * this.draftStep(batch, context);
     const stepTime = draftTime + verifyTime;
     const tokensPerStep = this.tokensPerStep;
@@ -161,7 +242,7 @@ export class Speculative {
   toString(): string {
     const d = this.draft;
     const name = "mtp" in d ? `${d.mtp} MTP head${d.mtp > 1 ? "s" : ""}` : d.model.id;
-    return `Speculative ${this.target.model.id} · draft ${name} · k ${this.k} · accept ${this.accept} · ${this.tokensPerStep.toFixed(2)} tokens/step`;
+    return `Speculative ${this.target.model.id} · draft ${name} · k ${this.k}${this.verify > this.k + 1 ? ` · verify ${this.verify}` : ""} · accept ${+this.accept.toFixed(4)} · ${this.tokensPerStep.toFixed(2)} tokens/step`;
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();

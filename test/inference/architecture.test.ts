@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { cluster, gpu, model, resetWarnings } from "../../src/index.js";
 import { causalKeys } from "../../src/model/flops.js";
 import { chunkKeys, stepKeys } from "../../src/model/attention.js";
-import { expectClose } from "../helpers.js";
+import { errorOf, expectClose } from "../helpers.js";
 
 resetWarnings({ silent: true });
 const GiB = 2 ** 30;
@@ -124,6 +124,18 @@ describe("checkpoint-declared weight formats (quantization_config)", () => {
     expect(e.dtypes().experts).toBeUndefined();
     expect(e.memory({ batch: 1, context: 4096 }).weights.value / GiB).toBeGreaterThan(200);
     expect(model("gpt-oss-120b").on(gpu("H100")).dtypes({ kv: "fp8" }).dtypes().experts).toBe("mxfp4");
+  });
+
+  it("an explicit experts option stores the experts apart (BF16 attention beside NVFP4 experts, TensorRT-LLM's DeepSeek-R1 latency recipe)", () => {
+    const e = model("deepseek-r1").on(cluster(gpu("B200").precision("fp4"), 8).tp(8)).dtypes({ weights: "bf16", experts: "fp4" });
+    expect(e.dtypes().weights).toBe("bf16");
+    expect(e.dtypes().experts).toBe("fp4");
+    expect(e.describe()).toContain("weights bf16, experts fp4");
+    const all = model("deepseek-r1").on(cluster(gpu("B200").precision("fp4"), 8).tp(8)).dtypes({ weights: "bf16" });
+    // experts at 0.5 + 1/16 B per parameter, attention unchanged
+    expectClose(op(e.rows({ batch: 1, context: 2048 }), "experts").bytes / op(all.rows({ batch: 1, context: 2048 }), "experts").bytes, (0.5 + 1 / 16) / 2, 0.01);
+    expect(op(e.rows({ batch: 1, context: 2048 }), "qkv").bytes).toBe(op(all.rows({ batch: 1, context: 2048 }), "qkv").bytes);
+    expect(errorOf(() => e.dtypes({ experts: "fp5" })).message).toMatch(/fp5/);
   });
 
   it("decode bytes split by class: experts at 4.25 bits, attention at 2 B per parameter", () => {
