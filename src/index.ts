@@ -53,6 +53,7 @@ export { ONE_SHOT_LATENCY } from "./hardware/collectives.js";
 export { DEFAULT_KERNELS, IDEAL_KERNELS, KV_READS, MOE_KERNELS, LM_HEADS, withKernels, opTime, type Kernels, type KvReads, type MoeKernels, type LmHead } from "./inference/kernels.js";
 export { DEFAULT_OVERHEAD, NO_OVERHEAD, OVERHEAD_SOURCES, withOverhead, overheadTime, type Overhead, type OverheadOptions } from "./inference/overhead.js";
 export { type ModelOptions } from "./inference/measurements.js";
+export { SERVING_ENGINES, REFERENCE_SERVING_ENGINE, layerKernelRatio, type ServingEngineProfile } from "./inference/servingEngines.js";
 
 // training
 export { train, Training, type MaxMicroBatch } from "./training/training.js";

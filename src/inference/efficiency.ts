@@ -21,6 +21,22 @@
  * its 989.5 peak; B200 (sm_100) bf16 1417 TFLOPS = 0.63 of 2250 and fp8 2765 TFLOPS = 0.61 of 4500
  * — Blackwell at 0.8× Hopper's fraction. FP4 is not in the table; it is given fp8's factor.
  *
+ * FP8 on Hopper reaches a lower fraction of its (twice as high) peak than BF16 does of its own:
+ * the FP8 tensor-core rate doubles while the work beside the MMAs does not — the FP8 kernels
+ * promote their limited-precision tensor-core accumulators into FP32 registers every few
+ * K-blocks on the CUDA cores (DeepSeek-V3, arXiv:2412.19437 §3.3.2, "Increasing Accumulation
+ * Precision"; cuBLASLt's CUBLASLT_MATMUL_DESC_FAST_ACCUM off by default) and the scaled epilogue
+ * runs at the same rate as BF16's. Measured TensorRT-LLM GEMMs (NVIDIA aiconfigurator's
+ * collected tables, https://github.com/ai-dynamo/aiconfigurator, aic-core/src/aiconfigurator_core/
+ * systems/data/{h100_sxm,h200_sxm}/gemm/trtllm/1.2.0rc5/gemm_perf.parquet, static FP8 = the
+ * dynamic FP8 latency less the quantize/compute_scale/trtllm/1.2.0rc5 computescale_perf
+ * overhead, as aiconfigurator derives it): over M 2048–8192 and N, K 4096–16384 on H100 and
+ * H200, 96 shapes, FP8 reaches 0.61–0.63 of its peak where BF16 reaches 0.75–0.76 of its own;
+ * the median ratio of the two fractions is 0.84 (quartiles 0.72 and 0.89). Hopper fp8 is given
+ * that factor; its 16-bit attention keeps the 16-bit factor (1). Ada's FP8 (L40S, same tables:
+ * 0.82 of BF16's fraction) is not listed: the shipped L40S rows (TensorRT-LLM v0.9) do not ask
+ * for it, and a factor the measurements contradict is not a default.
+ *
  * All three are fractions in (0, 1]; anything else is refused naming the value.
  * The model's other fitted constants are not fractions of a roof and live beside these: the
  * kernels' compute/memory overlap (kernels.ts) and the fixed per-step overhead (overhead.ts).
@@ -72,9 +88,12 @@ export function withEfficiency(base: Efficiency, patch: Partial<Efficiency>): Ef
  */
 export const COMPUTE_FACTORS: Readonly<Record<string, Partial<Record<Precision, number>>>> = Object.freeze({
   Blackwell: Object.freeze({ fp16: 0.8, bf16: 0.8, fp8: 0.8, int8: 0.8, fp4: 0.8 }),
+  Hopper: Object.freeze({ fp8: 0.84 }),
 });
 
-export const COMPUTE_FACTOR_SOURCE = "https://github.com/openxla/xla/blob/main/xla/service/gpu/model/matmul_interpolator_data.h (sm_90 and sm_100_B200 entries, m = n = k = 4096)";
+export const COMPUTE_FACTOR_SOURCE =
+  "https://github.com/openxla/xla/blob/main/xla/service/gpu/model/matmul_interpolator_data.h (sm_90 and sm_100_B200 entries, m = n = k = 4096); " +
+  "https://github.com/ai-dynamo/aiconfigurator (systems/data/h100_sxm and h200_sxm gemm/trtllm/1.2.0rc5: FP8 vs BF16 fraction of peak, M 2048–8192, N and K 4096–16384)";
 
 /** The factor for GPU generation `architecture` at `precision` (1 when not listed). */
 export function computeFactor(architecture: string, precision: Precision): number {

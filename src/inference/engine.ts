@@ -159,7 +159,10 @@ export class InferenceEngine {
     const dt = this.state.dtypes;
     const anyNarrow = dequantizes(weightBytesPerParam(dt), operand) || dequantizes(expertBytesPerParam(dt), operand);
     const vector = anyNarrow ? (g.spec.peak.fp32 ?? peak16 / 16) : 0;
-    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(g.spec.architecture, g.precisionName), g.spec.peak.fp8 ?? peak16, vector, operand);
+    // Each class at its own precision's generation factor: GEMMs at the chosen one, attention 16-bit, the indexer FP8.
+    const arch = g.spec.architecture;
+    const factor8 = computeFactor(arch, g.spec.peak.fp8 ? "fp8" : "fp16");
+    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(arch, g.precisionName), g.spec.peak.fp8 ?? peak16, vector, operand, computeFactor(arch, "fp16"), factor8);
     if (this.shard.ep <= 1) return r;
     const c = this.state.cluster;
     const perNode = Math.min(this.shard.ep, c.gpusPerNode);

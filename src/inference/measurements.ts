@@ -12,6 +12,7 @@ import type { Precision } from "../hardware/precision.js";
 import type { Efficiency } from "./efficiency.js";
 import { KV_READS, LM_HEADS, MOE_KERNELS, type Kernels, type KvReads, type LmHead, type MoeKernels } from "./kernels.js";
 import type { Overhead } from "./overhead.js";
+import { layerKernelRatio } from "./servingEngines.js";
 
 export type MeasurementMetric = "output_tps_total" | "output_tps_per_gpu" | "ttft_ms" | "itl_ms";
 const METRICS: readonly MeasurementMetric[] = ["output_tps_total", "output_tps_per_gpu", "ttft_ms", "itl_ms"];
@@ -44,6 +45,8 @@ export interface Measurement {
   readonly moe?: MoeKernels;
   /** How the run's tensor parallelism held the LM head (kernels.ts): "replicated" for gpt-fast; absent means "vocab-parallel". */
   readonly lmHead?: LmHead;
+  /** Kernels the run's engine launches per layer (servingEngines.ts); absent: the engine's listed count. */
+  readonly kernelsPerLayer?: number;
 }
 
 /** What `predict` may override besides the efficiency (kvReads, moe and lmHead come from the row). */
@@ -68,6 +71,12 @@ function check(r: Record<string, unknown>, i: number): Measurement {
   if (r.kvReads !== undefined && !KV_READS.includes(r.kvReads as KvReads)) throw new SuanliError("bad-dataset", `${where}: kvReads must be one of ${KV_READS.join(", ")}`, { value: r.kvReads });
   if (r.lmHead !== undefined && !LM_HEADS.includes(r.lmHead as LmHead)) throw new SuanliError("bad-dataset", `${where}: lmHead must be one of ${LM_HEADS.join(", ")}`, { value: r.lmHead });
   if (r.moe !== undefined && !MOE_KERNELS.includes(r.moe as MoeKernels)) throw new SuanliError("bad-dataset", `${where}: moe must be one of ${MOE_KERNELS.join(", ")}`, { value: r.moe });
+  try {
+    layerKernelRatio(r.engine as string, r.kernelsPerLayer as number | undefined);
+  } catch (err) {
+    if (err instanceof SuanliError) throw new SuanliError("bad-dataset", `${where}: ${err.message}`, { value: r.kernelsPerLayer ?? r.engine });
+    throw err;
+  }
   return Object.freeze(r as unknown as Measurement);
 }
 
@@ -84,7 +93,8 @@ export function measurements(): readonly Measurement[] {
 
 /**
  * The kit's prediction of a row's metric under `efficiency` and `opts` (the engine's defaults
- * for whatever is omitted; the row's own `kvReads`, `moe` and `lmHead`), or null with the reason when the
+ * for whatever is omitted; the row's own `kvReads`, `moe` and `lmHead`, and its engine's kernels per layer
+ * scaling the per-layer overhead, servingEngines.ts), or null with the reason when the
  * configuration does not fit or the model/GPU is not in the catalogs.
  */
 export function predict(row: Measurement, efficiency?: Partial<Efficiency>, opts: ModelOptions = {}): { value: number | null; reason?: string } {
@@ -95,6 +105,9 @@ export function predict(row: Measurement, efficiency?: Partial<Efficiency>, opts
     const k: Partial<Kernels> = { ...opts.kernels, kvReads: row.kvReads ?? "per-kv-head", moe: row.moe ?? "grouped", lmHead: row.lmHead ?? "vocab-parallel", ...(opts.overlap === undefined ? {} : { overlap: opts.overlap }) };
     e = e.kernels(k);
     if (opts.overhead) e = e.overhead(opts.overhead);
+    // the per-layer overhead is the reference engine's; this row's engine launches its own kernel count
+    const ratio = layerKernelRatio(row.engine, row.kernelsPerLayer);
+    if (ratio !== 1) e = e.overhead({ perLayer: e.overhead().perLayer * ratio });
     switch (row.metric) {
       case "ttft_ms":
         return { value: e.prefill({ batch: row.batch, prompt: row.input }).time.value * 1e3 };

@@ -60,10 +60,12 @@ export interface Rates {
  * the GPU's generation and precision (efficiency.ts computeFactor); `peak8` is the FP8 peak the
  * DSA indexer runs at; `vector` (default 0: no weights need dequantization) is the vector peak
  * that dequantizes weight-only formats, and `operand` the compute precision's operand bytes.
+ * `factor16` and `factor8` (default `factor`) are the generation's factors at the precisions
+ * the attention (16-bit) and the indexer (FP8) run at, where they differ from the GEMMs'.
  */
-export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency, factor = 1, peak8 = peak16, vector = 0, operand = 0): Rates {
-  const c = eff.compute * factor;
-  return { gemm: peak * c, attention: peak16 * c, indexer: peak8 * c, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link, dequant: vector * eff.compute, operand };
+export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency, factor = 1, peak8 = peak16, vector = 0, operand = 0, factor16 = factor, factor8 = factor): Rates {
+  const c = eff.compute;
+  return { gemm: peak * c * factor, attention: peak16 * c * factor16, indexer: peak8 * c * factor8, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link, dequant: vector * eff.compute, operand };
 }
 
 /** Seconds a GEMM reading `weights` weight elements spends dequantizing them (0 when none). */

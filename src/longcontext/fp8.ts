@@ -12,9 +12,12 @@
  *
  * The article (§4, optimisation 6) shows NVIDIA's GPT-175B chart: FP8 FMHA ≈ 2× BF16 FMHA, and
  * context- vs generation-phase times at several batch sizes. The chart's figures are not
- * published in text; `fmhaSpeedup` gives what the roofline predicts: 2× wherever attention is
- * compute-bound (FP8 peak = 2 × BF16 peak on Hopper) or memory-bound with an FP8 KV cache
- * (half the bytes), and `fp8Compare` the context/generation comparison for any model.
+ * published in text; `fmhaSpeedup` gives what the roofline predicts: 2 × 0.84 = 1.68× where
+ * attention is compute-bound (FP8 peak = 2 × BF16 peak on Hopper, reached at 0.84× BF16's
+ * fraction, inference/efficiency.ts; FlashAttention-3 measures ~1.2 PFLOP/s in FP8 against
+ * ~740 TFLOP/s in BF16 on H100, 1.6×, Shah et al. 2024, arXiv:2407.08608) and 2× where it is
+ * memory-bound with an FP8 KV cache (half the bytes), and `fp8Compare` the context/generation
+ * comparison for any model.
  */
 import { Cluster } from "../hardware/cluster.js";
 import type { Gpu } from "../hardware/gpu.js";

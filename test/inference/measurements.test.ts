@@ -70,7 +70,9 @@ describe("calibrate(rows)", () => {
     const rows = measurements().filter((r) => r.metric === "ttft_ms");
     const c = calibrate(rows, { rounds: 2, knobs: ["perStep", "perLayer"] });
     const none = errorOf(rows, DEFAULT_EFFICIENCY, { overhead: NO_OVERHEAD });
-    expect(c.after.median).toBeLessThan(none.median);
+    // the objective (mean |log error|): the median alone can favour none, which fits the many
+    // compute-bound 2048-token rows and gives up the short prompts
+    expect(c.after.meanLog!).toBeLessThan(none.meanLog!);
     expect(c.overhead.perStep + 80 * c.overhead.perLayer).toBeGreaterThan(0);
   });
 

@@ -17,11 +17,11 @@ describe("fp8Compare(e, { batch, prompt, context })", () => {
 });
 
 describe("fmhaSpeedup(e, { batch, seq })", () => {
-  it("FP8 FMHA ≈ 2× BF16 on H100 (the article's claim) in both phases", () => {
+  it("FP8 FMHA on H100: 2 × 0.84 (Hopper's FP8 factor) when compute-bound, ≈ 2× when memory-bound (the article's claim)", () => {
     const e = model("gpt3-175b").on(cluster(gpu("H100"), 8).tp(8));
     const s = fmhaSpeedup(e, { batch: 8, seq: 2048 });
-    expect(s.context).toBeGreaterThan(1.9);
-    expect(s.context).toBeLessThanOrEqual(2 + 1e-12);
+    expect(s.context).toBeGreaterThan(1.6); // FlashAttention-3: ~1.2 PFLOP/s FP8 vs ~740 TFLOP/s BF16
+    expect(s.context).toBeLessThanOrEqual(2 * 0.84 + 1e-12);
     expect(s.generation).toBeGreaterThan(1.9);
     expect(s.generation).toBeLessThanOrEqual(2);
   });
