@@ -159,7 +159,9 @@ export class InferenceEngine {
     const dt = this.state.dtypes;
     const anyNarrow = dequantizes(weightBytesPerParam(dt), operand) || dequantizes(expertBytesPerParam(dt), operand);
     const vector = anyNarrow ? (g.spec.peak.fp32 ?? peak16 / 16) : 0;
-    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(g.spec.architecture, g.precisionName), g.spec.peak.fp8 ?? peak16, vector, operand);
+    // fixed seconds per GEMM launch: the kernels' override, else the part's measured figure (kernels.ts)
+    const gemmLatency = this.state.kernels.gemmLatency ?? g.spec.gemmLatency ?? 0;
+    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(g.spec.architecture, g.precisionName), g.spec.peak.fp8 ?? peak16, vector, operand, gemmLatency);
     return this.shard.ep > 1 ? { ...r, epLink: this.state.cluster.linkFor(this.shard.ep) } : r;
   }
 
