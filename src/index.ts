@@ -49,6 +49,8 @@ export { calibrate, errorOf, type Calibration, type ErrorSummary } from "./infer
 export { DEFAULT_FIT, CALIBRATION_KNOBS, type Fit, type CalibrationKnob } from "./inference/calibrate.js";
 export { looCalibrate, predictFit, type HeldOut, type FitKernels, type CalibrationObjective } from "./inference/calibrate.js";
 export { computeFactor, COMPUTE_FACTORS } from "./inference/efficiency.js";
+export { CDNA3_MAF_SOURCE } from "./inference/efficiency.js";
+export { gemmLaunches } from "./inference/launches.js";
 export { ONE_SHOT_LATENCY } from "./hardware/collectives.js";
 export { DEFAULT_KERNELS, IDEAL_KERNELS, KV_READS, MOE_KERNELS, LM_HEADS, withKernels, opTime, type Kernels, type KvReads, type MoeKernels, type LmHead } from "./inference/kernels.js";
 export { DEFAULT_OVERHEAD, NO_OVERHEAD, OVERHEAD_SOURCES, withOverhead, overheadTime, type Overhead, type OverheadOptions } from "./inference/overhead.js";

@@ -52,6 +52,8 @@ export interface GpuSpec {
   readonly links: Readonly<Partial<Record<LinkKind, LinkSpec>>>;
   readonly tdp?: number;
   readonly sms?: number;
+  /** Fixed seconds a small-M GEMM launch takes beyond its roofline, where measured (inference/kernels.ts gemmLatency). */
+  readonly gemmLatency?: number;
   /** figure path → source URL, e.g. "tflops.fp8" → datasheet. */
   readonly sources: Readonly<Record<string, string>>;
   /** What the vendor quotes per precision: dense or sparse headline. */
@@ -144,6 +146,7 @@ export function parseGpuEntry(raw: Raw): GpuSpec {
     links,
     ...(raw.tdp ? { tdp: amount(raw.tdp, "power", "tdp", sources) } : {}),
     ...(raw.sms ? { sms: amount(raw.sms, "count", "sms", sources) } : {}),
+    ...(raw.gemmLatency ? { gemmLatency: amount(raw.gemmLatency, "time", "gemmLatency", sources) } : {}),
     sources,
     vendorQuotes,
     notes: (raw.notes as string[] | undefined) ?? [],

@@ -89,7 +89,19 @@ export function withEfficiency(base: Efficiency, patch: Partial<Efficiency>): Ef
 export const COMPUTE_FACTORS: Readonly<Record<string, Partial<Record<Precision, number>>>> = Object.freeze({
   Blackwell: Object.freeze({ fp16: 0.8, bf16: 0.8, fp8: 0.8, int8: 0.8, fp4: 0.8 }),
   Hopper: Object.freeze({ fp8: 0.84 }),
+  // CDNA 3 (MI300X): AMD's max-achievable FLOPs ÷ the dense peak ÷ Hopper's 0.79 (CDNA3_MAF_SOURCE)
+  "CDNA 3": Object.freeze({ fp16: 0.63, bf16: 0.69, fp8: 0.62 }),
 });
+
+/**
+ * AMD's measured max-achievable FLOPs on MI300X (hipBLASLt, M = 4096, N = 4864 or 3648,
+ * K = 32896, warm and at the median clock under load): FP16 654, BF16 708, FP8 1273 TFLOPS —
+ * 0.50, 0.54 and 0.49 of its 1307.4 / 1307.4 / 2614.9 dense peaks, against H100's 0.79 at bf16
+ * in XLA's table: factors 0.63, 0.69, 0.62 for the "CDNA 3" entry. The same table gives MI325X
+ * (same 304 CUs, 1000 W, higher clocks) 794 / 843 / 1519 TFLOPS, 0.61–0.64 of peak; the entry
+ * keeps MI300X's lower figures for the whole generation.
+ */
+export const CDNA3_MAF_SOURCE = "https://rocm.blogs.amd.com/software-tools-optimization/measuring-max-achievable-flops-part2/README.html (Table 1)";
 
 export const COMPUTE_FACTOR_SOURCE =
   "https://github.com/openxla/xla/blob/main/xla/service/gpu/model/matmul_interpolator_data.h (sm_90 and sm_100_B200 entries, m = n = k = 4096); " +

@@ -162,7 +162,9 @@ export class InferenceEngine {
     // Each class at its own precision's generation factor: GEMMs at the chosen one, attention 16-bit, the indexer FP8.
     const arch = g.spec.architecture;
     const factor8 = computeFactor(arch, g.spec.peak.fp8 ? "fp8" : "fp16");
-    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(arch, g.precisionName), g.spec.peak.fp8 ?? peak16, vector, operand, computeFactor(arch, "fp16"), factor8);
+    // fixed seconds per GEMM launch: the kernels' override, else the part's measured figure (kernels.ts)
+    const gemmLatency = this.state.kernels.gemmLatency ?? g.spec.gemmLatency ?? 0;
+    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(arch, g.precisionName), g.spec.peak.fp8 ?? peak16, vector, operand, computeFactor(arch, "fp16"), factor8, gemmLatency);
     if (this.shard.ep <= 1) return r;
     const c = this.state.cluster;
     const perNode = Math.min(this.shard.ep, c.gpusPerNode);

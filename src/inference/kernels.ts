@@ -98,6 +98,16 @@
  *   hiding. The two micro-batches' repeated weight reads and smaller GEMMs are not charged, so
  *   a value near 1 is optimistic. Default 0: the overlap is a property of the engine's
  *   schedule, not of the kernels, and no shipped measurement pins it.
+ * - gemmLatency (seconds, default null: the part's catalog figure, 0 where it has none): fixed
+ *   time each GEMM launch costs beyond its roofline, paid launches(op) times per operator
+ *   (launches.ts): t = roofline + launches × gemmLatency. A small-M GEMM does not stream its
+ *   weights from its first cycle: the tiles are dispatched across the chip, the pipeline fills and
+ *   the split-K partial sums are reduced, and that time does not shrink with the bytes. AMD's own
+ *   tuned FP8 block-scale GEMM times on MI300X (gfx942, 304 CUs; ROCm/aiter
+ *   aiter/configs/model_configs/a8w8_blockscale_tuned_gemm_ds_v3.csv, rows M ≤ 16) fit
+ *   t = 4.7 µs + bytes ÷ 3.97 TB/s — the bytes at 0.75 of HBM peak, near the kit's memory
+ *   efficiency, plus 4.7 µs per GEMM (datasets/gpus.json `gemmLatency`). Parts without a measured
+ *   figure get 0: their launch cost sits in the fitted per-layer overhead (overhead.ts).
  */
 import type { Unit } from "mathjs";
 import { SuanliError, show } from "../errors.js";
@@ -135,17 +145,19 @@ export interface Kernels {
   readonly allToAll: AllToAllAlgorithm;
   /** Fraction of the expert-parallel all-to-all hidden behind the other micro-batch's compute, in [0, 1]. */
   readonly epOverlap: number;
+  /** Fixed seconds per GEMM launch beyond its roofline; null: the part's catalog figure (0 where none). */
+  readonly gemmLatency: number | null;
 }
 
-export const KERNEL_KEYS = ["overlap", "kvReads", "halfM", "grouped", "imbalance", "allReduce", "moe", "dequant", "lmHead", "allToAll", "epOverlap"] as const;
+export const KERNEL_KEYS = ["overlap", "kvReads", "halfM", "grouped", "imbalance", "allReduce", "moe", "dequant", "lmHead", "allToAll", "epOverlap", "gemmLatency"] as const;
 
 /** The defaults above. */
-export const DEFAULT_KERNELS: Kernels = Object.freeze({ overlap: 0, kvReads: "per-kv-head", halfM: 0, grouped: 0.4, imbalance: 1.25, allReduce: ONE_SHOT_LATENCY, moe: "grouped", dequant: 2, lmHead: "vocab-parallel", allToAll: "direct", epOverlap: 0 });
+export const DEFAULT_KERNELS: Kernels = Object.freeze({ overlap: 0, kvReads: "per-kv-head", halfM: 0, grouped: 0.4, imbalance: 1.25, allReduce: ONE_SHOT_LATENCY, moe: "grouped", dequant: 2, lmHead: "vocab-parallel", allToAll: "direct", epOverlap: 0, gemmLatency: null });
 
 /** The classic roofline: perfect overlap, K/V read once per KV head, shape-blind dense GEMMs, ring all-reduce and all-to-all, free dequantization. */
-export const IDEAL_KERNELS: Kernels = Object.freeze({ overlap: 1, kvReads: "per-kv-head", halfM: 0, grouped: 1, imbalance: 1, allReduce: null, moe: "grouped", dequant: 0, lmHead: "vocab-parallel", allToAll: "ring", epOverlap: 0 });
+export const IDEAL_KERNELS: Kernels = Object.freeze({ overlap: 1, kvReads: "per-kv-head", halfM: 0, grouped: 1, imbalance: 1, allReduce: null, moe: "grouped", dequant: 0, lmHead: "vocab-parallel", allToAll: "ring", epOverlap: 0, gemmLatency: 0 });
 
-export type KernelOptions = { [K in keyof Kernels]?: K extends "allReduce" ? number | string | Unit | null : K extends "moe" ? MoeKernels | string : K extends "lmHead" ? LmHead | string : K extends "allToAll" ? AllToAllAlgorithm | string : Kernels[K] };
+export type KernelOptions = { [K in keyof Kernels]?: K extends "allReduce" | "gemmLatency" ? number | string | Unit | null : K extends "moe" ? MoeKernels | string : K extends "lmHead" ? LmHead | string : K extends "allToAll" ? AllToAllAlgorithm | string : Kernels[K] };
 
 const bad = (k: string, v: unknown, expected: string) =>
   new SuanliError("bad-argument", `kernels.${k} must be ${expected}, got ${show(v)}`, { value: v, expected });
@@ -186,6 +198,8 @@ export function withKernels(base: Kernels, patch: KernelOptions): Kernels {
     } else if (k === "allReduce") {
       // mathjs spells micro "u": accept the micro sign and Greek mu too.
       next.allReduce = v === null ? null : parseQuantity((typeof v === "string" ? v.replace(/[\u00b5\u03bc]s\b/g, "us") : v) as number | string | Unit, "time", "kernels.allReduce");
+    } else if (k === "gemmLatency") {
+      next.gemmLatency = v === null ? null : parseQuantity((typeof v === "string" ? v.replace(/[\u00b5\u03bc]s\b/g, "us") : v) as number | string | Unit, "time", "kernels.gemmLatency");
     } else {
       throw new SuanliError("bad-argument", `unknown kernels option ${show(k)}; accepted: ${KERNEL_KEYS.join(", ")}`, { value: k, expected: KERNEL_KEYS.join(", ") });
     }

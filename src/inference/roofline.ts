@@ -15,7 +15,9 @@
  * link, and kernels.epOverlap of it, up to the step's other time, hides behind the other
  * micro-batch's compute (two-micro-batch overlap, kernels.ts).
  * GEMMs run at the Gpu's chosen precision; attention runs at its 16-bit tensor-core peak
- * (FlashAttention-style kernels compute QKᵀ and AV in fp16/bf16).
+ * (FlashAttention-style kernels compute QKᵀ and AV in fp16/bf16). Each GEMM launch adds the
+ * part's fixed per-GEMM latency, t_op += count × launches(op) × gemmLatency (launches.ts;
+ * kernels.ts gemmLatency; 0 on parts without a measured figure).
  */
 import { allToAllTime, collectiveTime, wireBytes, type CollectiveKind } from "../hardware/collectives.js";
 import type { LinkPath } from "../hardware/cluster.js";
@@ -23,6 +25,7 @@ import type { Dtypes } from "./dtypes.js";
 import type { Efficiency } from "./efficiency.js";
 import { IDEAL_KERNELS, epHidden, opTime, shapeFactor, type Kernels } from "./kernels.js";
 import { forEachOp, type OpClass, type Step } from "./ops.js";
+import { gemmLaunches } from "./launches.js";
 import { remoteNodesTouched, type Shard } from "./shard.js";
 
 export type Bound = "compute" | "memory" | "link";
@@ -53,6 +56,8 @@ export interface Rates {
    * class stored narrower than this is dequantized (ops.ts); 0: none is.
    */
   readonly operand: number;
+  /** Fixed seconds each GEMM launch adds beyond its roofline (kernels.ts gemmLatency); 0 or absent: none. */
+  readonly gemmLatency?: number;
 }
 
 /**
@@ -61,11 +66,17 @@ export interface Rates {
  * DSA indexer runs at; `vector` (default 0: no weights need dequantization) is the vector peak
  * that dequantizes weight-only formats, and `operand` the compute precision's operand bytes.
  * `factor16` and `factor8` (default `factor`) are the generation's factors at the precisions
- * the attention (16-bit) and the indexer (FP8) run at, where they differ from the GEMMs'.
+ * the attention (16-bit) and the indexer (FP8) run at, where they differ from the GEMMs';
+ * `gemmLatency` (default 0) the fixed seconds per GEMM launch.
  */
-export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency, factor = 1, peak8 = peak16, vector = 0, operand = 0, factor16 = factor, factor8 = factor): Rates {
+export function rates(peak: number, peak16: number, bandwidth: number, link: LinkPath, eff: Efficiency, factor = 1, peak8 = peak16, vector = 0, operand = 0, factor16 = factor, factor8 = factor, gemmLatency = 0): Rates {
   const c = eff.compute;
-  return { gemm: peak * c * factor, attention: peak16 * c * factor16, indexer: peak8 * c * factor8, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link, dequant: vector * eff.compute, operand };
+  return { gemm: peak * c * factor, attention: peak16 * c * factor16, indexer: peak8 * c * factor8, memory: bandwidth * eff.memory, link, linkEfficiency: eff.link, dequant: vector * eff.compute, operand, gemmLatency };
+}
+
+/** Seconds of fixed GEMM latency one instance of operator `name` adds on shard `s` (launches.ts). */
+export function launchTime(name: string, s: Shard, r: Rates): number {
+  return r.gemmLatency ? gemmLaunches(name, s) * r.gemmLatency : 0;
 }
 
 /** Seconds a GEMM reading `weights` weight elements spends dequantizing them (0 when none). */
@@ -148,7 +159,7 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
   // every field present from the start: one object shape on the hot path
   const out: StepTime = { total: 0, compute: 0, memory: 0, link: 0, overhead: 0 };
   let a2a = 0;
-  forEachOp(s, dt, step, (_name, cls, count, flops, bytes, comm, commBytes, rows, weights) => {
+  forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes, rows, weights) => {
     if (cls === "collective") {
       const t = count * commTime(comm!, commBytes!, s, r, k);
       if (comm === "allToAll") a2a += t;
@@ -159,7 +170,7 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
     // the same rates stepRows and mixedStep use (computeRate, memoryRate, dequantTime)
     const tc = (flops > 0 ? flops / computeRate(cls, rows, r, k) : 0) + dequantTime(weights, r, k);
     const tm = bytes / memoryRate(cls, r, k);
-    const t = count * opTime(tc, tm, k.overlap);
+    const t = count * (opTime(tc, tm, k.overlap) + launchTime(name, s, r));
     if (tc >= tm) out.compute += t;
     else out.memory += t;
     out.total += t;
@@ -218,7 +229,7 @@ export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
     row.bytes += count * bytes;
     row.computeTime += count * tc;
     row.memoryTime += count * tm;
-    row.time += count * opTime(tc, tm, k.overlap);
+    row.time += count * (opTime(tc, tm, k.overlap) + launchTime(name, s, r));
   }, k.kvReads, k.moe, k.lmHead, r.operand);
   let rest = 0;
   for (const row of rows.values()) {

@@ -20,7 +20,7 @@
 import type { CollectiveKind } from "../hardware/collectives.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { forEachOp, type OpClass, type Step } from "../inference/ops.js";
-import { commTime, computeRate, dequantTime, memoryRate, type Rates } from "../inference/roofline.js";
+import { commTime, computeRate, dequantTime, launchTime, memoryRate, type Rates } from "../inference/roofline.js";
 import { epHidden, opTime } from "../inference/kernels.js";
 import { overheadTime } from "../inference/overhead.js";
 
@@ -46,6 +46,8 @@ export interface OpSlot {
   weights: number;
   /** Weight elements read at batch 0, and those the parts add (dequantized by weight-only formats). */
   elements: number;
+  /** Fixed GEMM latency of one instance (roofline.ts launchTime). */
+  launch: number;
   flops: number;
   bytes: number;
   commBytes: number;
@@ -54,8 +56,8 @@ export interface OpSlot {
 /** The operator slots of engine `e` with their weight bytes (the op at batch 0). */
 function slots(e: InferenceEngine, r: Rates): OpSlot[] {
   const out: OpSlot[] = [];
-  forEachOp(e.shard, e.state.dtypes, { batch: 0, tokens: 1, past: 0 }, (_n, cls, count, _f, bytes, comm, _cb, _rows, weights) => {
-    out.push({ cls, count, comm, weights: bytes, elements: weights ?? 0, flops: 0, bytes: 0, commBytes: 0, rows: 0 });
+  forEachOp(e.shard, e.state.dtypes, { batch: 0, tokens: 1, past: 0 }, (name, cls, count, _f, bytes, comm, _cb, _rows, weights) => {
+    out.push({ cls, count, comm, weights: bytes, elements: weights ?? 0, launch: launchTime(name, e.shard, r), flops: 0, bytes: 0, commBytes: 0, rows: 0 });
   }, e.kernels().kvReads, e.kernels().moe, e.kernels().lmHead, r.operand);
   return out;
 }
@@ -134,7 +136,7 @@ export function priceWork(e: InferenceEngine, w: StepWork, r: Rates): MixedStep 
     }
     const bytes = s.weights + s.bytes;
     const tc = (s.flops > 0 ? s.flops / computeRate(s.cls, s.rows, r, k) : 0) + dequantTime(s.elements, r, k);
-    const t = s.count * opTime(tc, bytes / memoryRate(s.cls, r, k), k.overlap);
+    const t = s.count * (opTime(tc, bytes / memoryRate(s.cls, r, k), k.overlap) + s.launch);
     if (s.cls === "attention" || s.cls === "indexer") out.attention += t;
     rest += t;
     out.time += t;
