@@ -130,7 +130,7 @@ function describe(r: ConcurrencyResult): string {
 /** One row of `concurrencySweep`'s table. */
 export interface ConcurrencyRow {
   clients: number;
-  tokens_s: number;
+  throughput_tokens_s: number;
   tokens_s_per_gpu: number;
   tokens_s_per_user: number;
   ttft_p50_s: number;
@@ -154,7 +154,7 @@ export function concurrencySweep(e: InferenceEngine, o: Omit<ConcurrencyOptions,
     positiveInt(c, `clients[${i}]`);
     const r = concurrency(e, { ...o, clients: c });
     return {
-      clients: c, tokens_s: r.tokensPerSecond, tokens_s_per_gpu: r.tokensPerSecondPerGpu, tokens_s_per_user: r.tokensPerSecondPerUser,
+      clients: c, throughput_tokens_s: r.tokensPerSecond, tokens_s_per_gpu: r.tokensPerSecondPerGpu, tokens_s_per_user: r.tokensPerSecondPerUser,
       ttft_p50_s: r.ttft.p50, ttft_p99_s: r.ttft.p99, tpot_p50_ms: r.tpot.p50 * 1e3, tpot_p99_ms: r.tpot.p99 * 1e3,
     };
   });

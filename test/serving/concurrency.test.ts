@@ -94,7 +94,7 @@ describe("concurrency(engine, { clients, prompt, output, requests })", () => {
 describe("concurrencySweep(engine, { clients: [...] })", () => {
   it("gives a table chart.frontier draws: tokens/s per GPU against TPOT, labelled by clients", () => {
     const t = concurrencySweep(e, { clients: [1, 8, 32], prompt: 512, output: 128 });
-    expect(t.columnNames()).toEqual(["clients", "tokens_s", "tokens_s_per_gpu", "tokens_s_per_user", "ttft_p50_s", "ttft_p99_s", "tpot_p50_ms", "tpot_p99_ms"]);
+    expect(t.columnNames()).toEqual(["clients", "throughput_tokens_s", "tokens_s_per_gpu", "tokens_s_per_user", "ttft_p50_s", "ttft_p99_s", "tpot_p50_ms", "tpot_p99_ms"]);
     expect(t.numRows()).toBe(3);
     const spec = JSON.stringify(chart.frontier(t, { x: "tpot_p50_ms", y: "tokens_s_per_gpu", label: "clients" }));
     expect(spec).toContain("tokens_s_per_gpu");
