@@ -36,6 +36,7 @@ import { computeFactor, DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } fr
 import { DEFAULT_KERNELS, IDEAL_KERNELS, dequantizes, operandBytes, withKernels, type KernelOptions, type Kernels } from "./kernels.js";
 import { compile, type CompiledEngine } from "./compiled.js";
 import { DEFAULT_OVERHEAD, NO_OVERHEAD, overheadTime, withOverhead, type Overhead, type OverheadOptions } from "./overhead.js";
+import { kernelLayers } from "./layerKernels.js";
 import { DEFAULT_RESERVE, largest, memoryParts, type MemoryParts } from "./memory.js";
 import { rates, stepRows, stepTime, type Bound, type OpRow, type Rates, type StepTime } from "./roofline.js";
 import { shard, type Shard } from "./shard.js";
@@ -194,7 +195,7 @@ export class InferenceEngine {
    */
   fullStepTime(step: Step, r: Rates = this.rates()): StepTime {
     const sequences = this.shard.pp > 1 ? Math.ceil(step.batch / this.shard.pp) : step.batch;
-    return this.timeOf(step, r, this.state.kernels, overheadTime(this.state.overhead, this.shard.layersPerStage, sequences));
+    return this.timeOf(step, r, this.state.kernels, overheadTime(this.state.overhead, kernelLayers(this.shard), sequences));
   }
 
   private timeOf(step: Step, r: Rates, k: Kernels, fixed: number): StepTime {

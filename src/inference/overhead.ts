@@ -12,7 +12,9 @@
  *   https://developer.nvidia.com/blog/cuda-graphs/ measures ~3–4 µs per short kernel, ~2 µs
  *   of it launch overhead). With CUDA graphs the host part shrinks but the per-kernel gaps stay.
  *   The count is TensorRT-LLM's; an engine that fuses less pays more per layer, in proportion to
- *   the kernels it launches (servingEngines.ts: gpt-fast 14 ÷ 10).
+ *   the kernels it launches (servingEngines.ts: gpt-fast 14 ÷ 10), and a layer whose architecture
+ *   launches more (MLA, MoE routing and grouped GEMMs) in proportion to its count
+ *   (layerKernels.ts: a DeepSeek-V3 MoE layer 24 ÷ 10; `layers` below counts dense-layer units).
  * - perStep 0.3 ms — once per step: input preparation, sampling, the host synchronisation
  *   that decides whether sequences finished (TensorRT-LLM's gptSessionBenchmark runs one
  *   such loop per generated token). Order of magnitude from the TTFT of 128-token prompts in

@@ -13,6 +13,7 @@ import type { InferenceEngine } from "./engine.js";
 import type { MemoryParts } from "./memory.js";
 import type { Step } from "./ops.js";
 import { overheadTime } from "./overhead.js";
+import { kernelLayers } from "./layerKernels.js";
 import { boundOf, stepRows, type Bound, type OpRow, type StepTime } from "./roofline.js";
 import { intervalOf, type Interval } from "../uncertainty/interval.js";
 import { engineSetup } from "../uncertainty/setup.js";
@@ -104,7 +105,7 @@ export function stepQuantity(e: InferenceEngine, step: Step, total: number, titl
     const rows = stepRows(e.shard, e.state.dtypes, sub, e.rates(), k).filter((r) => r.time > 0);
     const terms: Term[] = rows.map((r) => ({ ...qty(r.time * 1e3, "ms"), note: `${r.op} (${r.bound})` }) as Term);
     const sum = rows.reduce((a, r) => a + r.time, 0);
-    const fixed = overheadTime(e.state.overhead, e.shard.layersPerStage, sub.batch);
+    const fixed = overheadTime(e.state.overhead, kernelLayers(e.shard), sub.batch);
     if (fixed > 0) terms.push({ ...qty(fixed * 1e3, "ms"), note: "fixed overhead (per step + per layer + per sequence)" } as Term);
     if (pp > 1) terms.push({ ...qty((total / pp - sum - fixed) * 1e3, "ms"), note: "stage hand-off" } as Term);
     const op = k.overlap === 1 ? "max(t_c, t_m)" : `(max(t_c, t_m) + ${+(1 - k.overlap).toFixed(4)}·min(t_c, t_m))`;

@@ -23,6 +23,8 @@
  *   generate.py). 14 ÷ 10 = 1.4× TensorRT-LLM's per-layer cost.
  *
  * A measurement row names its engine (measurements.ts); a row may give its own `kernelsPerLayer`.
+ * The counts are a dense Llama layer's; other architectures scale them by their own count under
+ * the reference engine (layerKernels.ts: MLA, MoE routing and grouped GEMMs).
  * An engine of the kit is configured directly: `.overhead({ perLayer: "14 µs" })`.
  */
 import { SuanliError, show } from "../errors.js";

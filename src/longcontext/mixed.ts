@@ -23,6 +23,7 @@ import { forEachOp, type OpClass, type Step } from "../inference/ops.js";
 import { commTime, computeRate, dequantTime, launchTime, memoryRate, type Rates } from "../inference/roofline.js";
 import { epHidden, opTime } from "../inference/kernels.js";
 import { overheadTime } from "../inference/overhead.js";
+import { kernelLayers } from "../inference/layerKernels.js";
 
 /** Time and work of a mixed step (seconds, FLOP and bytes are per GPU of the busiest stage). */
 export interface MixedStep {
@@ -123,7 +124,7 @@ export function stepWork(e: InferenceEngine, parts: readonly Step[], r: Rates): 
 export function priceWork(e: InferenceEngine, w: StepWork, r: Rates): MixedStep {
   const pp = e.shard.pp;
   const k = e.kernels();
-  const out: MixedStep = { time: overheadTime(e.overhead(), e.shard.layersPerStage, w.sequences), attention: 0, link: 0, flops: 0, bytes: 0 };
+  const out: MixedStep = { time: overheadTime(e.overhead(), kernelLayers(e.shard), w.sequences), attention: 0, link: 0, flops: 0, bytes: 0 };
   let a2a = 0;
   let rest = 0;
   for (const s of w.ops) {

@@ -42,7 +42,8 @@
  *   t_draft = t(one block of the target's MoE kind, else its last layer kind, + embedding + final
  *             norm + LM head) + t(projection GEMM: 2·B·2d·d FLOPs, 2d·d/tp weights) + perLayer
  *
- * at `batch` sequences and the current context — one layer's fixed overhead, not a step's:
+ * at `batch` sequences and the current context — one layer's fixed overhead (perLayer × the block's
+ * kernels ÷ 10, inference/layerKernels.ts), not a step's:
  * TensorRT-LLM captures the verify and draft stages in one CUDA graph (tech blog 2, "Basic
  * Implementation"). `{ mtp: n, weights: "bf16" }` stores the module apart from the target's
  * weights (TensorRT-LLM keeps DeepSeek-R1's MTP layers in BF16 beside NVFP4 experts, tech blog 1
@@ -53,6 +54,7 @@ import type { InferenceEngine } from "../inference/engine.js";
 import { computeRate, memoryRate, stepTime, type Rates } from "../inference/roofline.js";
 import { ACTIVATION_BYTES, weightBytesPerParam, withDtypes, type Dtypes } from "../inference/dtypes.js";
 import { opTime } from "../inference/kernels.js";
+import { DENSE_LAYER_KERNELS, layerKernels } from "../inference/layerKernels.js";
 import type { Dtype } from "../hardware/precision.js";
 import { checkKeys, positiveInt } from "../validate.js";
 
@@ -202,7 +204,8 @@ export class Speculative {
       const params = (2 * h * h) / s.tp;
       const tc = (2 * batch * params) / computeRate("gemm", batch, r, k);
       const tm = (params * weightBytesPerParam(dt) + batch * (2 * h + h / s.tp) * ACTIVATION_BYTES) / memoryRate("gemm", r, k);
-      return module + opTime(tc, tm, k.overlap) + e.state.overhead.perLayer;
+      // one layer's fixed overhead, scaled by the block's kernels (layerKernels.ts)
+      return module + opTime(tc, tm, k.overlap) + (e.state.overhead.perLayer * layerKernels(e.model.arch, block.moe)) / DENSE_LAYER_KERNELS;
     }
     return d.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.draftRates).total;
   }
