@@ -25,7 +25,7 @@ import type { LinkPath } from "../hardware/cluster.js";
 import type { Dtypes } from "./dtypes.js";
 import type { Efficiency } from "./efficiency.js";
 import { IDEAL_KERNELS, epHidden, opTime, shapeFactor, type Kernels } from "./kernels.js";
-import { halves, splitsInTwo, twoBatchTime } from "./twoBatch.js";
+import { computeStretch, halves, splitsInTwo, twoBatchTime } from "./twoBatch.js";
 import { forEachOp, type OpClass, type Step } from "./ops.js";
 import { gemmLaunches } from "./launches.js";
 import { remoteNodesTouched, type Shard } from "./shard.js";
@@ -60,6 +60,8 @@ export interface Rates {
   readonly operand: number;
   /** Fixed seconds each GEMM launch adds beyond its roofline (kernels.ts gemmLatency); 0 or absent: none. */
   readonly gemmLatency?: number;
+  /** The part's SM count, when ep > 1 and the catalog has it (the SMs an all-to-all holds; twoBatch.ts). */
+  readonly sms?: number;
 }
 
 /**
@@ -164,7 +166,8 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
       const a2a = { time: 0, count: 0 };
       return { t: wholeStep(s, dt, { ...step, batch }, r, k, a2a), a2a };
     }) as [{ t: StepTime; a2a: { time: number; count: number } }, { t: StepTime; a2a: { time: number; count: number } }];
-    const total = twoBatchTime({ compute: a.t.total - a.a2a.time, comm: a.a2a.time }, { compute: b.t.total - b.a2a.time, comm: b.a2a.time }, a.a2a.count / 2);
+    const half = (h: typeof a) => ({ compute: h.t.total - h.a2a.time, comm: h.a2a.time, bound: h.t.compute });
+    const total = twoBatchTime(half(a), half(b), a.a2a.count / 2, computeStretch(k, r.sms));
     const compute = a.t.compute + b.t.compute;
     const memory = a.t.memory + b.t.memory;
     return { total, compute, memory, link: total - compute - memory, overhead: 0 };

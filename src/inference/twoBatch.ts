@@ -17,9 +17,9 @@
  * layer is taken as balanced between its stages — the reason DeepSeek splits decode's attention
  * in two (a 5-stage pipeline) and SGLang places the shared experts beside the combine.
  *
- * t lies between max(C_A + C_B, M_A + M_B) — never below the whole batch's max(compute,
- * all-to-all), the halves each paying the weight read and the all-to-all's start-up — and the
- * two halves run back to back, C_A + C_B + M_A + M_B.
+ * Without the SM share below, t lies between max(C_A + C_B, M_A + M_B) — never below the whole
+ * batch's max(compute, all-to-all), the halves each paying the weight read and the all-to-all's
+ * start-up — and the two halves run back to back, C_A + C_B + M_A + M_B.
  *
  * Sources: DeepSeek-V3/R1 inference system (open-infra-index, 202502OpenSourceWeek, day 6,
  * "Computation-Communication Overlapping": "a dual-batch overlap strategy … splitting a batch of
@@ -28,6 +28,15 @@
  * overlap computation and all-to-all communication"; decode EP128: "also leverages two
  * micro-batches", the all-to-all not occupying SMs), https://github.com/deepseek-ai/profile-data;
  * SGLang's large-scale EP post ("Two-batch Overlap", https://lmsys.org/blog/2025-05-05-large-scale-ep/).
+ *
+ * DeepEP's normal kernels (kernels.allToAll "forwarded", the prefill all-to-all) run on SMs:
+ * while one micro-batch's dispatch/combine is in flight the other's GEMMs get the rest —
+ * DeepSeek's prefill figure gives "Computation 108 SMs, Communication 24 SMs" of H800's 132,
+ * and SGLang's prefill schedule launches DeepGEMM on the SMs DeepEP leaves. The compute-bound
+ * time of each half is stretched by SMs ÷ (SMs − 24) (computeStretch; 1 where the catalog has
+ * no SM count). The low-latency kernels of decode ("direct") hold none: "the all-to-all
+ * communication during decoding does not occupy GPU SMs" (profile-data README, Decoding), as
+ * DeepSeek's decode figure shows (Communication 0 SMs).
  *
  * The split is by sequences (ceil and floor of half the batch); a step of one sequence runs
  * whole (DeepSeek's prefill also splits a prompt between the halves; not modelled), as does a
@@ -49,19 +58,35 @@ export function halves(batch: number): [number, number] {
   return [Math.ceil(batch / 2), Math.floor(batch / 2)];
 }
 
-/** One micro-batch's time off the all-to-all (`compute`) and on it (`comm`), s. */
-export interface HalfTime {
-  readonly compute: number;
-  readonly comm: number;
+/** SMs DeepEP's normal kernels hold beside the compute in DeepSeek's prefill (day 6, prefill figure). */
+export const NORMAL_KERNEL_SMS = 24;
+
+/**
+ * Factor on the compute-bound time of each micro-batch: SMs ÷ (SMs − 24) when the all-to-all
+ * runs DeepEP's normal kernels (kernels.allToAll "forwarded") on a part of `sms` SMs, else 1.
+ */
+export function computeStretch(k: Kernels, sms: number | undefined): number {
+  return k.allToAll === "forwarded" && sms !== undefined && sms > NORMAL_KERNEL_SMS ? sms / (sms - NORMAL_KERNEL_SMS) : 1;
 }
 
 /**
- * Step time of micro-batches `a` then `b` over `layers` MoE layers (the module comment's t);
- * with no all-to-all or no MoE layer, the two back to back.
+ * One micro-batch's time off the all-to-all (`compute`), of which `bound` in compute-bound
+ * operators, and on it (`comm`), s.
  */
-export function twoBatchTime(a: HalfTime, b: HalfTime, layers: number): number {
-  const compute = a.compute + b.compute;
-  const comm = a.comm + b.comm;
-  if (!(layers > 0) || comm <= 0) return compute + comm;
-  return Math.max(compute, comm) + Math.min(a.compute, b.comm) / (2 * layers);
+export interface HalfTime {
+  readonly compute: number;
+  readonly comm: number;
+  readonly bound?: number;
+}
+
+/**
+ * Step time of micro-batches `a` then `b` over `layers` MoE layers (the module comment's t),
+ * their compute-bound time stretched by `stretch` (computeStretch); with no all-to-all or no
+ * MoE layer, the two back to back as they are.
+ */
+export function twoBatchTime(a: HalfTime, b: HalfTime, layers: number, stretch = 1): number {
+  if (!(layers > 0) || a.comm + b.comm <= 0) return a.compute + b.compute + a.comm + b.comm;
+  const ca = a.compute + (stretch - 1) * (a.bound ?? 0);
+  const cb = b.compute + (stretch - 1) * (b.bound ?? 0);
+  return Math.max(ca + cb, a.comm + b.comm) + Math.min(ca, b.comm) / (2 * layers);
 }

@@ -22,7 +22,7 @@ import type { InferenceEngine } from "../inference/engine.js";
 import { forEachOp, type OpClass, type Step } from "../inference/ops.js";
 import { commTime, computeRate, dequantTime, launchTime, memoryRate, type Rates } from "../inference/roofline.js";
 import { epHidden, opTime } from "../inference/kernels.js";
-import { halves, splitsInTwo, twoBatchTime } from "../inference/twoBatch.js";
+import { computeStretch, halves, splitsInTwo, twoBatchTime } from "../inference/twoBatch.js";
 import { overheadTime } from "../inference/overhead.js";
 
 /** Time and work of a mixed step (seconds, FLOP and bytes are per GPU of the busiest stage). */
@@ -147,7 +147,8 @@ export function priceWork(e: InferenceEngine, w: StepWork, r: Rates): MixedStep 
   if (w.halves) {
     // two micro-batches joined layer by layer (inference/twoBatch.ts), as roofline.ts stepTime
     const [a, b] = w.halves.map((h) => priceOps(e, h, r));
-    const t = twoBatchTime({ compute: a!.time - a!.a2a, comm: a!.a2a }, { compute: b!.time - b!.a2a, comm: b!.a2a }, a!.a2aCount / 2);
+    const half = (h: typeof a) => ({ compute: h!.time - h!.a2a, comm: h!.a2a, bound: h!.bound });
+    const t = twoBatchTime(half(a), half(b), a!.a2aCount / 2, computeStretch(e.kernels(), r.sms));
     const link = t - (a!.time - a!.link) - (b!.time - b!.link);
     out = { time: fixed + t, attention: a!.attention + b!.attention, link, flops: a!.flops + b!.flops, bytes: a!.bytes + b!.bytes };
   } else {
@@ -164,10 +165,13 @@ export function priceWork(e: InferenceEngine, w: StepWork, r: Rates): MixedStep 
   return out;
 }
 
-/** The operators of `w` priced whole (no overhead, no overlap, one stage), with the all-to-all's seconds and instances. */
-function priceOps(e: InferenceEngine, w: StepWork, r: Rates): MixedStep & { a2a: number; a2aCount: number } {
+/**
+ * The operators of `w` priced whole (no overhead, no overlap, one stage), with the all-to-all's
+ * seconds and instances and the compute-bound operators' seconds (`bound`).
+ */
+function priceOps(e: InferenceEngine, w: StepWork, r: Rates): MixedStep & { a2a: number; a2aCount: number; bound: number } {
   const k = e.kernels();
-  const out = { time: 0, attention: 0, link: 0, flops: 0, bytes: 0, a2a: 0, a2aCount: 0 };
+  const out = { time: 0, attention: 0, link: 0, flops: 0, bytes: 0, a2a: 0, a2aCount: 0, bound: 0 };
   for (const s of w.ops) {
     if (s.cls === "collective") {
       const t = s.count * commTime(s.comm!, s.commBytes, e.shard, r, k);
@@ -181,7 +185,9 @@ function priceOps(e: InferenceEngine, w: StepWork, r: Rates): MixedStep & { a2a:
     }
     const bytes = s.weights + s.bytes;
     const tc = (s.flops > 0 ? s.flops / computeRate(s.cls, s.rows, r, k) : 0) + dequantTime(s.elements, r, k);
-    const t = s.count * (opTime(tc, bytes / memoryRate(s.cls, r, k), k.overlap) + s.launch);
+    const tm = bytes / memoryRate(s.cls, r, k);
+    const t = s.count * (opTime(tc, tm, k.overlap) + s.launch);
+    if (tc >= tm) out.bound += t;
     if (s.cls === "attention" || s.cls === "indexer") out.attention += t;
     out.time += t;
     out.flops += s.count * s.flops;

@@ -13,7 +13,7 @@ const prefill = { batch: 4, tokens: 4096, past: 0 };
 describe('kernels.epOverlap "two-batch": two micro-batches, one\'s all-to-all behind the other\'s compute', () => {
   it.each([
     ["decode (EP 128, 128 sequences)", decodeEngine, decode],
-    ["prefill (EP 32, 4 × 4K prompts, forwarded)", prefillEngine, prefill],
+    ["prefill (EP 32, 4 × 4K prompts, direct)", () => prefillEngine().kernels({ allToAll: "direct" }), prefill],
   ] as const)("%s: never below the whole batch's max(compute, all-to-all), never above the halves back to back", (_name, make, step) => {
     const e = make();
     const whole = e.stepTime(step);
@@ -40,15 +40,33 @@ describe('kernels.epOverlap "two-batch": two micro-batches, one\'s all-to-all be
     expect(halfA2a.count / 2).toBe(58); // DeepSeek-V3: 61 layers, the first 3 dense
   });
 
+  it("DeepEP's normal kernels hold 24 SMs: the forwarded prefill's compute-bound time stretches by 132/108 on H800", () => {
+    // DeepSeek day 6, prefill figure: "Computation 108 SMs, Communication 24 SMs"; decode figure: 0 SMs
+    const e = prefillEngine();
+    expect(e.rates().sms).toBe(132);
+    const half = e.stepTime({ ...prefill, batch: 2 });
+    const a2a = e.rows({ batch: 2, prompt: 4096 }).find((r) => r.op === "all-to-all")!;
+    const h = { compute: half.total - a2a.linkTime, comm: a2a.linkTime, bound: half.compute };
+    const t = e.kernels({ epOverlap: "two-batch" }).stepTime(prefill).total;
+    expectClose(t, twoBatchTime(h, h, a2a.count / 2, 132 / 108), 1e-12);
+    expect(t).toBeGreaterThan(twoBatchTime(h, h, a2a.count / 2));
+    // the low-latency (direct) kernels hold none
+    const d = decodeEngine();
+    const dh = d.stepTime({ ...decode, batch: 64 });
+    const da = d.rows({ batch: 64, context: 4096 }).find((r) => r.op === "all-to-all")!;
+    const dd = { compute: dh.total - da.linkTime, comm: da.linkTime, bound: dh.compute };
+    expectClose(d.kernels({ epOverlap: "two-batch" }).stepTime(decode).total, twoBatchTime(dd, dd, da.count / 2), 1e-12);
+  });
+
   it("prices the same in stepTime, the operator rows, mixedStep, the lockstep ranks and compile()", () => {
-    const e = decodeEngine().kernels({ epOverlap: "two-batch" });
-    for (const step of [decode, { batch: 127, tokens: 1, past: 4095 }, prefill]) {
+    for (const e of [decodeEngine().kernels({ epOverlap: "two-batch" }), prefillEngine().kernels({ epOverlap: "two-batch" })]) for (const step of [decode, { batch: 127, tokens: 1, past: 4095 }, prefill]) {
       const t = e.stepTime(step).total;
       const rows = e.rows(step.tokens === 1 ? { batch: step.batch, context: step.past + 1 } : { batch: step.batch, prompt: step.tokens });
       expectClose(rows.reduce((s, r) => s + r.time, 0), t, 1e-9);
       expectClose(mixedStep(e, [step]).time, t, 1e-12);
       expectClose(lockstepStep(e, [[step], [step]]).time, t, 1e-12);
     }
+    const e = decodeEngine().kernels({ epOverlap: "two-batch" });
     const c = e.overhead({ perStep: "0.3 ms" }).compile();
     expectClose(c.decodeStep(128, 4096), e.overhead({ perStep: "0.3 ms" }).decode({ batch: 128, context: 4096 }).time.value, 1e-12);
   });
