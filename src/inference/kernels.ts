@@ -100,7 +100,8 @@
  *   schedule, not of the kernels, and no shipped measurement pins it. "two-batch" prices that
  *   schedule instead of a fraction: two micro-batches of half the sequences, each a whole step
  *   (its own weight read, GEMMs at half the rows), one's all-to-all behind the other's compute,
- *   layer by layer (twoBatch.ts); a step of one sequence, or without expert parallelism, runs whole.
+ *   layer by layer, DeepEP's normal kernels ("forwarded") holding 24 SMs from the compute meanwhile
+ *   (twoBatch.ts); a step of one sequence, or without expert parallelism, runs whole.
  * - gemmLatency (seconds, default null: the part's catalog figure, 0 where it has none): fixed
  *   time each GEMM launch costs beyond its roofline, paid launches(op) times per operator
  *   (launches.ts): t = roofline + launches × gemmLatency. A small-M GEMM does not stream its
