@@ -95,7 +95,9 @@ function predictRow(r, fit) {
   if (r.kind in DISAGGREGATED_REGIME) return predictDisaggregated(r, fit);
   const c = clusterOf(r);
   const base = k.model(r.model).on(c);
-  const e = tuned(r.dtypes ? base.dtypes(r.dtypes) : base, fit);
+  const t = tuned(r.dtypes ? base.dtypes(r.dtypes) : base, fit);
+  // the row's stated kernels (the source's all-to-all and micro-batch schedule) over the fit
+  const e = r.kernels ? t.kernels(r.kernels) : t;
   if (r.kind === "speculative") return predictSpeculative(r, c, e, fit);
   if (r.kind === "mlperf-server" || r.kind === "mlperf-offline") {
     const s = k.mlperfLlama2Server({ requests: r.requests });

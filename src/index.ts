@@ -53,6 +53,7 @@ export { CDNA3_MAF_SOURCE } from "./inference/efficiency.js";
 export { gemmLaunches } from "./inference/launches.js";
 export { ONE_SHOT_LATENCY } from "./hardware/collectives.js";
 export { DEFAULT_KERNELS, IDEAL_KERNELS, KV_READS, MOE_KERNELS, LM_HEADS, withKernels, opTime, type Kernels, type KvReads, type MoeKernels, type LmHead } from "./inference/kernels.js";
+export { TWO_BATCH, twoBatchTime, type HalfTime } from "./inference/twoBatch.js";
 export { DEFAULT_OVERHEAD, NO_OVERHEAD, OVERHEAD_SOURCES, withOverhead, overheadTime, type Overhead, type OverheadOptions } from "./inference/overhead.js";
 export { type ModelOptions } from "./inference/measurements.js";
 export { SERVING_ENGINES, REFERENCE_SERVING_ENGINE, layerKernelRatio, type ServingEngineProfile } from "./inference/servingEngines.js";

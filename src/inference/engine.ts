@@ -169,7 +169,7 @@ export class InferenceEngine {
     if (this.shard.ep <= 1) return r;
     const c = this.state.cluster;
     const perNode = Math.min(this.shard.ep, c.gpusPerNode);
-    return { ...r, epLink: c.linkFor(this.shard.ep), ...(this.shard.ep > perNode ? { epNode: { size: perNode, link: c.linkFor(perNode) } } : {}) };
+    return { ...r, sms: g.spec.sms, epLink: c.linkFor(this.shard.ep), ...(this.shard.ep > perNode ? { epNode: { size: perNode, link: c.linkFor(perNode) } } : {}) };
   }
 
   /**

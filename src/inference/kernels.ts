@@ -97,7 +97,11 @@
  *   epOverlap × min(t_all-to-all, t_rest), t_rest the step's non-collective time; 1 is perfect
  *   hiding. The two micro-batches' repeated weight reads and smaller GEMMs are not charged, so
  *   a value near 1 is optimistic. Default 0: the overlap is a property of the engine's
- *   schedule, not of the kernels, and no shipped measurement pins it.
+ *   schedule, not of the kernels, and no shipped measurement pins it. "two-batch" prices that
+ *   schedule instead of a fraction: two micro-batches of half the sequences, each a whole step
+ *   (its own weight read, GEMMs at half the rows), one's all-to-all behind the other's compute,
+ *   layer by layer, DeepEP's normal kernels ("forwarded") holding 24 SMs from the compute meanwhile
+ *   (twoBatch.ts); a step of one sequence, or without expert parallelism, runs whole.
  * - gemmLatency (seconds, default null: the part's catalog figure, 0 where it has none): fixed
  *   time each GEMM launch costs beyond its roofline, paid launches(op) times per operator
  *   (launches.ts): t = roofline + launches × gemmLatency. A small-M GEMM does not stream its
@@ -113,6 +117,7 @@ import type { Unit } from "mathjs";
 import { SuanliError, show } from "../errors.js";
 import { ALL_TO_ALL_ALGORITHMS, ONE_SHOT_LATENCY, type AllToAllAlgorithm } from "../hardware/collectives.js";
 import type { Precision } from "../hardware/precision.js";
+import { TWO_BATCH } from "./twoBatch.js";
 import { parseQuantity } from "../units.js";
 import { oneOf, unitFraction } from "../validate.js";
 
@@ -143,8 +148,8 @@ export interface Kernels {
   readonly lmHead: LmHead;
   /** How the expert-parallel all-to-all runs: direct writes to every peer (one latency), or NCCL's ring. */
   readonly allToAll: AllToAllAlgorithm;
-  /** Fraction of the expert-parallel all-to-all hidden behind the other micro-batch's compute, in [0, 1]. */
-  readonly epOverlap: number;
+  /** Fraction of the expert-parallel all-to-all hidden behind the other micro-batch's compute, in [0, 1]; or "two-batch": the two micro-batches priced (twoBatch.ts). */
+  readonly epOverlap: number | typeof TWO_BATCH;
   /** Fixed seconds per GEMM launch beyond its roofline; null: the part's catalog figure (0 where none). */
   readonly gemmLatency: number | null;
 }
@@ -157,7 +162,7 @@ export const DEFAULT_KERNELS: Kernels = Object.freeze({ overlap: 0, kvReads: "pe
 /** The classic roofline: perfect overlap, K/V read once per KV head, shape-blind dense GEMMs, ring all-reduce and all-to-all, free dequantization. */
 export const IDEAL_KERNELS: Kernels = Object.freeze({ overlap: 1, kvReads: "per-kv-head", halfM: 0, grouped: 1, imbalance: 1, allReduce: null, moe: "grouped", dequant: 0, lmHead: "vocab-parallel", allToAll: "ring", epOverlap: 0, gemmLatency: 0 });
 
-export type KernelOptions = { [K in keyof Kernels]?: K extends "allReduce" | "gemmLatency" ? number | string | Unit | null : K extends "moe" ? MoeKernels | string : K extends "lmHead" ? LmHead | string : K extends "allToAll" ? AllToAllAlgorithm | string : Kernels[K] };
+export type KernelOptions = { [K in keyof Kernels]?: K extends "allReduce" | "gemmLatency" ? number | string | Unit | null : K extends "moe" ? MoeKernels | string : K extends "lmHead" ? LmHead | string : K extends "allToAll" ? AllToAllAlgorithm | string : K extends "epOverlap" ? number | string : Kernels[K] };
 
 const bad = (k: string, v: unknown, expected: string) =>
   new SuanliError("bad-argument", `kernels.${k} must be ${expected}, got ${show(v)}`, { value: v, expected });
@@ -190,8 +195,9 @@ export function withKernels(base: Kernels, patch: KernelOptions): Kernels {
     } else if (k === "allToAll") {
       next.allToAll = oneOf(v, ALL_TO_ALL_ALGORITHMS, "kernels.allToAll");
     } else if (k === "epOverlap") {
-      if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) throw bad(k, v, "in [0, 1]");
-      next.epOverlap = v;
+      if (v === TWO_BATCH) next.epOverlap = TWO_BATCH;
+      else if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > 1) throw bad(k, v, `in [0, 1] or "${TWO_BATCH}"`);
+      else next.epOverlap = v;
     } else if (k === "dequant") {
       if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw bad(k, v, "a number of operations per weight ≥ 0");
       next.dequant = v;
@@ -225,9 +231,12 @@ export function shapeFactor(rows: number | undefined, halfM: number): number {
   return halfM > 0 && rows !== undefined ? rows / (rows + halfM) : 1;
 }
 
-/** Seconds of a step's all-to-all time `a2a` hidden behind its other time `rest`: epOverlap × min(a2a, rest). */
-export function epHidden(a2a: number, rest: number, epOverlap: number): number {
-  return epOverlap > 0 && a2a > 0 ? epOverlap * Math.min(a2a, Math.max(rest, 0)) : 0;
+/**
+ * Seconds of a step's all-to-all time `a2a` hidden behind its other time `rest`: epOverlap ×
+ * min(a2a, rest); 0 under "two-batch" (a step it does not split runs whole; twoBatch.ts).
+ */
+export function epHidden(a2a: number, rest: number, epOverlap: number | typeof TWO_BATCH): number {
+  return typeof epOverlap === "number" && epOverlap > 0 && a2a > 0 ? epOverlap * Math.min(a2a, Math.max(rest, 0)) : 0;
 }
 
 /** Time of one operator: max(t_c, t_m) + (1 − overlap)·min(t_c, t_m). */

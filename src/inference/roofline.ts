@@ -13,7 +13,8 @@
  * engines modelled here do not overlap tensor-parallel all-reduces with compute in decode. The
  * expert-parallel all-to-all runs the engine's algorithm (kernels.allToAll) over the EP group's
  * link, and kernels.epOverlap of it, up to the step's other time, hides behind the other
- * micro-batch's compute (two-micro-batch overlap, kernels.ts).
+ * micro-batch's compute (two-micro-batch overlap, kernels.ts); under "two-batch" the step is
+ * priced as its two micro-batches, joined by twoBatch.ts.
  * GEMMs run at the Gpu's chosen precision; attention runs at its 16-bit tensor-core peak
  * (FlashAttention-style kernels compute QKᵀ and AV in fp16/bf16). Each GEMM launch adds the
  * part's fixed per-GEMM latency, t_op += count × launches(op) × gemmLatency (launches.ts;
@@ -24,6 +25,7 @@ import type { LinkPath } from "../hardware/cluster.js";
 import type { Dtypes } from "./dtypes.js";
 import type { Efficiency } from "./efficiency.js";
 import { IDEAL_KERNELS, epHidden, opTime, shapeFactor, type Kernels } from "./kernels.js";
+import { computeStretch, halves, splitsInTwo, twoBatchTime } from "./twoBatch.js";
 import { forEachOp, type OpClass, type Step } from "./ops.js";
 import { gemmLaunches } from "./launches.js";
 import { remoteNodesTouched, type Shard } from "./shard.js";
@@ -58,6 +60,8 @@ export interface Rates {
   readonly operand: number;
   /** Fixed seconds each GEMM launch adds beyond its roofline (kernels.ts gemmLatency); 0 or absent: none. */
   readonly gemmLatency?: number;
+  /** The part's SM count, when ep > 1 and the catalog has it (the SMs an all-to-all holds; twoBatch.ts). */
+  readonly sms?: number;
 }
 
 /**
@@ -156,13 +160,33 @@ export interface StepTime {
  * time an operator's kernel does not overlap is booked to what binds it.
  */
 export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels = IDEAL_KERNELS): StepTime {
+  if (splitsInTwo(s, k, step.batch)) {
+    // two micro-batches (twoBatch.ts): each half a whole step, joined layer by layer
+    const [a, b] = halves(step.batch).map((batch) => {
+      const a2a = { time: 0, count: 0 };
+      return { t: wholeStep(s, dt, { ...step, batch }, r, k, a2a), a2a };
+    }) as [{ t: StepTime; a2a: { time: number; count: number } }, { t: StepTime; a2a: { time: number; count: number } }];
+    const half = (h: typeof a) => ({ compute: h.t.total - h.a2a.time, comm: h.a2a.time, bound: h.t.compute });
+    const total = twoBatchTime(half(a), half(b), a.a2a.count / 2, computeStretch(k, r.sms));
+    const compute = a.t.compute + b.t.compute;
+    const memory = a.t.memory + b.t.memory;
+    return { total, compute, memory, link: total - compute - memory, overhead: 0 };
+  }
+  return wholeStep(s, dt, step, r, k, { time: 0, count: 0 });
+}
+
+/** stepTime of the step run whole; `a2a` receives its all-to-all seconds and instances. */
+function wholeStep(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels, a2aOut: { time: number; count: number }): StepTime {
   // every field present from the start: one object shape on the hot path
   const out: StepTime = { total: 0, compute: 0, memory: 0, link: 0, overhead: 0 };
   let a2a = 0;
   forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes, rows, weights) => {
     if (cls === "collective") {
       const t = count * commTime(comm!, commBytes!, s, r, k);
-      if (comm === "allToAll") a2a += t;
+      if (comm === "allToAll") {
+        a2a += t;
+        a2aOut.count += count;
+      }
       out.link += t;
       out.total += t;
       return;
@@ -175,6 +199,7 @@ export function stepTime(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels 
     else out.memory += t;
     out.total += t;
   }, k.kvReads, k.moe, k.lmHead, r.operand);
+  a2aOut.time = a2a;
   const hidden = epHidden(a2a, out.total - out.link, k.epOverlap);
   out.link -= hidden;
   out.total -= hidden;
@@ -207,8 +232,20 @@ export interface OpRow {
  * are each side's own roofline time; `time` is what the op costs under `k` (kernels.ts).
  */
 export function stepRows(s: Shard, dt: Dtypes, step: Step, r: Rates, k: Kernels = IDEAL_KERNELS): OpRow[] {
+  if (!splitsInTwo(s, k, step.batch)) return wholeRows(s, dt, [step], r, k);
+  // two micro-batches (twoBatch.ts): both halves' operators summed, the all-to-all row less what
+  // the other half's compute hides, so the rows add up to stepTime
+  const parts = halves(step.batch).map((batch) => ({ ...step, batch }));
+  const rows = wholeRows(s, dt, parts, r, k);
+  const a2a = rows.find((row) => row.op === "all-to-all");
+  if (a2a) a2a.time -= rows.reduce((sum, row) => sum + row.time, 0) - stepTime(s, dt, step, r, k).total;
+  return rows;
+}
+
+/** The operators of `steps` run whole one after the other, aggregated by name (stepRows). */
+function wholeRows(s: Shard, dt: Dtypes, steps: readonly Step[], r: Rates, k: Kernels): OpRow[] {
   const rows = new Map<string, OpRow>();
-  forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes, m, weights) => {
+  for (const step of steps) forEachOp(s, dt, step, (name, cls, count, flops, bytes, comm, commBytes, m, weights) => {
     let row = rows.get(name);
     if (!row) {
       row = { op: name, cls, count: 0, flops: 0, bytes: 0, wireBytes: 0, computeTime: 0, memoryTime: 0, linkTime: 0, time: 0, bound: "memory" };

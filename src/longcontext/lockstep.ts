@@ -54,7 +54,7 @@ export function lockstepRanks(e: InferenceEngine): number {
  * @example lockstepStep(e, [[{ batch: 1, tokens: 1024, past: 0 }, decodePart(895, 2048)], [decodePart(896, 2048)]]).time
  */
 export function lockstepStep(e: InferenceEngine, ranks: readonly (readonly Step[])[], r: Rates = e.rates()): LockstepStep {
-  const work: StepWork[] = ranks.map((parts) => stepWork(e, parts, r));
+  let work: StepWork[] = ranks.map((parts) => stepWork(e, parts, r));
   let sum = 0;
   let max = 0;
   for (const parts of ranks) {
@@ -64,7 +64,12 @@ export function lockstepStep(e: InferenceEngine, ranks: readonly (readonly Step[
     if (n > max) max = n;
   }
   if (work.every((w) => w.live === 0)) return { time: 0, attention: 0, link: 0, flops: 0, bytes: 0, slowest: 0, balanceRatio: 1 };
-  if (e.shard.ep > 1) shareExperts(work);
+  // two micro-batches run on every rank once one rank splits (a rank's empty half runs the weights alone)
+  if (work.some((w) => w.halves) && !work.every((w) => w.halves)) work = ranks.map((parts) => stepWork(e, parts, r, true));
+  if (e.shard.ep > 1) {
+    shareExperts(work);
+    if (work[0]!.halves) for (const h of [0, 1]) shareExperts(work.map((w) => w.halves![h]!));
+  }
   let best: MixedStep | null = null;
   let slowest = 0;
   work.forEach((w, m) => {

@@ -22,6 +22,7 @@ import type { InferenceEngine } from "../inference/engine.js";
 import { forEachOp, type OpClass, type Step } from "../inference/ops.js";
 import { commTime, computeRate, dequantTime, launchTime, memoryRate, type Rates } from "../inference/roofline.js";
 import { epHidden, opTime } from "../inference/kernels.js";
+import { computeStretch, halves, splitsInTwo, twoBatchTime } from "../inference/twoBatch.js";
 import { overheadTime } from "../inference/overhead.js";
 import { kernelLayers } from "../inference/layerKernels.js";
 
@@ -89,6 +90,8 @@ export interface StepWork {
   readonly sequences: number;
   /** Parts with work (batch > 0 and tokens > 0). */
   readonly live: number;
+  /** Under kernels.epOverlap "two-batch", the work of the step's two micro-batches (inference/twoBatch.ts). */
+  readonly halves?: readonly [StepWork, StepWork];
 }
 
 /**
@@ -96,16 +99,33 @@ export interface StepWork {
  * counted once (the module comment's FLOPs_op, bytes_op, M_op); with no live part, the
  * operators at batch 0 (their weights alone).
  */
-export function stepWork(e: InferenceEngine, parts: readonly Step[], r: Rates): StepWork {
+export function stepWork(e: InferenceEngine, parts: readonly Step[], r: Rates, split?: boolean): StepWork {
   const pp = e.shard.pp;
+  const live = parts.filter((part) => part.batch > 0 && part.tokens > 0).map((part) => (pp > 1 ? { ...part, batch: Math.ceil(part.batch / pp) } : part));
+  const w = sumWork(e, live, r);
+  if (!(split ?? splitsInTwo(e.shard, e.kernels(), w.sequences))) return w;
+  // two micro-batches of half the sequences: each part's odd sequence goes to A and B in turn
+  const a: Step[] = [];
+  const b: Step[] = [];
+  let odd = 0;
+  for (const p of live) {
+    const [hi, lo] = halves(p.batch);
+    const first = hi === lo || odd++ % 2 === 0;
+    a.push({ ...p, batch: first ? hi : lo });
+    b.push({ ...p, batch: first ? lo : hi });
+  }
+  return { ...w, halves: [sumWork(e, a, r), sumWork(e, b, r)] };
+}
+
+/** stepWork of `parts`, each already one micro-batch's (pp applied), run whole. */
+function sumWork(e: InferenceEngine, parts: readonly Step[], r: Rates): StepWork {
   const ops = slots(e, r);
   const base = ops.map((s) => s.elements);
   let sequences = 0;
   let live = 0;
-  for (const part of parts) {
-    if (!(part.batch > 0 && part.tokens > 0)) continue;
+  for (const p of parts) {
+    if (!(p.batch > 0 && p.tokens > 0)) continue;
     live++;
-    const p = pp > 1 ? { ...part, batch: Math.ceil(part.batch / pp) } : part;
     sequences += p.batch;
     let i = 0;
     forEachOp(e.shard, e.state.dtypes, p, (_n, _cls, _count, flops, bytes, _comm, commBytes, rows, weights) => {
@@ -123,35 +143,56 @@ export function stepWork(e: InferenceEngine, parts: readonly Step[], r: Rates): 
 /** Price the summed work `w` of a step (stepWork) on engine `e`: the module comment's t_op, collectives and overhead. */
 export function priceWork(e: InferenceEngine, w: StepWork, r: Rates): MixedStep {
   const pp = e.shard.pp;
+  const fixed = overheadTime(e.overhead(), kernelLayers(e.shard), w.sequences);
+  let out: MixedStep;
+  if (w.halves) {
+    // two micro-batches joined layer by layer (inference/twoBatch.ts), as roofline.ts stepTime
+    const [a, b] = w.halves.map((h) => priceOps(e, h, r));
+    const half = (h: typeof a) => ({ compute: h!.time - h!.a2a, comm: h!.a2a, bound: h!.bound });
+    const t = twoBatchTime(half(a), half(b), a!.a2aCount / 2, computeStretch(e.kernels(), r.sms));
+    const link = t - (a!.time - a!.link) - (b!.time - b!.link);
+    out = { time: fixed + t, attention: a!.attention + b!.attention, link, flops: a!.flops + b!.flops, bytes: a!.bytes + b!.bytes };
+  } else {
+    const o = priceOps(e, w, r);
+    // the share of the expert-parallel all-to-all the other micro-batch hides (kernels.ts epOverlap)
+    const hidden = epHidden(o.a2a, o.time - o.link, e.kernels().epOverlap);
+    out = { time: fixed + o.time - hidden, attention: o.attention, link: o.link - hidden, flops: o.flops, bytes: o.bytes };
+  }
+  if (pp > 1) {
+    out.time *= pp;
+    out.attention *= pp;
+    out.link *= pp;
+  }
+  return out;
+}
+
+/**
+ * The operators of `w` priced whole (no overhead, no overlap, one stage), with the all-to-all's
+ * seconds and instances and the compute-bound operators' seconds (`bound`).
+ */
+function priceOps(e: InferenceEngine, w: StepWork, r: Rates): MixedStep & { a2a: number; a2aCount: number; bound: number } {
   const k = e.kernels();
-  const out: MixedStep = { time: overheadTime(e.overhead(), kernelLayers(e.shard), w.sequences), attention: 0, link: 0, flops: 0, bytes: 0 };
-  let a2a = 0;
-  let rest = 0;
+  const out = { time: 0, attention: 0, link: 0, flops: 0, bytes: 0, a2a: 0, a2aCount: 0, bound: 0 };
   for (const s of w.ops) {
     if (s.cls === "collective") {
       const t = s.count * commTime(s.comm!, s.commBytes, e.shard, r, k);
-      if (s.comm === "allToAll") a2a += t;
+      if (s.comm === "allToAll") {
+        out.a2a += t;
+        out.a2aCount += s.count;
+      }
       out.link += t;
       out.time += t;
       continue;
     }
     const bytes = s.weights + s.bytes;
     const tc = (s.flops > 0 ? s.flops / computeRate(s.cls, s.rows, r, k) : 0) + dequantTime(s.elements, r, k);
-    const t = s.count * (opTime(tc, bytes / memoryRate(s.cls, r, k), k.overlap) + s.launch);
+    const tm = bytes / memoryRate(s.cls, r, k);
+    const t = s.count * (opTime(tc, tm, k.overlap) + s.launch);
+    if (tc >= tm) out.bound += t;
     if (s.cls === "attention" || s.cls === "indexer") out.attention += t;
-    rest += t;
     out.time += t;
     out.flops += s.count * s.flops;
     out.bytes += s.count * bytes;
-  }
-  // the share of the expert-parallel all-to-all the other micro-batch hides (kernels.ts epOverlap)
-  const hidden = epHidden(a2a, rest, k.epOverlap);
-  out.link -= hidden;
-  out.time -= hidden;
-  if (pp > 1) {
-    out.time *= pp;
-    out.attention *= pp;
-    out.link *= pp;
   }
   return out;
 }
