@@ -140,5 +140,5 @@ export { readSlo, MLPERF_LLAMA2_70B_SLO, type Slo, type SloOptions } from "./ser
 export { capacity, offline, unitRateRequests, type CapacityOptions, type CapacityResult, type CapacityWorkload } from "./serving/capacity.js";
 export { concurrency, concurrencySweep, type ConcurrencyOptions, type ConcurrencyResult, type ConcurrencyRow } from "./serving/concurrency.js";
 export { parseTrace, loadTrace, type TraceFormat } from "./serving/trace.js";
-export { mlperfLlama2Workload, mlperfLlama2Server, MLPERF_LLAMA2_70B_MEAN_OUTPUT } from "./serving/mlperf.js";
+export { mlperfLlama2Workload, mlperfLlama2Server, MLPERF_LLAMA2_70B_MEAN_OUTPUT, MLPERF_LLAMA2_70B_MEAN_INPUT } from "./serving/mlperf.js";
 export { plan, type PlanOptions, type PlanRow, type PlanResult } from "./serving/plan.js";
