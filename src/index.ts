@@ -56,6 +56,7 @@ export { DEFAULT_KERNELS, IDEAL_KERNELS, KV_READS, MOE_KERNELS, LM_HEADS, withKe
 export { DEFAULT_OVERHEAD, NO_OVERHEAD, OVERHEAD_SOURCES, withOverhead, overheadTime, type Overhead, type OverheadOptions } from "./inference/overhead.js";
 export { type ModelOptions } from "./inference/measurements.js";
 export { SERVING_ENGINES, REFERENCE_SERVING_ENGINE, layerKernelRatio, type ServingEngineProfile } from "./inference/servingEngines.js";
+export { GEMM_LIBRARIES, gemmLibraryFactor, checkGemmLibrary, type GemmLibrary, type GemmLibraryChoice } from "./inference/gemmLibraries.js";
 
 // training
 export { train, Training, type MaxMicroBatch } from "./training/training.js";
