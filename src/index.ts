@@ -58,6 +58,7 @@ export { DEFAULT_OVERHEAD, NO_OVERHEAD, OVERHEAD_SOURCES, withOverhead, overhead
 export { type ModelOptions } from "./inference/measurements.js";
 export { SERVING_ENGINES, REFERENCE_SERVING_ENGINE, layerKernelRatio, type ServingEngineProfile } from "./inference/servingEngines.js";
 export { DENSE_LAYER_KERNELS, attentionKernels, ffnKernels, layerKernels, kernelLayers } from "./inference/layerKernels.js";
+export { GEMM_LIBRARIES, gemmLibraryFactor, checkGemmLibrary, type GemmLibrary, type GemmLibraryChoice } from "./inference/gemmLibraries.js";
 
 // training
 export { train, Training, type MaxMicroBatch } from "./training/training.js";
@@ -142,5 +143,5 @@ export { readSlo, MLPERF_LLAMA2_70B_SLO, type Slo, type SloOptions } from "./ser
 export { capacity, offline, unitRateRequests, type CapacityOptions, type CapacityResult, type CapacityWorkload } from "./serving/capacity.js";
 export { concurrency, concurrencySweep, type ConcurrencyOptions, type ConcurrencyResult, type ConcurrencyRow } from "./serving/concurrency.js";
 export { parseTrace, loadTrace, type TraceFormat } from "./serving/trace.js";
-export { mlperfLlama2Workload, mlperfLlama2Server, MLPERF_LLAMA2_70B_MEAN_OUTPUT } from "./serving/mlperf.js";
+export { mlperfLlama2Workload, mlperfLlama2Server, MLPERF_LLAMA2_70B_MEAN_OUTPUT, MLPERF_LLAMA2_70B_MEAN_INPUT } from "./serving/mlperf.js";
 export { plan, type PlanOptions, type PlanRow, type PlanResult } from "./serving/plan.js";

@@ -33,7 +33,8 @@
  * overhead, as aiconfigurator derives it): over M 2048–8192 and N, K 4096–16384 on H100 and
  * H200, 96 shapes, FP8 reaches 0.61–0.63 of its peak where BF16 reaches 0.75–0.76 of its own;
  * the median ratio of the two fractions is 0.84 (quartiles 0.72 and 0.89). Hopper fp8 is given
- * that factor; its 16-bit attention keeps the 16-bit factor (1). Ada's FP8 (L40S, same tables:
+ * that factor (an engine running other FP8 kernels, `.gemmLibrary(…)`, takes its library's
+ * factor instead: gemmLibraries.ts); its 16-bit attention keeps the 16-bit factor (1). Ada's FP8 (L40S, same tables:
  * 0.82 of BF16's fraction) is not listed: the shipped L40S rows (TensorRT-LLM v0.9) do not ask
  * for it, and a factor the measurements contradict is not a default.
  *

@@ -35,6 +35,7 @@ import { ACTIVATION_BYTES, checkpointDtypes, defaultDtypes, describeWeights, exp
 import { computeFactor, DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
 import { DEFAULT_KERNELS, IDEAL_KERNELS, dequantizes, operandBytes, withKernels, type KernelOptions, type Kernels } from "./kernels.js";
 import { compile, type CompiledEngine } from "./compiled.js";
+import { checkGemmLibrary, gemmLibraryFactor, type GemmLibraryChoice } from "./gemmLibraries.js";
 import { DEFAULT_OVERHEAD, NO_OVERHEAD, overheadTime, withOverhead, type Overhead, type OverheadOptions } from "./overhead.js";
 import { kernelLayers } from "./layerKernels.js";
 import { DEFAULT_RESERVE, largest, memoryParts, type MemoryParts } from "./memory.js";
@@ -56,6 +57,8 @@ export interface EngineState {
   readonly reserve: number;
   /** Largest forward pass in tokens (prefill chunk), sizing the activation workspace. */
   readonly maxTokens: number;
+  /** The FP8 GEMM library (gemmLibraries.ts); absent: the generation's factor (efficiency.ts). */
+  readonly gemmLibrary?: GemmLibraryChoice;
 }
 
 export type BreakdownOptions = { batch?: number; context: number } | { batch?: number; prompt: number };
@@ -127,6 +130,18 @@ export class InferenceEngine {
     return this.with({ reserve: parseQuantity(bytes, "bytes", "reserve") });
   }
 
+  /**
+   * The FP8 GEMM library in use (undefined: the generation's factor); with a name from
+   * GEMM_LIBRARIES or `{ fp8: factor }`, a new engine whose FP8 GEMMs reach that library's
+   * fraction: `.gemmLibrary("DeepGEMM")`.
+   */
+  gemmLibrary(): GemmLibraryChoice | undefined;
+  gemmLibrary(choice: GemmLibraryChoice): InferenceEngine;
+  gemmLibrary(choice?: GemmLibraryChoice): GemmLibraryChoice | undefined | InferenceEngine {
+    if (arguments.length === 0) return this.state.gemmLibrary;
+    return this.with({ gemmLibrary: checkGemmLibrary(choice as GemmLibraryChoice) });
+  }
+
   /** Largest forward pass in tokens (default 8192, TensorRT-LLM's max_num_tokens). */
   maxTokens(n: number): InferenceEngine {
     return this.with({ maxTokens: positiveInt(n, "maxTokens") });
@@ -165,7 +180,9 @@ export class InferenceEngine {
     const factor8 = computeFactor(arch, g.spec.peak.fp8 ? "fp8" : "fp16");
     // fixed seconds per GEMM launch: the kernels' override, else the part's measured figure (kernels.ts)
     const gemmLatency = this.state.kernels.gemmLatency ?? g.spec.gemmLatency ?? 0;
-    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, computeFactor(arch, g.precisionName), g.spec.peak.fp8 ?? peak16, vector, operand, computeFactor(arch, "fp16"), factor8, gemmLatency);
+    // the GEMMs' factor: the engine's FP8 GEMM library where it lists this generation (gemmLibraries.ts)
+    const factor = gemmLibraryFactor(this.state.gemmLibrary, arch, g.precisionName) ?? computeFactor(arch, g.precisionName);
+    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, factor, g.spec.peak.fp8 ?? peak16, vector, operand, computeFactor(arch, "fp16"), factor8, gemmLatency);
     if (this.shard.ep <= 1) return r;
     const c = this.state.cluster;
     const perNode = Math.min(this.shard.ep, c.gpusPerNode);

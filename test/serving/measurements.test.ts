@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { MLPERF_LLAMA2_70B_MEAN_OUTPUT, MLPERF_LLAMA2_70B_SLO, cluster, disaggregated, gpu, lockstepRanks, model, offline } from "../../src/index.js";
+import { MLPERF_LLAMA2_70B_MEAN_INPUT, MLPERF_LLAMA2_70B_MEAN_OUTPUT, MLPERF_LLAMA2_70B_SLO, mlperfLlama2Workload, workload, cluster, disaggregated, gpu, lockstepRanks, model, offline } from "../../src/index.js";
 
 interface Pool { gpu: string; precision?: string; gpus: number; tp?: number; ep?: number; network?: string; maxTokens?: number; dtypes?: { kv?: string } }
 
@@ -24,7 +24,15 @@ describe("datasets/serving-measurements.json", () => {
   });
   it("the MLPerf constants the kit ships are the sourced ones", () => {
     expect(data.rows.find((r) => r.kind === "slo")!.value).toEqual([MLPERF_LLAMA2_70B_SLO.ttftP99, MLPERF_LLAMA2_70B_SLO.tpotP99]);
-    expect(data.rows.find((r) => r.kind === "workload")!.value).toBe(MLPERF_LLAMA2_70B_MEAN_OUTPUT);
+    expect(data.rows.find((r) => r.kind === "workload" && r.metric === "mean output tokens")!.value).toBe(MLPERF_LLAMA2_70B_MEAN_OUTPUT);
+    expect(data.rows.find((r) => r.kind === "workload" && r.metric === "mean input tokens")!.value).toBeCloseTo(MLPERF_LLAMA2_70B_MEAN_INPUT, 2);
+  });
+  it("the MLPerf Llama-2-70B workload draws the dataset's mean input and the published mean output within 2 %, both under the 1,024 cap", () => {
+    const w = workload(mlperfLlama2Workload());
+    const mean = (f: (x: (typeof w)[number]) => number) => w.reduce((a, x) => a + f(x), 0) / w.length;
+    expect(Math.abs(mean((x) => x.prompt) / MLPERF_LLAMA2_70B_MEAN_INPUT - 1)).toBeLessThan(0.02);
+    expect(Math.abs(mean((x) => x.output) / MLPERF_LLAMA2_70B_MEAN_OUTPUT - 1)).toBeLessThan(0.02);
+    expect(Math.max(...w.map((x) => Math.max(x.prompt, x.output)))).toBeLessThanOrEqual(1024);
   });
   it("each ep-offline row cites its benchmark flags and runs on attention-data-parallel ranks in lockstep", () => {
     const rows = data.rows.filter((r) => r.kind === "ep-offline");
