@@ -6,7 +6,8 @@ import { DEFAULT_EFFICIENCY } from "../../src/inference/efficiency.js";
 import { errorOf as thrown } from "../helpers.js";
 
 const mixtral = () => model("mixtral-8x7b").on(cluster(gpu("H100").fp8(), 2).tp(2)).overhead(NO_OVERHEAD);
-const experts = (e: ReturnType<typeof mixtral>, step: { batch: number; prompt?: number; context?: number }) =>
+type Step = Parameters<ReturnType<typeof mixtral>["rows"]>[0];
+const experts = (e: ReturnType<typeof mixtral>, step: Step) =>
   e.rows(step).find((r) => r.op === "experts")!;
 
 describe('kernels.grouped "tiles": each expert padded to its M tile (DeepGEMM contiguous layout, BLOCK_M 128)', () => {
@@ -43,7 +44,7 @@ describe('kernels.grouped "tiles": each expert padded to its M tile (DeepGEMM co
     expect(experts(flat, { batch: 64, prompt: 512 }).time / experts(tiles, { batch: 64, prompt: 512 }).time).toBeGreaterThan(1.5);
     const a = flat.kernels({ grouped: 0.2 });
     const b = tiles.kernels({ grouped: 0.2 });
-    for (const step of [{ batch: 64, prompt: 512 }, { batch: 1, context: 512 }]) expect(experts(b, step).time).toBe(experts(a, step).time);
+    for (const step of [{ batch: 64, prompt: 512 }, { batch: 1, context: 512 }] as Step[]) expect(experts(b, step).time).toBe(experts(a, step).time);
     expect(experts(a, { batch: 64, prompt: 512 }).time).toBeGreaterThan(experts(flat, { batch: 64, prompt: 512 }).time);
   });
   it("decode of one token per expert stays within a few percent of the flat fraction (memory-bound weight stream)", () => {
