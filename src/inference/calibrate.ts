@@ -102,7 +102,8 @@ const KNOBS: Record<string, Knob> = {
   perSequence: { get: (f) => f.overhead.perSequence, set: (f, v) => ({ ...f, overhead: { ...f.overhead, perSequence: v } }), step: 2e-6, ok: (v) => v >= 0 },
   halfM: { get: (f) => f.kernels.halfM, set: (f, v) => ({ ...f, kernels: { ...f.kernels, halfM: v } }), step: 64, ok: (v) => v >= 0 },
   // MoE knobs stay in a physical range: a held-out source can leave them unconstrained.
-  grouped: { get: (f) => f.kernels.grouped, set: (f, v) => ({ ...f, kernels: { ...f.kernels, grouped: v } }), step: 0.1, ok: (v) => v >= 0.2 && v <= 1 },
+  // a flat fraction only: under "tiles" (kernels.ts) calibrate leaves it out
+  grouped: { get: (f) => (typeof f.kernels.grouped === "number" ? f.kernels.grouped : NaN), set: (f, v) => ({ ...f, kernels: { ...f.kernels, grouped: v } }), step: 0.1, ok: (v) => v >= 0.2 && v <= 1 },
   imbalance: { get: (f) => f.kernels.imbalance, set: (f, v) => ({ ...f, kernels: { ...f.kernels, imbalance: v } }), step: 0.15, ok: (v) => v >= 1 && v <= 2 },
   allReduce: { get: (f) => f.kernels.allReduce ?? 0, set: (f, v) => ({ ...f, kernels: { ...f.kernels, allReduce: v } }), step: 4e-6, ok: (v) => v >= 0 },
   dequant: { get: (f) => f.kernels.dequant, set: (f, v) => ({ ...f, kernels: { ...f.kernels, dequant: v } }), step: 0.5, ok: (v) => v >= 0 && v <= 8 },
@@ -122,7 +123,7 @@ export function calibrate(
   const prior = opts.prior ?? DEFAULT_PRIOR;
   const start: Fit = { ...DEFAULT_FIT, efficiency: withEfficiency(DEFAULT_EFFICIENCY, opts.start ?? {}) };
   const rounds = positiveInt(opts.rounds ?? 3, "rounds");
-  const knobs = opts.knobs ?? CALIBRATION_KNOBS;
+  const knobs = (opts.knobs ?? CALIBRATION_KNOBS).filter((n) => n !== "grouped" || typeof start.kernels.grouped === "number");
   const err = (f: Fit) => errorOf(rows, f.efficiency, { overlap: f.overlap, overhead: f.overhead, kernels: f.kernels });
   const before = err(start);
   // Ridge toward the starting point, in units of each knob's step: a knob the rows cannot
@@ -172,7 +173,7 @@ function describeCalibration(c: Calibration): string {
     `calibration on ${c.after.rows} measurements: median error ${percent(c.before.median)} → ${percent(c.after.median)}, worst ${percent(c.before.worst)} → ${percent(c.after.worst)}`,
     `efficiency: compute ${percent(c.efficiency.compute)}, memory ${percent(c.efficiency.memory)}, link ${percent(c.efficiency.link)}`,
     `compute/memory overlap ${c.overlap}; fixed overhead ${format(c.overhead.perStep, "time")} per step + ${format(c.overhead.perLayer, "time")} per layer + ${format(c.overhead.perSequence, "time")} per sequence`,
-    `MoE grouped GEMMs ${percent(c.kernels.grouped)} of the GEMM rate, expert imbalance ×${c.kernels.imbalance}; weight-only dequantization ${c.kernels.dequant} operations per weight`,
+    `MoE grouped GEMMs ${typeof c.kernels.grouped === "number" ? `${percent(c.kernels.grouped)} of the GEMM rate` : "by tile padding"}, expert imbalance ×${c.kernels.imbalance}; weight-only dequantization ${c.kernels.dequant} operations per weight`,
   ].join("\n");
 }
 

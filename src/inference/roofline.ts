@@ -24,7 +24,7 @@ import { allToAllTime, collectiveTime, wireBytes, type CollectiveKind } from "..
 import type { LinkPath } from "../hardware/cluster.js";
 import type { Dtypes } from "./dtypes.js";
 import type { Efficiency } from "./efficiency.js";
-import { IDEAL_KERNELS, epHidden, opTime, shapeFactor, type Kernels } from "./kernels.js";
+import { IDEAL_KERNELS, epHidden, groupedFraction, opTime, shapeFactor, type Kernels } from "./kernels.js";
 import { computeStretch, halves, splitsInTwo, twoBatchTime } from "./twoBatch.js";
 import { forEachOp, type OpClass, type Step } from "./ops.js";
 import { gemmLaunches } from "./launches.js";
@@ -90,14 +90,15 @@ export function dequantTime(weights: number | undefined, r: Rates, k: Kernels): 
 
 /**
  * Compute rate of one operator (FLOP/s): attention at the 16-bit rate; GEMMs at the GEMM rate
- * × M ÷ (M + halfM) for M rows; MoE grouped GEMMs further × grouped ÷ imbalance (kernels.ts).
+ * × M ÷ (M + halfM) for M rows; MoE grouped GEMMs further × grouped ÷ imbalance, grouped the flat
+ * fraction or, under "tiles", the expert's tile padding (kernels.ts groupedFraction).
  * A weight-only GEMM adds its dequantization (dequantTime) to the compute time.
  */
 export function computeRate(cls: OpClass, rows: number | undefined, r: Rates, k: Kernels): number {
   if (cls === "attention") return r.attention;
   if (cls === "indexer") return r.indexer ?? r.attention;
   if (cls === "gemm") return r.gemm * shapeFactor(rows, k.halfM);
-  if (cls === "grouped") return (r.gemm * k.grouped * shapeFactor(rows, k.halfM)) / k.imbalance;
+  if (cls === "grouped") return (r.gemm * groupedFraction(rows, k.grouped) * shapeFactor(rows, k.halfM)) / k.imbalance;
   return r.gemm;
 }
 
