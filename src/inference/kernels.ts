@@ -69,7 +69,7 @@
  *   did not run at the FP8 rate (FP8 for Mixtral arrived in v0.10, release notes,
  *   https://github.com/NVIDIA/TensorRT-LLM/releases/tag/v0.10.0; at half the rate, 16-bit
  *   experts, those rows' median error is still 21 % against 8 % flat); on the serving rows it
- *   turns DeepSeek's H800 prefill profile from −43 % to −4 % and GB200's from −37 to −2 %, but
+ *   turns DeepSeek's H800 prefill profile from −43 % to −4 % and GB200's from −36 to −1 %, but
  *   SGLang's H100 prefill rows from −31…−36 % to +14…+17 %, Kimi K2's H200 prefill from −28 to
  *   +39 %, DeepSeek's online prefill with cache from +7 to +74 %, SGLang's large-batch
  *   expert-parallel decode from +6 to +36 % and TensorRT-LLM's B200 max-throughput rows from

@@ -57,7 +57,7 @@
  *                             each token's k expert outputs by its routing weights (read
  *                             N·k·d·s_a, write N·d·s_a; 2·N·k·d FLOPs) — TensorRT-LLM's
  *                             expandInputRowsKernel and finalizeMoeRoutingKernel
- *                             (cpp/tensorrt_llm/kernels/mixtureOfExperts/moe_kernels.cu,
+ *                             (https://github.com/NVIDIA/TensorRT-LLM at 05316d3, cpp/tensorrt_llm/kernels/mixtureOfExperts/moe_kernels.cu,
  *                             CutlassMoeFCRunner::runMoe). The "gather" kernels permute nothing:
  *                             top-k alone. With ep > 1, decode steps dispatch and combine with
  *                             DeepEP's low-latency kernels, which write the received tokens
@@ -66,10 +66,15 @@
  *                             low_latency_combine), so top-k alone; prefill steps run DeepEP's
  *                             normal dispatch, whose received tokens SGLang copies into
  *                             DeepGEMM's expert-contiguous layout and gathers back (ep_scatter,
- *                             ep_gather, python/sglang/srt/layers/moe/ep_moe/kernels.py): the
- *                             routed pairs read and written at the dispatched width, then read
- *                             and written at s_a (each pair counted once each way: an upper
- *                             bound where one received token feeds several local experts)
+ *                             ep_gather, python/sglang/srt/layers/moe/ep_moe/kernels.py): each
+ *                             received token read once and written to each of its local experts'
+ *                             rows at the dispatched width, those rows read back and summed into
+ *                             one row per received token at s_a — (R + routed)·d·(s_d + s_a),
+ *                             R = routed × ep·p ÷ k the tokens a GPU receives, p = 1 −
+ *                             C(E − E/ep, k) ÷ C(E, k) the chance a token has an expert on it
+ *                             (uniform routing); an FP8 dispatch first quantizes the GPU's own
+ *                             N/tp tokens (read s_a, write s_d; DeepEP's low-latency dispatch
+ *                             casts inside the kernel)
  *   weights                   s_w per parameter, but routed and shared experts at s_e, the
  *                             checkpoint's expert format where it stores them apart (dtypes.ts)
  *   norms                     4·N·d FLOPs, 2·N·d·s_a bytes, each
@@ -80,7 +85,7 @@
 import type { CollectiveKind } from "../hardware/collectives.js";
 import { indexerFlopsPerKey, stepKeys, stepKvTokens } from "../model/attention.js";
 import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, expertBytesPerParam, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
-import { expertsTouched, type Shard } from "./shard.js";
+import { expertsTouched, remoteNodesTouched, type Shard } from "./shard.js";
 import type { KvReads, LmHead, MoeKernels } from "./kernels.js";
 
 /** Bytes per element of a narrow (FP8) dispatch's scales: one fp32 per 128 elements (DeepSeek-V3 §3.3.2, 1×128 tiles). */
@@ -184,7 +189,12 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
       emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N, dqDense ? s.routerParams : undefined);
       const dispatched = operand > 0 && operand < sa ? operand + DISPATCH_SCALE_BYTES : sa;
       emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * dispatched);
-      const copy = decode ? 0 : routed * d * (2 * dispatched + 2 * sa);
+      // prefill: ep_scatter reads each received token once and writes it to each of its local
+      // experts' rows; ep_gather reads those rows and writes one per received token
+      const received = (routed * s.ep * (remoteNodesTouched(m.experts, m.active, s.ep) / (s.ep - 1))) / m.active;
+      // and, where the dispatch is narrower than s_a, the tokens are quantized before it
+      const quant = dispatched < sa ? (N / tp) * d * (sa + dispatched) : 0;
+      const copy = decode ? 0 : (received + routed) * d * (dispatched + sa) + quant;
       emit("routing", "elementwise", c, topkFlops(N, m.experts) + (decode ? 0 : 2 * routed * d), topkBytes(N, m.experts, m.active) + copy);
       // The GPU's own experts run as one grouped GEMM, as without expert parallelism.
       emit(

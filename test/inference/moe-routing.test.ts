@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { cluster, gpu, model, NO_OVERHEAD } from "../../src/index.js";
 import { LOGIT_BYTES } from "../../src/inference/dtypes.js";
 import type { BreakdownOptions } from "../../src/inference/engine.js";
+import { remoteNodesTouched } from "../../src/inference/shard.js";
 
 // The memory-bound kernels around the MoE grouped GEMM (ops.ts "routing"): top-k, the permute
 // (TensorRT-LLM expandInputRowsKernel) and the un-permute / weighted sum (finalizeMoeRoutingKernel).
@@ -57,9 +58,16 @@ describe("ops routing: top-k, permute and un-permute of the MoE layer", () => {
     expect(moeLayers).toBeGreaterThan(0);
     expect(moeLayers).toBeLessThan(a.layers); // DeepSeek-V3's first dense layers route nothing
     expect(decode.bytes).toBeCloseTo(moeLayers * 64 * (m.experts * LOGIT_BYTES + m.active * 8), -3);
+    // prefill: FP8 quantization of the GPU's own tokens, ep_scatter (R received in, routed rows
+    // out at 1 + 1/32 B), ep_gather (routed rows in, R out at 2 B); uniform routing, imbalance 1
     const tokens = 4 * 1024;
+    const routed = tokens * m.active;
+    const received = (routed * 32 * (remoteNodesTouched(m.experts, m.active, 32) / 31)) / m.active;
+    expect(received).toBeLessThan(routed);
+    expect(received).toBeGreaterThan(routed / 2);
+    const fp8 = 1 + 4 / 128;
+    const perLayer = tokens * (m.experts * LOGIT_BYTES + m.active * 8) + tokens * a.hidden * (2 + fp8) + (received + routed) * a.hidden * (fp8 + 2);
     const prefill = row(e, { batch: 4, prompt: 1024 }, "routing")!;
-    const topk = moeLayers * tokens * (m.experts * LOGIT_BYTES + m.active * 8);
-    expect(prefill.bytes).toBeGreaterThan(topk + moeLayers * tokens * m.active * a.hidden * (2 * 1 + 2 * 2));
+    expect(prefill.bytes).toBeCloseTo(moeLayers * perLayer, -4);
   });
 });
