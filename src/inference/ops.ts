@@ -49,6 +49,32 @@
  *                             scale per 128, DeepSeek-V3 §3.3.2 "Low-Precision Storage and
  *                             Communication": activations quantized to FP8 before dispatch,
  *                             combine kept in BF16; DeepEP's FP8 dispatch / BF16 combine)
+ *   routing (MoE)             the memory-bound kernels around the grouped GEMM: top-k over the
+ *                             router's logits (read N·E·4 B, write N·k ids and weights, 8 B
+ *                             each); the permute that copies each token's hidden vector to its k
+ *                             expert rows (read N·d·s_a, write N·k·d at the GEMM's operand width,
+ *                             the FP8 quantization fused into the copy); the un-permute that sums
+ *                             each token's k expert outputs by its routing weights (read
+ *                             N·k·d·s_a, write N·d·s_a; 2·N·k·d FLOPs) — TensorRT-LLM's
+ *                             expandInputRowsKernel and finalizeMoeRoutingKernel
+ *                             (https://github.com/NVIDIA/TensorRT-LLM at 05316d3, cpp/tensorrt_llm/kernels/mixtureOfExperts/moe_kernels.cu,
+ *                             CutlassMoeFCRunner::runMoe). The "gather" kernels permute nothing:
+ *                             top-k alone. With ep > 1, decode steps dispatch and combine with
+ *                             DeepEP's low-latency kernels, which write the received tokens
+ *                             straight into per-expert buffers and sum them on the way back
+ *                             (https://github.com/deepseek-ai/DeepEP, low_latency_dispatch /
+ *                             low_latency_combine), so top-k alone; prefill steps run DeepEP's
+ *                             normal dispatch, whose received tokens SGLang copies into
+ *                             DeepGEMM's expert-contiguous layout and gathers back (ep_scatter,
+ *                             ep_gather, python/sglang/srt/layers/moe/ep_moe/kernels.py): each
+ *                             received token read once and written to each of its local experts'
+ *                             rows at the dispatched width, those rows read back and summed into
+ *                             one row per received token at s_a — (R + routed)·d·(s_d + s_a),
+ *                             R = routed × ep·p ÷ k the tokens a GPU receives, p = 1 −
+ *                             C(E − E/ep, k) ÷ C(E, k) the chance a token has an expert on it
+ *                             (uniform routing); an FP8 dispatch first quantizes the GPU's own
+ *                             N/tp tokens (read s_a, write s_d; DeepEP's low-latency dispatch
+ *                             casts inside the kernel)
  *   weights                   s_w per parameter, but routed and shared experts at s_e, the
  *                             checkpoint's expert format where it stores them apart (dtypes.ts)
  *   norms                     4·N·d FLOPs, 2·N·d·s_a bytes, each
@@ -59,11 +85,24 @@
 import type { CollectiveKind } from "../hardware/collectives.js";
 import { indexerFlopsPerKey, stepKeys, stepKvTokens } from "../model/attention.js";
 import { ACTIVATION_BYTES, EMBEDDING_BYTES, LOGIT_BYTES, expertBytesPerParam, kvBytesPerElement, weightBytesPerParam, type Dtypes } from "./dtypes.js";
-import { expertsTouched, type Shard } from "./shard.js";
+import { expertsTouched, remoteNodesTouched, type Shard } from "./shard.js";
 import type { KvReads, LmHead, MoeKernels } from "./kernels.js";
 
 /** Bytes per element of a narrow (FP8) dispatch's scales: one fp32 per 128 elements (DeepSeek-V3 §3.3.2, 1×128 tiles). */
 const DISPATCH_SCALE_BYTES = 4 / 128;
+
+/** Bytes per routed (token, expert) pair the top-k writes: an int32 expert id and an fp32 weight. */
+const TOPK_PAIR_BYTES = 8;
+
+/** Top-k over N tokens' E router logits: the fp32 logits read, k (id, weight) pairs a token written (ops routing). */
+function topkBytes(tokens: number, experts: number, active: number): number {
+  return tokens * (experts * LOGIT_BYTES + active * TOPK_PAIR_BYTES);
+}
+
+/** Top-k FLOPs: the softmax or sigmoid and the comparisons, a few per logit — taken as 4. */
+function topkFlops(tokens: number, experts: number): number {
+  return 4 * tokens * experts;
+}
 
 /**
  * "grouped": MoE expert GEMMs, run as one grouped GEMM over the experts a step touches;
@@ -148,7 +187,15 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
       const touched = expertsTouched(m.experts, m.active, (N * s.ep) / tp) / s.ep;
       const width = m.expertIntermediate * ffnWidth;
       emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N, dqDense ? s.routerParams : undefined);
-      emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * (operand > 0 && operand < sa ? operand + DISPATCH_SCALE_BYTES : sa));
+      const dispatched = operand > 0 && operand < sa ? operand + DISPATCH_SCALE_BYTES : sa;
+      emit("all-to-all", "collective", c, 0, 0, "allToAll", routed * d * dispatched);
+      // prefill: ep_scatter reads each received token once and writes it to each of its local
+      // experts' rows; ep_gather reads those rows and writes one per received token
+      const received = (routed * s.ep * (remoteNodesTouched(m.experts, m.active, s.ep) / (s.ep - 1))) / m.active;
+      // and, where the dispatch is narrower than s_a, the tokens are quantized before it
+      const quant = dispatched < sa ? (N / tp) * d * (sa + dispatched) : 0;
+      const copy = decode ? 0 : (received + routed) * d * (dispatched + sa) + quant;
+      emit("routing", "elementwise", c, topkFlops(N, m.experts) + (decode ? 0 : 2 * routed * d), topkBytes(N, m.experts, m.active) + copy);
       // The GPU's own experts run as one grouped GEMM, as without expert parallelism.
       emit(
         "experts", "grouped", c,
@@ -162,6 +209,10 @@ export function forEachOp(s: Shard, dt: Dtypes, step: Step, emit: OpSink, kvRead
       emit("router", "gemm", c, 2 * N * s.routerParams, s.routerParams * sw + N * (d * sa + m.experts * LOGIT_BYTES), undefined, undefined, N, dqDense ? s.routerParams : undefined);
       // grouped: each touched expert read once; gather: each token reads its k experts (GEMVs)
       const gather = moeKernels === "gather";
+      const expanded = N * m.active;
+      const permuted = operand > 0 && operand < sa ? operand : sa;
+      const copy = gather ? 0 : N * d * sa + expanded * d * permuted + expanded * d * sa + N * d * sa;
+      emit("routing", "elementwise", c, topkFlops(N, m.experts) + (gather ? 0 : 2 * expanded * d), topkBytes(N, m.experts, m.active) + copy);
       const read = gather ? N * m.active : expertsTouched(m.experts, m.active, N);
       const width = (m.expertIntermediate / tp) * ffnWidth;
       emit(
