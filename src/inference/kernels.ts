@@ -138,8 +138,10 @@
  *   tuned FP8 block-scale GEMM times on MI300X (gfx942, 304 CUs; ROCm/aiter
  *   aiter/configs/model_configs/a8w8_blockscale_tuned_gemm_ds_v3.csv, rows M ≤ 16) fit
  *   t = 4.7 µs + bytes ÷ 3.97 TB/s — the bytes at 0.75 of HBM peak, near the kit's memory
- *   efficiency, plus 4.7 µs per GEMM (datasets/gpus.json `gemmLatency`). Parts without a measured
- *   figure get 0: their launch cost sits in the fitted per-layer overhead (overhead.ts).
+ *   efficiency, plus 4.7 µs per GEMM (datasets/gpus.json `gemmLatency`). NVIDIA's TensorRT-LLM
+ *   GEMM tables (aiconfigurator) give 3.1–4.9 µs on A100, H100, H200 and B200 the same way
+ *   (launches.ts). Parts without a measured figure get 0: their launch cost sits in the fitted
+ *   per-layer overhead (overhead.ts).
  */
 import type { Unit } from "mathjs";
 import { SuanliError, show } from "../errors.js";

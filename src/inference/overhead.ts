@@ -15,6 +15,8 @@
  *   the kernels it launches (servingEngines.ts: gpt-fast 14 ÷ 10), and a layer whose architecture
  *   launches more (MLA, MoE routing and grouped GEMMs) in proportion to its count
  *   (layerKernels.ts: a DeepSeek-V3 MoE layer 24 ÷ 10; `layers` below counts dense-layer units).
+ *   It is the gaps between kernels; each GEMM's own fixed start-up is the part's GEMM latency
+ *   (launches.ts), paid on top: with it in place the fit over the kernel rows asks 10.5 µs.
  * - perStep 0.3 ms — once per step: input preparation, sampling, the host synchronisation
  *   that decides whether sequences finished (TensorRT-LLM's gptSessionBenchmark runs one
  *   such loop per generated token). Order of magnitude from the TTFT of 128-token prompts in

@@ -204,8 +204,8 @@ export class Speculative {
       const params = (2 * h * h) / s.tp;
       const tc = (2 * batch * params) / computeRate("gemm", batch, r, k);
       const tm = (params * weightBytesPerParam(dt) + batch * (2 * h + h / s.tp) * ACTIVATION_BYTES) / memoryRate("gemm", r, k);
-      // one layer's fixed overhead, scaled by the block's kernels (layerKernels.ts)
-      return module + opTime(tc, tm, k.overlap) + (e.state.overhead.perLayer * layerKernels(e.model.arch, block.moe)) / DENSE_LAYER_KERNELS;
+      // one layer's fixed overhead, scaled by the block's kernels (layerKernels.ts); the projection is one more GEMM launch (launches.ts)
+      return module + opTime(tc, tm, k.overlap) + (r.gemmLatency ?? 0) + (e.state.overhead.perLayer * layerKernels(e.model.arch, block.moe)) / DENSE_LAYER_KERNELS;
     }
     return d.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.draftRates).total;
   }
