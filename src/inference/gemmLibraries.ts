@@ -71,11 +71,13 @@ export type GemmLibraryChoice = string | { readonly fp8: number };
 /** Validate a choice: a listed library or `{ fp8 }` with a fraction in (0, 1]; refused naming the value. */
 export function checkGemmLibrary(choice: GemmLibraryChoice): GemmLibraryChoice {
   if (typeof choice === "string") {
-    if (!(choice in GEMM_LIBRARIES)) {
+    // names are matched without regard to case, as gpu() and model() match theirs
+    const name = Object.keys(GEMM_LIBRARIES).find((k) => k.toLowerCase() === choice.toLowerCase());
+    if (name === undefined) {
       const known = Object.keys(GEMM_LIBRARIES).join(", ");
       throw new SuanliError("bad-argument", `unknown GEMM library ${show(choice)}; known: ${known} (or { fp8: factor })`, { value: choice, expected: known });
     }
-    return choice;
+    return name;
   }
   if (choice === null || typeof choice !== "object" || Object.keys(choice).some((k) => k !== "fp8")) {
     throw new SuanliError("bad-argument", `gemmLibrary takes a library name or { fp8: factor }, got ${show(choice)}`, { value: choice });

@@ -108,12 +108,18 @@ export const WORKLOAD_KEYS = ["requests", "rate", "prompt", "output", "seed", "t
  * The requests of a workload as typed columns (what `simulate` runs on: 24 bytes a request).
  * Same numbers as `workload(o)`.
  */
+/** Most requests a drawn workload may hold. */
+export const MAX_REQUESTS = 10_000_000;
+
 export function workloadColumns(o: WorkloadOptions = {}): WorkloadColumns {
   if (o.trace !== undefined) {
     const t = checkTrace(o.trace);
     return { time: Float64Array.from(t, (r) => r.time), prompt: Float64Array.from(t, (r) => r.prompt), output: Float64Array.from(t, (r) => r.output) };
   }
   const n = nonNegativeInt(o.requests ?? 100, "requests");
+  if (n > MAX_REQUESTS) {
+    throw new SuanliError("bad-argument", `requests ${show(o.requests)} is more than the ${MAX_REQUESTS.toLocaleString("en-US")} a simulated workload holds (every request's record stays in memory, about 250 MB per million)`, { value: o.requests, expected: `0 … ${MAX_REQUESTS}` });
+  }
   const prompt = o.prompt ?? 1024;
   const output = o.output ?? 256;
   checkDist(prompt, "prompt");

@@ -30,6 +30,7 @@ import { summarize, type Summary } from "../longcontext/stats.js";
 import { checkKeys, positiveInt } from "../validate.js";
 import { offline } from "./capacity.js";
 import { lockstepRanks } from "../longcontext/lockstep.js";
+import { MAX_REQUESTS } from "../longcontext/workload.js";
 
 export interface ConcurrencyOptions {
   /** Clients in the closed loop, all replicas together. */
@@ -70,6 +71,9 @@ export interface ConcurrencyResult {
  * @example concurrency(model("llama3.1-8b").on(gpu("H100")), { clients: 16, prompt: 1024, output: 1024 }).tokensPerSecondPerUser
  */
 export function concurrency(e: InferenceEngine, o: ConcurrencyOptions): ConcurrencyResult {
+  if (e === null || typeof e !== "object" || !("fullStepTime" in e)) {
+    throw new SuanliError("bad-argument", `concurrency(engine, options) takes an engine (model(…).on(cluster(…))), got ${show(e)}`, { value: e, expected: "an InferenceEngine" });
+  }
   checkKeys(o, KEYS, "concurrency");
   const clients = positiveInt(o?.clients, "clients");
   const dp = e.cluster.layout.dp;
@@ -78,6 +82,12 @@ export function concurrency(e: InferenceEngine, o: ConcurrencyOptions): Concurre
   }
   const per = clients / dp;
   const requests = positiveInt(o.requests ?? 10 * clients, "requests");
+  if (requests > MAX_REQUESTS) {
+    throw new SuanliError("bad-argument", `${o.requests === undefined ? `clients ${clients} × 10` : `requests ${requests}`} = ${requests.toLocaleString("en-US")} requests is more than the ${MAX_REQUESTS.toLocaleString("en-US")} a simulated workload holds; give fewer clients or requests`, { value: o.requests ?? clients, expected: `requests ≤ ${MAX_REQUESTS}` });
+  }
+  if (requests < clients) {
+    throw new SuanliError("bad-argument", `requests ${requests} is fewer than the ${clients} clients: at most ${requests} would ever be in flight, so the run would not measure ${clients} clients`, { value: requests, expected: `requests ≥ ${clients} (default 10 × clients)` });
+  }
   if (requests % dp !== 0) {
     throw new SuanliError("bad-argument", `requests must be a multiple of the ${dp} data-parallel replicas of ${e.describe()}, got ${show(requests)}`, { value: requests, expected: `a multiple of ${dp}` });
   }

@@ -34,7 +34,7 @@ import type { CompiledEngine } from "../inference/compiled.js";
 import { kvCacheBytes } from "../inference/memory.js";
 import { shard } from "../inference/shard.js";
 import { format, parseQuantity } from "../units.js";
-import { positiveInt } from "../validate.js";
+import { checkKeys, positiveInt } from "../validate.js";
 
 export interface DisaggregatedOptions {
   prefill: InferenceEngine;
@@ -83,6 +83,8 @@ interface RequestShape {
   /** Share of each prompt a prefix cache already holds, in [0, 1) (default 0). */
   cached?: number;
 }
+
+const SHAPE_KEYS = Object.keys({ prompt: true, output: true, batch: true, cached: true } satisfies Record<keyof RequestShape, true>);
 
 /** A prefix-cache share: a number in [0, 1). */
 function cachedShare(x: unknown): number {
@@ -184,6 +186,7 @@ export class Disaggregated {
    * @example disaggregated({ prefill: a, decode: b, link: "400 Gb/s" }).request({ prompt: 2048, output: 256 }).kvTransfer.time
    */
   request(o: RequestShape): DisaggregatedRequest {
+    checkKeys(o, SHAPE_KEYS, "request");
     const { prompt, output, batch, uncached } = this.shape({ batch: 1, ...o });
     const prefill = this.prefillPass(1, prompt, uncached);
     const bytes = this.kvBytes(prompt);
@@ -195,6 +198,7 @@ export class Disaggregated {
 
   /** Steady-state rates of the pools and the link at decode batch `batch` (default: the largest that fits). */
   throughput(o: RequestShape): DisaggregatedThroughput {
+    checkKeys(o, SHAPE_KEYS, "throughput");
     const { prompt, output, batch, uncached } = this.shape(o);
     // as many prompts as the pass's token budget takes and the prefill pool's memory holds
     const n = Math.max(1, Math.min(Math.floor(this.prefill.state.maxTokens / uncached), this.p.maxBatch(prompt)));

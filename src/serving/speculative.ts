@@ -50,6 +50,7 @@
  * "Precision Strategy"). With k > n (TensorRT-LLM's "MTP Eagle") the same module runs k times.
  */
 import { SuanliError, show } from "../errors.js";
+import { format } from "../units.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { computeRate, memoryRate, stepTime, type Rates } from "../inference/roofline.js";
 import { ACTIVATION_BYTES, weightBytesPerParam, withDtypes, type Dtypes } from "../inference/dtypes.js";
@@ -215,9 +216,19 @@ export class Speculative {
    * @example speculative(e, { draft: { mtp: 1 }, accept: 0.85 }).speedup({ batch: 1, context: 4096 }).speedup
    */
   speedup(o: { batch?: number; context: number }): SpeculativePoint {
+    checkKeys(o, ["batch", "context"], "speedup");
     const batch = positiveInt(o?.batch ?? 1, "batch");
     const context = positiveInt(o?.context, "context");
     const e = this.target;
+    const free = this.free(batch, context);
+    if (free < 0) {
+      const max = this.maxBatch(context);
+      throw new SuanliError(
+        "does-not-fit",
+        `batch ${batch} at context ${context} does not fit ${e.describe()} with its drafter: ${format(-free, "bytes")} over per GPU (the target's weights, KV for context + ${this.verify} verified tokens, workspace and reserve${"mtp" in this.draft ? "" : ", plus the draft model's weights and KV"}). ${max > 0 ? `Largest batch at this context: ${max}` : "Nothing fits at this context"}.`,
+        { value: { batch, context }, expected: max > 0 ? `batch ≤ ${max}` : "more GPUs or smaller dtypes" },
+      );
+    }
     const baselineTime = e.fullStepTime({ batch, tokens: 1, past: context - 1 }, this.targetRates).total;
     const verifyTime = e.fullStepTime({ batch, tokens: this.verify, past: context }, this.targetRates).total;
     const draftTime = this.k * this.draftStep(batch, context);
@@ -231,15 +242,51 @@ export class Speculative {
     });
   }
 
-  /** Largest batch (powers of two up to `max`, default 4096) where speculation still pays (speedup > 1); 0 if none. */
+  /**
+   * Largest batch (powers of two up to `max`, default 4096, and up to the largest batch that fits
+   * with the drafter) where speculation still pays (speedup > 1); 0 if none. Every power of two is
+   * tried: on MoE models the speedup need not fall monotonically with the batch.
+   */
   breakEven(o: { context: number; max?: number }): number {
-    const max = positiveInt(o?.max ?? 4096, "max");
+    checkKeys(o, ["context", "max"], "breakEven");
+    const context = positiveInt(o?.context, "context");
+    const max = Math.min(positiveInt(o?.max ?? 4096, "max"), this.maxBatch(context));
     let best = 0;
     for (let b = 1; b <= max; b *= 2) {
-      if (this.speedup({ batch: b, context: o?.context }).speedup > 1) best = b;
-      else break;
+      if (this.speedup({ batch: b, context }).speedup > 1) best = b;
     }
     return best;
+  }
+
+  /**
+   * Bytes per GPU left at `batch` sequences of `context` tokens with speculation running (negative:
+   * over): the target's memory with room for the verified tokens, less a draft model's own weights
+   * and KV cache where the drafter is a separate model on the same GPUs. MTP modules' own weights
+   * are not counted: the model's parameter count leaves them out, as its config does (for
+   * DeepSeek-V3 one more MoE block, about 1.7 % of the weights).
+   */
+  private free(batch: number, context: number): number {
+    const t = this.target.memory({ batch, context: context + this.verify });
+    const d = this.draft;
+    if ("mtp" in d) return t.free;
+    const dm = d.memory({ batch, context: context + this.k });
+    return t.free - dm.weights.value - dm.kv.value;
+  }
+
+  /** Largest batch that fits at `context` with the drafter (0 if none). */
+  private maxBatch(context: number): number {
+    let lo = 0;
+    let hi = 1;
+    while (hi <= 1 << 24 && this.free(hi, context) >= 0) {
+      lo = hi;
+      hi *= 2;
+    }
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (this.free(mid, context) >= 0) lo = mid;
+      else hi = mid;
+    }
+    return lo;
   }
 
   toString(): string {

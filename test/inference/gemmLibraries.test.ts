@@ -50,6 +50,8 @@ describe("engine.gemmLibrary()", () => {
     const dg = base.gemmLibrary("DeepGEMM");
     expect(base.gemmLibrary()).toBeUndefined();
     expect(dg.gemmLibrary()).toBe("DeepGEMM");
+    // names match without regard to case, as gpu() and model() do
+    expect(base.gemmLibrary("deepgemm").gemmLibrary()).toBe("DeepGEMM");
     expect(dg.rates().gemm / base.rates().gemm).toBeCloseTo(0.81 / 0.84, 10);
     expect(dg.rates().attention).toBe(base.rates().attention);
     expect(dg.rates().memory).toBe(base.rates().memory);

@@ -113,3 +113,13 @@ describe("concurrency() on attention-data-parallel × expert-parallel ranks (run
     expect(r.tokensPerSecond).toBeCloseTo(r.tokensPerSecondPerGpu * 2, 6);
   });
 });
+
+describe("concurrency() refuses what it cannot measure", () => {
+  it("a model instead of an engine, fewer requests than clients, more requests than a workload holds", async () => {
+    const { cluster, gpu, model, concurrency } = await import("../../src/index.js");
+    expect(() => concurrency(model("llama3.1-8b") as never, { clients: 4 })).toThrowError(/concurrency\(engine, options\) takes an engine/);
+    const e = model("llama3.1-8b").on(cluster(gpu("H100"), 1));
+    expect(() => concurrency(e, { clients: 64, requests: 10 })).toThrowError(/requests 10 is fewer than the 64 clients/);
+    expect(() => concurrency(e, { clients: 1e9 })).toThrowError(/clients 1000000000 × 10 = 10,000,000,000 requests is more than the 10,000,000/);
+  });
+});

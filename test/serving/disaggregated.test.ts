@@ -95,3 +95,13 @@ describe("disaggregated pools on different GPUs", () => {
     expect(String(mixed)).toMatch(/prefill 8× H100.* decode 8× H20/);
   });
 });
+
+describe("disaggregated() checks its request options by name", () => {
+  it("a misspelt option is refused with a did-you-mean instead of running uncached", async () => {
+    const { cluster, gpu, model, disaggregated } = await import("../../src/index.js");
+    const e = model("llama3.1-8b").on(cluster(gpu("H100"), 1));
+    const pd = disaggregated({ prefill: e, decode: e, link: "400 Gb/s" });
+    expect(() => pd.throughput({ prompt: 1024, output: 128, cache: 0.5 } as never)).toThrowError(/throughput: unknown option "cache" \(did you mean cached\?\)/);
+    expect(() => pd.request({ prompt: 1024, output: 128, cache: 0.5 } as never)).toThrowError(/request: unknown option "cache"/);
+  });
+});
