@@ -38,7 +38,8 @@ export function gpuFrom(p: Parsed, verb: string, fallback?: string): Gpu {
 /** A cluster of --gpus GPUs (default tp × pp) split --tp × --pp, with --network. */
 export function clusterFrom(g: Gpu, p: Parsed, dflt: { gpus?: number; tp?: number } = {}): Cluster {
   const pp = num(p, "pp") ?? 1;
-  const count = num(p, "gpus") ?? dflt.gpus ?? (num(p, "tp") ?? dflt.tp ?? 1) * pp;
+  // without --gpus: one replica of tp × pp GPUs, widened to --ep GPUs where the experts span more
+  const count = num(p, "gpus") ?? dflt.gpus ?? Math.max((num(p, "tp") ?? dflt.tp ?? 1) * pp, num(p, "ep") ?? 1);
   const tp = num(p, "tp") ?? dflt.tp ?? Math.max(1, Math.floor(count / pp));
   let c = cluster(g, count).tp(tp).pp(pp);
   const net = str(p, "network");

@@ -100,3 +100,13 @@ describe("values as typed", () => {
     expect(JSON.parse(r.stdout).device).toMatch(/H100-SXM fp8/);
   });
 });
+
+describe("suanli decode --ep N without --gpus", () => {
+  it("spans the N GPUs the experts need (attention tensor-parallel over them unless --tp 1)", async () => {
+    const r = await cliInProcess(["decode", "deepseek-v2-lite", "--gpu", "H100", "--ep", "8", "--batch", "8"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split("\n")[0]).toMatch(/on 8× H100-SXM .*\(tp 8, ep 8\)/);
+    const dp = await cliInProcess(["decode", "deepseek-v2-lite", "--gpu", "H100", "--ep", "8", "--tp", "1", "--batch", "8"]);
+    expect(dp.stdout.split("\n")[0]).toMatch(/on 8× H100-SXM .*\(tp 1, dp 8, ep 8\)/);
+  });
+});
