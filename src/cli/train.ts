@@ -64,7 +64,9 @@ export async function runTrain(p: Parsed): Promise<number> {
   const lines = [t.toString(), ...(assumed ? [assumed] : []), "", textTable(rows, ["term", "memory_GiB", "formula"]), "", `total ${mem.total.format()} of ${format(c.gpu.spec.memory, "bytes")} per GPU${fits ? "" : " — OUT OF MEMORY"}`];
   if (fits) {
     const mm = t.maxMicroBatch();
-    lines.push(`largest micro-batch: ${mm.microBatch} (then ${mm.runsOutFirst} run out; ${mm.perSequence.format()} per extra sequence)`);
+    lines.push(mm.limit === "memory"
+      ? `largest micro-batch: ${mm.microBatch} (then ${mm.runsOutFirst} run out; ${mm.perSequence.format()} per extra sequence at a fixed number of micro-batches)`
+      : `largest micro-batch: ${mm.microBatch} (every micro-batch that divides the global batch per replica fits: ${mm.memory.total.format()} at ${mm.microBatch}; larger micro-batches mean fewer in flight, not more memory)`);
   }
   if (run) lines.push(run.step.toString(), run.toString());
   else if (tokens !== undefined) lines.push(`no step or run time for --tokens: the configuration does not fit (try --recompute full, a larger --pp or --zero, or more GPUs)`);

@@ -34,6 +34,11 @@ export interface MaxMicroBatch {
   readonly headroom: Quantity<"bytes">;
   /** The largest term at the first micro-batch that does not fit — what runs out first. */
   readonly runsOutFirst: MemoryTerm;
+  /**
+   * What stops a larger micro-batch: "memory", or "global batch" when every micro-batch that
+   * divides the sequences per replica fits (then `runsOutFirst` is the largest term at the largest).
+   */
+  readonly limit: "memory" | "global batch";
   /** Bytes each extra sequence of micro-batch adds (activations). */
   readonly perSequence: Quantity<"bytes">;
   /** A short summary with units. */
@@ -140,15 +145,18 @@ export class Training {
       bestMem = r.mem;
       over = total(this.with({ microBatch: b + 1 })).mem;
     }
-    const runsOutFirst = over ? [...MEMORY_TERMS].sort((x, y) => over!.bytes[y] - over!.bytes[x])[0]! : "activations";
+    const largest = over ?? bestMem;
+    const runsOutFirst = [...MEMORY_TERMS].sort((x, y) => largest.bytes[y] - largest.bytes[x])[0]!;
+    const limit = over ? "memory" : "global batch";
     const used = bestMem.total.value;
     return withText({
       microBatch: best,
+      limit,
       memory: bestMem,
       headroom: new Quantity(cap - used, "bytes", () => ({ title: `headroom at microBatch ${best}`, formula: "capacity − total", term: sub(qty(cap / 2 ** 30, "GiB"), qty(used / 2 ** 30, "GiB")) })),
       runsOutFirst,
       perSequence: new Quantity(Math.max(0, perSeq), "bytes", () => ({ title: "memory per extra sequence in the micro-batch", formula: `activations over ${layersPerStage(this.model.arch, c.pp)} layers × in-flight micro-batches`, term: qty(perSeq / 2 ** 20, "MiB") })),
-    }, (r) => `largest micro-batch ${r.microBatch}: ${r.memory.total.format()} per GPU, ${r.headroom.format()} left, ${r.perSequence.format()} per extra sequence; ${r.runsOutFirst} runs out first`);
+    }, (r) => `largest micro-batch ${r.microBatch}: ${r.memory.total.format()} per GPU, ${r.headroom.format()} left, ${r.perSequence.format()} per extra sequence at a fixed number of micro-batches; ${r.limit === "memory" ? `${r.runsOutFirst} runs out first` : "every micro-batch the global batch allows fits"}`);
   }
 
   private requireCluster(what: string): Cluster {

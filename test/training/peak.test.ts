@@ -75,3 +75,18 @@ describe("gradBuffer and microbatchGroup options", () => {
     expect(c.microbatchGroup).toBe(4);
   });
 });
+
+describe("maxMicroBatch says what limits it", () => {
+  it("memory when a larger micro-batch runs out, the global batch when every divisor fits", async () => {
+    const { cluster, gpu, model } = await import("../../src/index.js");
+    const small = model("llama3-8b").train({ seq: 2048, globalBatch: 16, zero: 1, recompute: "full" }).on(cluster(gpu("H100"), 8).tp(8));
+    const a = small.maxMicroBatch();
+    expect(a.limit).toBe("global batch");
+    expect(a.microBatch).toBe(16);
+    expect(String(a)).toMatch(/every micro-batch the global batch allows fits/);
+    const big = model("llama2-70b").train({ seq: 4096, zero: 1 }).on(cluster(gpu("H100"), 64).tp(8).pp(8));
+    const b = big.maxMicroBatch();
+    expect(b.limit).toBe("memory");
+    expect(String(b)).toMatch(/runs out first/);
+  });
+});
