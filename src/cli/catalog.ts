@@ -25,7 +25,7 @@ export async function runModels(p: Parsed): Promise<number> {
   if (flag(p, "json")) print(JSON.stringify(rows, null, 2));
   else {
     print(
-      textTable(rows, ["id", "attention", "layers", "hidden", "heads", "kv_heads", "params_B", "active_params_B", "published_params_B", "kv_fp16_KiB_per_token", "max_position"]) +
+      textTable(rows, ["id", "attention", "layers", "hidden", "heads", "kv_heads", "params_B", "active_params_B", "published_params_B", "checkpoint", "checkpoint_GB", "kv_fp16_KiB_per_token", "max_position"]) +
         "\n\nparams counted from each published config.json; published figures and sources: datasets/models/index.json",
     );
   }

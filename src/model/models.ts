@@ -1,6 +1,7 @@
 /**
  * `models()` — the model catalog as an arquero table with parameter counts from the configs and
- * the published checkpoint's size (`checkpoint_GB`: bf16, or its quantization_config's format).
+ * the published checkpoint's weight format (`checkpoint`: bf16, or what its quantization_config or
+ * hf_quant_config.json says: fp8, nvfp4, "mxfp4 experts") and size (`checkpoint_GB`).
  * `family` is the catalog's family ("llama", "qwen3", "deepseek", …); the `family` option
  * matches its start, so `models({ family: "qwen" })` lists Qwen2, 2.5 and 3.
  *
@@ -64,6 +65,7 @@ export function modelRow(m: ModelEntry): Record<string, string | number | null> 
     params_B: p.total / 1e9,
     active_params_B: p.active / 1e9,
     published_params_B: m.publishedParams ? m.publishedParams.value / 1e9 : null,
+    checkpoint: a.quantization ? `${a.quantization.method}${a.quantization.scope === "experts" ? " experts" : ""}` : "bf16",
     checkpoint_GB: checkpointBytes(a, p) / 1e9,
     kv_fp16_KiB_per_token: (a.layers * kvElementsPerToken(a) * 2) / 1024,
     max_position: a.maxPosition,
