@@ -114,6 +114,7 @@ export class Disaggregated {
     }
     this.prefill = o.prefill;
     this.decode = o.decode;
+    if (o.link === undefined) throw new SuanliError("bad-argument", `disaggregated() needs link: the bandwidth the KV cache crosses between the pools per GPU pair, e.g. "400 Gb/s"`, { value: o.link, expected: "e.g. \"400 Gb/s\"" });
     this.link = parseQuantity(o.link, "bandwidth", "link");
     if (!(this.link > 0)) throw new SuanliError("bad-argument", `link must be a bandwidth > 0, got ${show(o.link)}`, { value: o.link, expected: "e.g. \"400 Gb/s\"" });
     const lat = o.latency ?? DEFAULT_LATENCY.network;

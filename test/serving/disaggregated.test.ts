@@ -105,3 +105,11 @@ describe("disaggregated() checks its request options by name", () => {
     expect(() => pd.request({ prompt: 1024, output: 128, cache: 0.5 } as never)).toThrowError(/request: unknown option "cache"/);
   });
 });
+
+describe("disaggregated() without a link", () => {
+  it("says what the link is and what to give", async () => {
+    const { cluster, gpu, model, disaggregated } = await import("../../src/index.js");
+    const e = model("llama3.1-8b").on(cluster(gpu("H100"), 1));
+    expect(() => disaggregated({ prefill: e, decode: e } as never)).toThrowError(/disaggregated\(\) needs link: the bandwidth the KV cache crosses between the pools/);
+  });
+});
