@@ -35,6 +35,7 @@ import { kvCacheBytes } from "../inference/memory.js";
 import { shard } from "../inference/shard.js";
 import { format, parseQuantity } from "../units.js";
 import { checkKeys, positiveInt } from "../validate.js";
+import { percent, withText } from "../display/result.js";
 
 export interface DisaggregatedOptions {
   prefill: InferenceEngine;
@@ -194,7 +195,8 @@ export class Disaggregated {
     const time = bytes / this.transferBandwidth + this.latency;
     const tpot = this.tpot(batch, prompt, output);
     const ttft = prefill + time;
-    return Object.freeze({ prompt, output, batch, prefill, kvTransfer: Object.freeze({ bytes, time }), ttft, tpot, latency: ttft + (output - 1) * tpot });
+    return withText({ prompt, output, batch, prefill, kvTransfer: Object.freeze({ bytes, time }), ttft, tpot, latency: ttft + (output - 1) * tpot },
+      (r) => `TTFT ${format(r.ttft, "time")} (prefill ${format(r.prefill, "time")} + KV hand-off ${format(r.kvTransfer.bytes, "bytes")} in ${format(r.kvTransfer.time, "time")}), TPOT ${format(r.tpot, "time")}, latency ${format(r.latency, "time")}`);
   }
 
   /** Steady-state rates of the pools and the link at decode batch `batch` (default: the largest that fits). */
@@ -209,11 +211,11 @@ export class Disaggregated {
     const linkRate = (this.p.replicas * this.transferBandwidth) / this.kvBytes(prompt);
     const rate = Math.min(prefillRate, decodeRate, linkRate);
     const bottleneck = rate === prefillRate ? "prefill" : rate === decodeRate ? "decode" : "link";
-    return Object.freeze({
+    return withText({
       batch, requestsPerSecond: rate, tokensPerSecond: rate * output, tokensPerSecondPerGpu: (rate * output) / this.gpus, tokensPerSecondPerUser: 1 / tpot,
       prefillRate, decodeRate, linkRate, prefillTokensPerSecond: prefillRate * prompt, decodeTokensPerSecond: decodeRate * output,
       prefillUtilisation: rate / prefillRate, decodeUtilisation: rate / decodeRate, linkUtilisation: rate / linkRate, bottleneck,
-    });
+    }, (r) => `${r.requestsPerSecond.toPrecision(3)} req/s, ${format(r.tokensPerSecond, "count")} output tok/s (${format(r.tokensPerSecondPerGpu, "count")} per GPU, ${format(r.tokensPerSecondPerUser, "count")} per user); ${r.bottleneck} binds (prefill ${percent(r.prefillUtilisation)}, decode ${percent(r.decodeUtilisation)}, link ${percent(r.linkUtilisation)} busy)`);
   }
 
   toString(): string {

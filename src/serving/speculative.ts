@@ -51,6 +51,7 @@
  */
 import { SuanliError, show } from "../errors.js";
 import { format } from "../units.js";
+import { withText } from "../display/result.js";
 import type { InferenceEngine } from "../inference/engine.js";
 import { computeRate, memoryRate, stepTime, type Rates } from "../inference/roofline.js";
 import { ACTIVATION_BYTES, weightBytesPerParam, withDtypes, type Dtypes } from "../inference/dtypes.js";
@@ -235,11 +236,11 @@ export class Speculative {
     const stepTime = draftTime + verifyTime;
     const tokensPerStep = this.tokensPerStep;
     const tpot = stepTime / tokensPerStep;
-    return Object.freeze({
+    return withText({
       batch, context, tokensPerStep, draftTime, verifyTime, stepTime, baselineTime, tpot,
       speedup: baselineTime / tpot,
       tokensPerSecond: (e.cluster.layout.dp * batch) / tpot,
-    });
+    }, (p) => `speedup ${p.speedup.toFixed(2)}× at batch ${p.batch}, context ${p.context}: ${p.tokensPerStep.toFixed(2)} tokens per step in ${format(p.stepTime, "time")} (draft ${format(p.draftTime, "time")} + verify ${format(p.verifyTime, "time")}) against ${format(p.baselineTime, "time")} per plain step; ${format(p.tokensPerSecond, "count")} tok/s`);
   }
 
   /**

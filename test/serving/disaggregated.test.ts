@@ -113,3 +113,16 @@ describe("disaggregated() without a link", () => {
     expect(() => disaggregated({ prefill: e, decode: e } as never)).toThrowError(/disaggregated\(\) needs link: the bandwidth the KV cache crosses between the pools/);
   });
 });
+
+describe("serving results print as sentences", () => {
+  it("disaggregated throughput and request, and a speculative point, have a readable toString", async () => {
+    const { cluster, gpu, model, disaggregated, speculative } = await import("../../src/index.js");
+    const c = cluster(gpu("H100"), 8).tp(8);
+    const l70 = model("llama3.1-70b").on(c);
+    const pd = disaggregated({ prefill: l70, decode: l70, link: "400 Gb/s" });
+    expect(String(pd.throughput({ prompt: 4096, output: 256, batch: 64 }))).toMatch(/req\/s, .* output tok\/s .* binds \(prefill .* busy\)/);
+    expect(String(pd.request({ prompt: 4096, output: 256 }))).toMatch(/^TTFT .* \(prefill .* \+ KV hand-off .* in .*\), TPOT .*, latency /);
+    const s = speculative(l70, { draft: model("llama3.1-8b").on(c), accept: 0.8, tokens: 4 });
+    expect(String(s.speedup({ batch: 8, context: 2048 }))).toMatch(/^speedup \d+\.\d\d× at batch 8, context 2048: /);
+  });
+});
