@@ -47,12 +47,14 @@
  *
  * The per-layer kernel count (layerKernels.ts) leaves activation quantization out, so nothing
  * else counts it. Quantize launches per op: one per quantized Linear (QKV or MLA's fused q_a/kv_a
- * and q_b; o_proj; gate_up and down), the fused MoE op one (the fc31 input; its activation kernel
- * writes the down GEMM's input already quantized, and the FP8 block-scale MoE quantizes inside the
- * kernel — the routed experts' one is kept as the input permute's launch) plus two for the shared
- * experts' Linears; MLA's absorbed BMMs, the router and the LM head run 16-bit: none. Where a
- * fused all-reduce + RMSNorm + quantize feeds the next GEMM (TensorRT-LLM's NVFP4 DeepSeek path)
- * the count is an upper bound.
+ * and q_b; o_proj; gate_up and down), the fused MoE op one (the fc31 input, quantized once before
+ * the grouped GEMMs; the activation kernel writes the down GEMM's input already quantized —
+ * tensorrt_llm/_torch/modules/fused_moe) plus two for the shared experts' Linears; MLA's absorbed
+ * BMMs, the router and the LM head: none. The excess holds the narrow GEMM's own longer start-up
+ * besides the quantize kernel (the static per-tensor quantize alone is 1.4–2.1 µs,
+ * aiconfigurator's scale_matrix table), so it stays booked where TensorRT-LLM fuses the quantize
+ * upstream — into the FP8 block-scale MoE's permute, or an all-reduce + RMSNorm + quantize
+ * kernel (AllReduceFusionOp.RESIDUAL_RMS_NORM_QUANT_FP8/NVFP4) — an upper bound there.
  */
 import type { CheckpointQuantization } from "../model/architecture.js";
 import type { Precision } from "../hardware/precision.js";
