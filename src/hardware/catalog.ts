@@ -54,6 +54,12 @@ export interface GpuSpec {
   readonly sms?: number;
   /** Fixed seconds a small-M GEMM launch takes beyond its roofline, where measured (inference/kernels.ts gemmLatency). */
   readonly gemmLatency?: number;
+  /**
+   * The same per launch for GEMMs whose activations are quantized (W8A8 FP8 per-tensor, FP8
+   * block-scale, NVFP4), where measured: the quantize kernel plus the narrow GEMM (gpus.json
+   * gemmLatency.formats; inference/launches.ts).
+   */
+  readonly gemmLatencyFormats?: Readonly<Partial<Record<QuantizedGemm, number>>>;
   /** figure path → source URL, e.g. "tflops.fp8" → datasheet. */
   readonly sources: Readonly<Record<string, string>>;
   /** What the vendor quotes per precision: dense or sparse headline. */
@@ -87,6 +93,21 @@ function amount(raw: unknown, kind: Kind, where: string, sources: Record<string,
   const f = figure(raw, where);
   sources[where] = f.source;
   return f.unit ? parseQuantity(`${f.value} ${f.unit}`, kind, `gpus.json ${where}`) : f.value;
+}
+
+/** GEMMs with quantized activations that gpus.json gemmLatency.formats may time (inference/launches.ts). */
+export const QUANTIZED_GEMMS = ["fp8", "fp8Block", "fp4"] as const;
+export type QuantizedGemm = (typeof QUANTIZED_GEMMS)[number];
+
+function gemmFormats(raw: Raw, id: string, sources: Record<string, string>): Partial<Record<QuantizedGemm, number>> {
+  const out: Partial<Record<QuantizedGemm, number>> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (!(QUANTIZED_GEMMS as readonly string[]).includes(k)) {
+      throw new SuanliError("bad-dataset", `gpus.json: ${id}.gemmLatency.formats has unknown format "${k}" (known: ${QUANTIZED_GEMMS.join(", ")})`, { value: k });
+    }
+    out[k as QuantizedGemm] = amount(v, "time", `gemmLatency.${k}`, sources);
+  }
+  return out;
 }
 
 function link(kind: LinkKind, raw: Raw, id: string, sources: Record<string, string>): LinkSpec {
@@ -147,6 +168,7 @@ export function parseGpuEntry(raw: Raw): GpuSpec {
     ...(raw.tdp ? { tdp: amount(raw.tdp, "power", "tdp", sources) } : {}),
     ...(raw.sms ? { sms: amount(raw.sms, "count", "sms", sources) } : {}),
     ...(raw.gemmLatency ? { gemmLatency: amount(raw.gemmLatency, "time", "gemmLatency", sources) } : {}),
+    ...((raw.gemmLatency as Raw | undefined)?.formats ? { gemmLatencyFormats: gemmFormats((raw.gemmLatency as Raw).formats as Raw, id, sources) } : {}),
     sources,
     vendorQuotes,
     notes: (raw.notes as string[] | undefined) ?? [],

@@ -31,7 +31,8 @@ import { checkContext } from "../model/context.js";
 import { format, parseQuantity } from "../units.js";
 import { checkKeys, positiveInt, positiveNumber } from "../validate.js";
 import type { Unit } from "mathjs";
-import { ACTIVATION_BYTES, checkpointDtypes, defaultDtypes, describeWeights, expertBytesPerParam, weightBytesPerParam, withDtypes, type DtypeOptions, type Dtypes } from "./dtypes.js";
+import { ACTIVATION_BYTES, checkpointDtypes, defaultDtypes, describeWeights, expertBytesPerParam, weightBytesPerParam, withDtypes, type DtypeOptions, type Dtypes, type WeightFormat } from "./dtypes.js";
+import { quantizedGemm, quantizeLatency } from "./launches.js";
 import { computeFactor, DEFAULT_EFFICIENCY, withEfficiency, type Efficiency } from "./efficiency.js";
 import { DEFAULT_KERNELS, IDEAL_KERNELS, dequantizes, operandBytes, withKernels, type KernelOptions, type Kernels } from "./kernels.js";
 import { compile, type CompiledEngine } from "./compiled.js";
@@ -182,11 +183,25 @@ export class InferenceEngine {
     const gemmLatency = this.state.kernels.gemmLatency ?? g.spec.gemmLatency ?? 0;
     // the GEMMs' factor: the engine's FP8 GEMM library where it lists this generation (gemmLibraries.ts)
     const factor = gemmLibraryFactor(this.state.gemmLibrary, arch, g.precisionName) ?? computeFactor(arch, g.precisionName);
-    const r = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, factor, g.spec.peak.fp8 ?? peak16, vector, operand, computeFactor(arch, "fp16"), factor8, gemmLatency);
+    const base = rates(peak, peak16, g.spec.bandwidth, this.state.cluster.tpLink(), this.state.efficiency, factor, g.spec.peak.fp8 ?? peak16, vector, operand, computeFactor(arch, "fp16"), factor8, gemmLatency);
+    // quantized-activation GEMMs' extra launch (launches.ts); an explicit kernels.gemmLatency replaces every format's
+    const quant = this.state.kernels.gemmLatency === null ? this.quantizeLatency() : null;
+    const r = quant ? { ...base, quantizeLatency: quant } : base;
     if (this.shard.ep <= 1) return r;
     const c = this.state.cluster;
     const perNode = Math.min(this.shard.ep, c.gpusPerNode);
     return { ...r, sms: g.spec.sms, epLink: c.linkFor(this.shard.ep), ...(this.shard.ep > perNode ? { epNode: { size: perNode, link: c.linkFor(perNode) } } : {}) };
+  }
+
+  /** Extra seconds per activation-quantize launch for the dense and expert weights (launches.ts), or null when none. */
+  private quantizeLatency(): { dense: number; experts: number } | null {
+    const g = this.gpu;
+    const dt = this.state.dtypes;
+    const q = this.model.arch.quantization;
+    const at = (w: WeightFormat) => quantizeLatency(quantizedGemm(w, g.precisionName, q), g.spec.gemmLatency, g.spec.gemmLatencyFormats);
+    const dense = at(dt.weights);
+    const experts = at(dt.experts ?? dt.weights);
+    return dense > 0 || experts > 0 ? { dense, experts } : null;
   }
 
   /**

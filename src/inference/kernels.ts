@@ -141,7 +141,9 @@
  *   efficiency, plus 4.7 µs per GEMM (datasets/gpus.json `gemmLatency`). NVIDIA's TensorRT-LLM
  *   GEMM tables (aiconfigurator) give 3.1–4.9 µs on A100, H100, H200 and B200 the same way
  *   (launches.ts). Parts without a measured figure get 0: their launch cost sits in the fitted
- *   per-layer overhead (overhead.ts).
+ *   per-layer overhead (overhead.ts). Under the default, a GEMM with quantized activations (FP8,
+ *   NVFP4) also pays its separate quantize launch, the part's per-format excess (gpus.json
+ *   gemmLatency.formats; launches.ts); an explicit value is every GEMM's, whatever its format.
  */
 import type { Unit } from "mathjs";
 import { SuanliError, show } from "../errors.js";

@@ -30,7 +30,36 @@
  * it: refitting the 141 kernel rows (scripts/validate.mjs) with these latencies in place moves
  * the fitted per-layer overhead from 16 to 10.5 µs, onto the 10 µs default, so the GEMM latency
  * explains what the fit asked beyond the default rather than a part of it.
+ *
+ * Quantized activations. A GEMM whose activations run narrow (W8A8 FP8, NVFP4) first quantizes
+ * them: TensorRT-LLM's PyTorch Linear runs static_quantize_e4m3_per_tensor (per-tensor FP8),
+ * fp8_quantize_1x128 (FP8 block scales) or fp4_quantize (NVFP4) as its own kernel before the GEMM,
+ * and skips it only when the input arrives already quantized from a fused producer
+ * (tensorrt_llm/_torch/modules/linear.py: FP8QDQLinearMethod.apply, FP8BlockScalesLinearMethod.apply,
+ * NVFP4LinearMethod._input_prepare). The same tables time that Linear per format, so its α holds
+ * the quantize launch: H100/H200/B200 α = 7.2/7.3/7.3 µs for FP8 block scales, B200 12.0 µs for
+ * NVFP4, and 6.0 µs for per-tensor FP8 once the dynamic scale computation the collector's
+ * scale-less weights force (7.2–8.5 µs, aiconfigurator's computescale table) is taken off —
+ * served checkpoints carry a static input scale (gpus.json gemmLatency.formats). The excess over
+ * the part's bf16 α is booked once per separate quantize launch:
+ *
+ *   t_op += quantizeLaunches(op) × (α_format − α_bf16)
+ *
+ * The per-layer kernel count (layerKernels.ts) leaves activation quantization out, so nothing
+ * else counts it. Quantize launches per op: one per quantized Linear (QKV or MLA's fused q_a/kv_a
+ * and q_b; o_proj; gate_up and down), the fused MoE op one (the fc31 input, quantized once before
+ * the grouped GEMMs; the activation kernel writes the down GEMM's input already quantized —
+ * tensorrt_llm/_torch/modules/fused_moe) plus two for the shared experts' Linears; MLA's absorbed
+ * BMMs, the router and the LM head: none. The excess holds the narrow GEMM's own longer start-up
+ * besides the quantize kernel (the static per-tensor quantize alone is 1.4–2.1 µs,
+ * aiconfigurator's scale_matrix table), so it stays booked where TensorRT-LLM fuses the quantize
+ * upstream — into the FP8 block-scale MoE's permute, or an all-reduce + RMSNorm + quantize
+ * kernel (AllReduceFusionOp.RESIDUAL_RMS_NORM_QUANT_FP8/NVFP4) — an upper bound there.
  */
+import type { CheckpointQuantization } from "../model/architecture.js";
+import type { Precision } from "../hardware/precision.js";
+import type { QuantizedGemm } from "../hardware/catalog.js";
+import type { WeightFormat } from "./dtypes.js";
 import type { Shard } from "./shard.js";
 
 /** GEMM launches per instance of operator `name` (ops.ts names) on shard `s`. */
@@ -51,4 +80,38 @@ export function gemmLaunches(name: string, s: Shard): number {
     default:
       return 0;
   }
+}
+
+/** Separate activation-quantize launches per instance of operator `name` when its weights run quantized (module comment). */
+export function quantizeLaunches(name: string, s: Shard): number {
+  const a = s.arch;
+  switch (name) {
+    case "qkv":
+      return a.mla ? 2 : 1;
+    case "attn out":
+      return 1;
+    case "mlp":
+      return 2;
+    case "experts":
+      return 1 + (a.moe && a.moe.shared > 0 ? 2 : 0);
+    default:
+      return 0;
+  }
+}
+
+/**
+ * The quantized GEMM a weight class runs as, or null for a 16-bit (or weight-only) one: FP8
+ * weights at FP8 compute — block-scale where the checkpoint ships FP8 (its 128 × 128 blocks,
+ * dtypes.ts), else per-tensor — and FP4 weights at FP4 compute (NVFP4).
+ */
+export function quantizedGemm(weights: WeightFormat, precision: Precision, checkpoint?: CheckpointQuantization): QuantizedGemm | null {
+  if (weights === "fp8" && precision === "fp8") return checkpoint?.method === "fp8" ? "fp8Block" : "fp8";
+  if (weights === "fp4" && precision === "fp4") return "fp4";
+  return null;
+}
+
+/** Seconds one quantize launch adds beyond the bf16 α: α_format − α_bf16 (≥ 0), 0 where unmeasured. */
+export function quantizeLatency(format: QuantizedGemm | null, bf16: number | undefined, formats: Readonly<Partial<Record<QuantizedGemm, number>>> | undefined): number {
+  const alpha = format === null ? undefined : formats?.[format];
+  return alpha === undefined || bf16 === undefined ? 0 : Math.max(0, alpha - bf16);
 }

@@ -27,7 +27,7 @@ import type { Efficiency } from "./efficiency.js";
 import { IDEAL_KERNELS, epHidden, groupedFraction, opTime, shapeFactor, type Kernels } from "./kernels.js";
 import { computeStretch, halves, splitsInTwo, twoBatchTime } from "./twoBatch.js";
 import { forEachOp, type OpClass, type Step } from "./ops.js";
-import { gemmLaunches } from "./launches.js";
+import { gemmLaunches, quantizeLaunches } from "./launches.js";
 import { remoteNodesTouched, type Shard } from "./shard.js";
 
 export type Bound = "compute" | "memory" | "link";
@@ -60,6 +60,11 @@ export interface Rates {
   readonly operand: number;
   /** Fixed seconds each GEMM launch adds beyond its roofline (kernels.ts gemmLatency); 0 or absent: none. */
   readonly gemmLatency?: number;
+  /**
+   * Seconds each separate activation-quantize launch adds on top of gemmLatency, for the dense
+   * and the expert weight classes (launches.ts quantizeLatency); absent: none.
+   */
+  readonly quantizeLatency?: { readonly dense: number; readonly experts: number };
   /** The part's SM count, when ep > 1 and the catalog has it (the SMs an all-to-all holds; twoBatch.ts). */
   readonly sms?: number;
 }
@@ -80,7 +85,9 @@ export function rates(peak: number, peak16: number, bandwidth: number, link: Lin
 
 /** Seconds of fixed GEMM latency one instance of operator `name` adds on shard `s` (launches.ts). */
 export function launchTime(name: string, s: Shard, r: Rates): number {
-  return r.gemmLatency ? gemmLaunches(name, s) * r.gemmLatency : 0;
+  const q = r.quantizeLatency;
+  const quantize = q ? quantizeLaunches(name, s) * (name === "experts" ? q.experts : q.dense) : 0;
+  return (r.gemmLatency ? gemmLaunches(name, s) * r.gemmLatency : 0) + quantize;
 }
 
 /** Seconds a GEMM reading `weights` weight elements spends dequantizing them (0 when none). */
