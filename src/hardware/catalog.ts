@@ -60,6 +60,8 @@ export interface GpuSpec {
    * gemmLatency.formats; inference/launches.ts).
    */
   readonly gemmLatencyFormats?: Readonly<Partial<Record<QuantizedGemm, number>>>;
+  /** The part of the same die whose measured GEMM launch latency this part takes, where it has none of its own. */
+  readonly gemmLatencyFrom?: string;
   /** figure path → source URL, e.g. "tflops.fp8" → datasheet. */
   readonly sources: Readonly<Record<string, string>>;
   /** What the vendor quotes per precision: dense or sparse headline. */
@@ -177,6 +179,31 @@ export function parseGpuEntry(raw: Raw): GpuSpec {
   return spec;
 }
 
+/**
+ * A part with `gemmLatencyFrom: { part, note }` and no measurement of its own takes the GEMM launch
+ * latency (and its quantized formats) of the named part of the same die: a launch's start-up
+ * is the die's and the software's, not its memory's. The sibling's sources are kept, so every
+ * figure still names where it was measured; `gemmLatencyFrom` records the part.
+ */
+function inheritGemmLatency(g: GpuSpec, raw: Raw, all: readonly GpuSpec[]): GpuSpec {
+  const from = raw.gemmLatencyFrom as Raw | undefined;
+  if (from === undefined) return g;
+  const sib = all.find((x) => x.id === from.part);
+  if (g.gemmLatency !== undefined || sib?.gemmLatency === undefined || sib.architecture !== g.architecture || typeof from.note !== "string") {
+    throw new SuanliError("bad-dataset", `gpus.json: ${g.id}.gemmLatencyFrom must name a measured part of the same architecture, with a note, and the part must have no gemmLatency of its own; got ${JSON.stringify(from)}`, { value: from });
+  }
+  const sources = { ...g.sources };
+  for (const [k, v] of Object.entries(sib.sources)) if (k.startsWith("gemmLatency")) sources[k] = v;
+  return {
+    ...g,
+    gemmLatency: sib.gemmLatency,
+    ...(sib.gemmLatencyFormats ? { gemmLatencyFormats: sib.gemmLatencyFormats } : {}),
+    gemmLatencyFrom: sib.id,
+    sources,
+    notes: [...g.notes, `GEMM launch latency from ${sib.id}: ${from.note}`],
+  };
+}
+
 let cache: { list: GpuSpec[]; index: NameIndex<GpuSpec> } | undefined;
 
 /** The catalog, loaded and validated once. */
@@ -184,7 +211,7 @@ export function gpuCatalog(): { list: readonly GpuSpec[]; index: NameIndex<GpuSp
   if (cache) return cache;
   const raw = readJson("gpus.json") as { gpus?: Raw[] };
   if (!Array.isArray(raw.gpus)) throw new SuanliError("bad-dataset", `gpus.json has no "gpus" array`);
-  const list = raw.gpus.map(parseGpuEntry);
+  const list = raw.gpus.map(parseGpuEntry).map((g, i, all) => inheritGemmLatency(g, raw.gpus![i]!, all));
   const index = new NameIndex<GpuSpec>("gpu", "unknown-gpu", () => list.map((g) => g.id));
   for (const g of list) index.add([g.id, g.name, ...g.aliases], g);
   cache = { list, index };

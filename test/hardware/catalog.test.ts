@@ -46,3 +46,19 @@ describe("datasets/gpus.json", () => {
     expect(errorOf(() => parseGpuEntry({ id: "X", memory: { value: 1, unit: "GiB", source: "https://x" }, memoryBandwidth: { value: 1, unit: "TB/s", source: "https://x" }, tflops: { fp9: { value: 1, source: "https://x" } } })).message).toContain('unknown precision "fp9"');
   });
 });
+
+describe("GEMM launch latency of a part of the same die", () => {
+  it("H800 and GH200 take H100's measured figure, with its source and a note; parts without a sibling stay at none", async () => {
+    const { gpu } = await import("../../src/index.js");
+    const h100 = gpu("H100").spec;
+    for (const id of ["H800-SXM", "GH200", "H100-PCIe", "H20"]) {
+      const s = gpu(id).spec;
+      expect(s.gemmLatency, id).toBe(h100.gemmLatency);
+      expect(s.gemmLatencyFrom, id).toBe("H100-SXM");
+      expect(s.sources.gemmLatency, id).toBe(h100.sources.gemmLatency);
+      expect(s.notes.some((n) => n.startsWith("GEMM launch latency from H100-SXM")), id).toBe(true);
+    }
+    expect(gpu("GB200").spec.gemmLatency).toBe(gpu("B200").spec.gemmLatency);
+    expect(gpu("L40S").spec.gemmLatency).toBeUndefined();
+  });
+});

@@ -36,7 +36,7 @@ describe("decode({ batch, context })", () => {
     expect(d.time.value).toBeGreaterThan(floor);
     expect(d.time.value).toBeLessThan(floor * 1.1); // single GPU: no link, KV small
     expect(d.bound).toBe("memory");
-    const tp = h20x8().decode({ batch: 1, context: 128 });
+    const tp = h20x8().kernels({ gemmLatency: 0 }).decode({ batch: 1, context: 128 });
     const weightTime = bytes / 8 / (4e12 * 0.8);
     expect(tp.split.memory).toBeGreaterThan(weightTime * 0.95);
     expect(tp.split.memory).toBeLessThan(weightTime * 1.15);
