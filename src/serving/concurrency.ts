@@ -85,6 +85,9 @@ export function concurrency(e: InferenceEngine, o: ConcurrencyOptions): Concurre
   if (requests > MAX_REQUESTS) {
     throw new SuanliError("bad-argument", `${o.requests === undefined ? `clients ${clients} × 10` : `requests ${requests}`} = ${requests.toLocaleString("en-US")} requests is more than the ${MAX_REQUESTS.toLocaleString("en-US")} a simulated workload holds; give fewer clients or requests`, { value: o.requests ?? clients, expected: `requests ≤ ${MAX_REQUESTS}` });
   }
+  if (o.output === 1) {
+    throw new SuanliError("bad-argument", `output 1 leaves no time per output token after the first, so tokens/s per user is undefined; give output ≥ 2`, { value: o.output, expected: "output ≥ 2" });
+  }
   if (requests < clients) {
     throw new SuanliError("bad-argument", `requests ${requests} is fewer than the ${clients} clients: at most ${requests} would ever be in flight, so the run would not measure ${clients} clients`, { value: requests, expected: `requests ≥ ${clients} (default 10 × clients)` });
   }

@@ -264,7 +264,7 @@ export function readTrainOptions(o: TrainOptions, layout?: { tp: number; pp: num
     epImbalance: layout?.epImbalance ?? 1,
     schedule,
     interleave: positiveInt(o.interleave ?? 1, "interleave"),
-    microbatchGroup: positiveInt(o.microbatchGroup ?? pp, "microbatchGroup"),
+    microbatchGroup: microbatchGroup(o, pp),
     reserve: parseQuantity(o.reserve ?? "4 GiB", "bytes", "reserve"),
     efficiency: o.efficiency === undefined ? undefined : unitFraction(o.efficiency, "efficiency"),
     memoryEfficiency: unitFraction(o.memoryEfficiency ?? 0.8, "memoryEfficiency"),
@@ -291,4 +291,15 @@ function positiveNumberOf(v: unknown, name: string): number {
 /** Sequences per optimizer step over all replicas. */
 export function globalBatchOf(c: TrainConfig): number {
   return c.microBatch * c.dp * c.accumulation;
+}
+
+/**
+ * Meta's N / Megatron-Core's microbatch_group_size_per_vp_stage (default pp): it only shapes the
+ * interleaved schedule, so giving it without interleave ≥ 2 is refused rather than ignored.
+ */
+function microbatchGroup(o: TrainOptions, pp: number): number {
+  if (o.microbatchGroup !== undefined && (o.interleave ?? 1) < 2) {
+    throw new SuanliError("bad-argument", `microbatchGroup ${show(o.microbatchGroup)} shapes the interleaved pipeline schedule only; with interleave ${o.interleave ?? 1} it changes nothing — give interleave ≥ 2 or drop it`, { value: o.microbatchGroup, expected: "interleave ≥ 2 with microbatchGroup" });
+  }
+  return positiveInt(o.microbatchGroup ?? pp, "microbatchGroup");
 }

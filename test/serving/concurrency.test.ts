@@ -123,3 +123,11 @@ describe("concurrency() refuses what it cannot measure", () => {
     expect(() => concurrency(e, { clients: 1e9 })).toThrowError(/clients 1000000000 × 10 = 10,000,000,000 requests is more than the 10,000,000/);
   });
 });
+
+describe("concurrency() with one output token", () => {
+  it("is refused: no time per output token after the first", async () => {
+    const { cluster, gpu, model, concurrency } = await import("../../src/index.js");
+    const e = model("llama3.1-8b").on(cluster(gpu("H100"), 1));
+    expect(() => concurrency(e, { clients: 4, output: 1 })).toThrowError(/output 1 leaves no time per output token after the first/);
+  });
+});

@@ -90,3 +90,12 @@ describe("maxMicroBatch says what limits it", () => {
     expect(String(b)).toMatch(/runs out first/);
   });
 });
+
+describe("microbatchGroup without interleaving", () => {
+  it("is refused instead of silently changing nothing", async () => {
+    const { cluster, gpu, model } = await import("../../src/index.js");
+    const t = () => model("llama3-8b").train({ seq: 2048, globalBatch: 64, microbatchGroup: 8 }).on(cluster(gpu("H100"), 16).pp(4)).memory();
+    expect(t).toThrowError(/microbatchGroup 8 shapes the interleaved pipeline schedule only; with interleave 1 it changes nothing/);
+    expect(() => model("llama3-8b").train({ seq: 2048, globalBatch: 64, interleave: 2, microbatchGroup: 8 }).on(cluster(gpu("H100"), 16).pp(4)).memory()).not.toThrow();
+  });
+});
