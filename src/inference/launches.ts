@@ -62,41 +62,47 @@ import type { QuantizedGemm } from "../hardware/catalog.js";
 import type { WeightFormat } from "./dtypes.js";
 import type { Shard } from "./shard.js";
 
-/** GEMM launches per instance of operator `name` (ops.ts names) on shard `s`. */
-export function gemmLaunches(name: string, s: Shard): number {
+/**
+ * [GEMM launches, separate activation-quantize launches when its weights run quantized] per
+ * instance of operator `name` (ops.ts names) on shard `s` (module comment); [0, 0] for the rest.
+ */
+export function launchCounts(name: string, s: Shard): readonly [number, number] {
   const a = s.arch;
   switch (name) {
     case "qkv":
-      return a.mla ? 3 : 1;
+      return a.mla ? MLA_QKV : ONE_EACH;
     case "attn out":
-      return a.mla ? 2 : 1;
+      return a.mla ? MLA_OUT : ONE_EACH;
     case "mlp":
-      return 2;
+      return TWO_EACH;
     case "experts":
-      return 2 + (a.moe && a.moe.shared > 0 ? 2 : 0);
+      return a.moe && a.moe.shared > 0 ? SHARED_EXPERTS : EXPERTS;
     case "router":
     case "lm head":
-      return 1;
+      return GEMM_ONLY;
     default:
-      return 0;
+      return NONE;
   }
+}
+
+// the counts as constants: launchTime runs for every operator of every priced step
+const ONE_EACH = [1, 1] as const;
+const TWO_EACH = [2, 2] as const;
+const MLA_QKV = [3, 2] as const;
+const MLA_OUT = [2, 1] as const;
+const EXPERTS = [2, 1] as const;
+const SHARED_EXPERTS = [4, 3] as const;
+const GEMM_ONLY = [1, 0] as const;
+const NONE = [0, 0] as const;
+
+/** GEMM launches per instance of operator `name` (ops.ts names) on shard `s`. */
+export function gemmLaunches(name: string, s: Shard): number {
+  return launchCounts(name, s)[0];
 }
 
 /** Separate activation-quantize launches per instance of operator `name` when its weights run quantized (module comment). */
 export function quantizeLaunches(name: string, s: Shard): number {
-  const a = s.arch;
-  switch (name) {
-    case "qkv":
-      return a.mla ? 2 : 1;
-    case "attn out":
-      return 1;
-    case "mlp":
-      return 2;
-    case "experts":
-      return 1 + (a.moe && a.moe.shared > 0 ? 2 : 0);
-    default:
-      return 0;
-  }
+  return launchCounts(name, s)[1];
 }
 
 /**

@@ -27,7 +27,7 @@ import type { Efficiency } from "./efficiency.js";
 import { IDEAL_KERNELS, epHidden, groupedFraction, opTime, shapeFactor, type Kernels } from "./kernels.js";
 import { computeStretch, halves, splitsInTwo, twoBatchTime } from "./twoBatch.js";
 import { forEachOp, type OpClass, type Step } from "./ops.js";
-import { gemmLaunches, quantizeLaunches } from "./launches.js";
+import { launchCounts } from "./launches.js";
 import { remoteNodesTouched, type Shard } from "./shard.js";
 
 export type Bound = "compute" | "memory" | "link";
@@ -86,8 +86,9 @@ export function rates(peak: number, peak16: number, bandwidth: number, link: Lin
 /** Seconds of fixed GEMM latency one instance of operator `name` adds on shard `s` (launches.ts). */
 export function launchTime(name: string, s: Shard, r: Rates): number {
   const q = r.quantizeLatency;
-  const quantize = q ? quantizeLaunches(name, s) * (name === "experts" ? q.experts : q.dense) : 0;
-  return (r.gemmLatency ? gemmLaunches(name, s) * r.gemmLatency : 0) + quantize;
+  if (!r.gemmLatency && !q) return 0;
+  const [gemms, quantizes] = launchCounts(name, s);
+  return gemms * (r.gemmLatency ?? 0) + (q ? quantizes * (name === "experts" ? q.experts : q.dense) : 0);
 }
 
 /** Seconds a GEMM reading `weights` weight elements spends dequantizing them (0 when none). */
